@@ -1,0 +1,86 @@
+//! The annotation wire format: what `gaztag tag` writes and reviewers read.
+//!
+//! Field order is fixed (serde writes struct fields in declaration order) and documented in
+//! `docs/annotations.md`, with a JSON Schema in `docs/annotations.schema.json`.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+pub use crate::gazetteer::EntityType;
+
+impl Serialize for EntityType {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for EntityType {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<EntityType, D::Error> {
+        let s = String::deserialize(d)?;
+        EntityType::parse(&s)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown entity type `{s}`")))
+    }
+}
+
+/// How a mention was found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MatchKind {
+    /// The text folds to a gazetteer key.
+    Exact,
+}
+
+/// Another entity a mention's key also names.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Candidate {
+    /// Entity id.
+    pub entity: String,
+    /// Entity type.
+    #[serde(rename = "type")]
+    pub kind: EntityType,
+    /// Canonical name.
+    pub name: String,
+}
+
+/// One name found in a text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mention {
+    /// Start, in Unicode scalar values (Python `str` indexes) of the original text.
+    pub start: usize,
+    /// End (exclusive), in Unicode scalar values.
+    pub end: usize,
+    /// Start, in bytes of the original UTF-8 text.
+    pub byte_start: usize,
+    /// End (exclusive), in bytes.
+    pub byte_end: usize,
+    /// The original text of the span, exactly: `text[byte_start..byte_end]`.
+    pub text: String,
+    /// PER, LOC or ORG.
+    #[serde(rename = "type")]
+    pub kind: EntityType,
+    /// Id of the (first) entity.
+    pub entity: String,
+    /// Its canonical name.
+    pub name: String,
+    /// The gazetteer spelling that matched.
+    pub variant: String,
+    /// The proclitic before the span, as written (`""` if none): `و`, `ب`, `ل` of `للكرملين`…
+    pub prefix: String,
+    /// How the mention was found.
+    #[serde(rename = "match")]
+    pub how: MatchKind,
+    /// Every entity the matched key names, the reported one first, when there is more than
+    /// one; absent otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub candidates: Vec<Candidate>,
+}
+
+/// The annotations of one document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Document {
+    /// Path of the document relative to the argument it was found under.
+    pub document: String,
+    /// Length of the text in Unicode scalar values.
+    pub chars: usize,
+    /// Mentions, sorted by `start`.
+    pub mentions: Vec<Mention>,
+}

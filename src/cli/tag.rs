@@ -1,0 +1,122 @@
+//! `gaztag tag`: tag documents in parallel, write annotations in a deterministic order.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use rayon::prelude::*;
+
+use gaztag::corpus::{self, Input};
+use gaztag::{Document, Tagger};
+
+use super::{EXIT_OK, EXIT_PARTIAL, GazetteerArgs};
+
+#[derive(clap::Args, Debug)]
+pub struct TagArgs {
+    /// Files and folders to tag (folders are searched recursively).
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Write one pretty-printed `NAME.json` per document into DIR, mirroring the input tree,
+    /// instead of JSON Lines on stdout.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Extension of the files to tag inside folders (repeatable).
+    #[arg(long = "ext", value_name = "EXT", default_value = "txt")]
+    exts: Vec<String>,
+    /// Number of worker threads (default: one per core).
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<usize>,
+    #[command(flatten)]
+    gazetteer: GazetteerArgs,
+}
+
+/// Documents tagged in parallel per batch; batches keep memory bounded and output ordered.
+const BATCH_PER_THREAD: usize = 64;
+
+pub fn run(args: TagArgs) -> anyhow::Result<i32> {
+    let tagger = args.gazetteer.tagger()?;
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = args.jobs {
+        anyhow::ensure!(n > 0, "--jobs must be at least 1");
+        pool = pool.num_threads(n);
+    }
+    let pool = pool.build().context("starting worker threads")?;
+    let (inputs, errors) = corpus::discover(&args.paths, &args.exts);
+    let mut failed = errors.len();
+    for e in &errors {
+        eprintln!("gaztag: {e}");
+    }
+    if let Some(out) = &args.out {
+        std::fs::create_dir_all(out)
+            .with_context(|| format!("creating output folder {}", out.display()))?;
+    }
+    let stdout = std::io::stdout();
+    let mut sink = std::io::BufWriter::new(stdout.lock());
+    let batch = BATCH_PER_THREAD * pool.current_num_threads();
+    for chunk in inputs.chunks(batch) {
+        let results: Vec<anyhow::Result<Option<String>>> = pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|input| process(&tagger, input, args.out.as_deref()))
+                .collect()
+        });
+        for (input, result) in chunk.iter().zip(results) {
+            match result {
+                Ok(Some(line)) => {
+                    sink.write_all(line.as_bytes())?;
+                    sink.write_all(b"\n")?;
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    failed += 1;
+                    eprintln!("gaztag: {}: {e:#}", input.path.display());
+                }
+            }
+        }
+    }
+    sink.flush()?;
+    Ok(if failed > 0 { EXIT_PARTIAL } else { EXIT_OK })
+}
+
+/// Tags one document; returns its JSON line, or writes its file and returns `None`.
+fn process(tagger: &Tagger, input: &Input, out: Option<&Path>) -> anyhow::Result<Option<String>> {
+    let text = corpus::read_document(&input.path).map_err(strip_path)?;
+    let doc = tagger.annotate(&input.name, &text);
+    match out {
+        None => Ok(Some(serde_json::to_string(&doc)?)),
+        Some(dir) => {
+            write_atomically(&dir.join(format!("{}.json", input.name)), &doc)?;
+            Ok(None)
+        }
+    }
+}
+
+/// The caller prints the path first; keep only the message.
+fn strip_path(e: gaztag::Error) -> anyhow::Error {
+    match e {
+        gaztag::Error::Io { source, .. } => anyhow::Error::new(source),
+        gaztag::Error::Encoding { offset, .. } => {
+            anyhow::anyhow!("not valid UTF-8 (first invalid byte at offset {offset}); skipped")
+        }
+        other => anyhow::Error::new(other),
+    }
+}
+
+/// Writes `doc` to `path` through a temporary file in the same folder and a rename, so that a
+/// reader (or a run killed half-way) never sees a partial file.
+fn write_atomically(path: &Path, doc: &Document) -> anyhow::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".gaztag-")
+        .tempfile_in(dir)
+        .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
+    let mut w = std::io::BufWriter::new(tmp.as_file_mut());
+    serde_json::to_writer_pretty(&mut w, doc)?;
+    w.write_all(b"\n")?;
+    w.flush()?;
+    drop(w);
+    tmp.persist(path)
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}

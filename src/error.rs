@@ -1,0 +1,106 @@
+//! The error type of the library.
+//!
+//! Every error that comes from a file names it, and errors in gazetteer sources also name the
+//! line, so that a message can be acted on without a debugger.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// A `Result` with [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in gaztag.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// Reading or writing a file failed.
+    Io {
+        /// The file concerned.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A gazetteer source line is malformed.
+    Source {
+        /// The source file.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+    /// A compiled gazetteer is truncated, corrupted, or of another version.
+    Index {
+        /// Where it came from (a file, or `<embedded>`).
+        origin: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A document is not valid UTF-8.
+    Encoding {
+        /// The document.
+        path: PathBuf,
+        /// Byte offset of the first invalid sequence.
+        offset: usize,
+    },
+}
+
+impl Error {
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    pub(crate) fn source(
+        path: impl Into<PathBuf>,
+        line: usize,
+        message: impl Into<String>,
+    ) -> Error {
+        Error::Source {
+            path: path.into(),
+            line,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn index(origin: impl Into<String>, message: impl Into<String>) -> Error {
+        Error::Index {
+            origin: origin.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Io { path, source } => write!(f, "{}: {}", path.display(), source),
+            Error::Source {
+                path,
+                line,
+                message,
+            } => {
+                write!(f, "{}:{}: {}", path.display(), line, message)
+            }
+            Error::Index { origin, message } => {
+                write!(f, "{origin}: not a usable gaztag index: {message}")
+            }
+            Error::Encoding { path, offset } => write!(
+                f,
+                "{}: not valid UTF-8 (first invalid byte at offset {offset})",
+                path.display()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}

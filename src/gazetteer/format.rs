@@ -1,0 +1,76 @@
+//! The binary layout of a compiled gazetteer (an "index").
+//!
+//! ```text
+//! header (HEADER_LEN bytes, little endian)
+//!   0  magic            8 bytes  b"GAZTAGIX"
+//!   8  format version   u32      FORMAT_VERSION
+//!  12  normalizer ver.  u32      crate::normalize::VERSION at build time
+//!  16  checksum         u32      CRC-32 of every byte after the header
+//!  20  reserved         u32      0
+//!  24  section lengths  6 × u64  names fst, common-words fst, postings, variants, entities, strings
+//! body: the six sections, back to back, in that order
+//! ```
+//!
+//! * **names fst**: folded key → `(first posting << 32) | posting count`.
+//! * **common-words fst**: a set of lightly normalized common words.
+//! * **postings**: `u32` variant indexes; a key's postings are the variants that fold onto it.
+//! * **variants**: records of 4 × `u32`: entity index, text offset, text length, flags (bit 0:
+//!   exact-only).
+//! * **entities**: records of 9 × `u32`: type code, then offset and length of id, name, English
+//!   name and Wikidata id in the strings section (length 0: absent).
+//! * **strings**: UTF-8 text, referenced by offset and length.
+//!
+//! Everything is read in place: loading checks the header and checksum, and does no parsing.
+//! This module needs only std: `build.rs` includes it.
+
+/// First bytes of every index file.
+pub const MAGIC: &[u8; 8] = b"GAZTAGIX";
+/// Version of this layout. Bump it on any change.
+pub const FORMAT_VERSION: u32 = 1;
+/// Size of the header in bytes.
+pub const HEADER_LEN: usize = 24 + 6 * 8;
+/// Number of sections in the body.
+pub const SECTIONS: usize = 6;
+/// Bytes per variant record.
+pub const VARIANT_LEN: usize = 16;
+/// Bytes per entity record.
+pub const ENTITY_LEN: usize = 36;
+/// Variant flag: matched only when spelled exactly.
+pub const FLAG_EXACT: u32 = 1;
+
+/// Section indexes.
+pub const NAMES: usize = 0;
+/// The common-words section.
+pub const COMMON: usize = 1;
+/// The postings section.
+pub const POSTINGS: usize = 2;
+/// The variants section.
+pub const VARIANTS: usize = 3;
+/// The entities section.
+pub const ENTITIES: usize = 4;
+/// The strings section.
+pub const STRINGS: usize = 5;
+
+/// Reads the little-endian `u32` at `at`.
+#[inline]
+pub fn u32_at(bytes: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes"))
+}
+
+/// Reads the little-endian `u64` at `at`.
+#[inline]
+pub fn u64_at(bytes: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"))
+}
+
+/// Packs a posting range into an fst value.
+#[inline]
+pub fn pack_postings(first: u32, count: u32) -> u64 {
+    (u64::from(first) << 32) | u64::from(count)
+}
+
+/// Unpacks an fst value into `(first posting, count)`.
+#[inline]
+pub fn unpack_postings(value: u64) -> (u32, u32) {
+    ((value >> 32) as u32, value as u32)
+}

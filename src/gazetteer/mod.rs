@@ -1,0 +1,374 @@
+//! The gazetteer: an fst map from folded names to the entities that bear them.
+//!
+//! Sources (`gazetteer/*.tsv`, see [`source`]) are compiled ([`compile`]) into one byte buffer
+//! (layout in [`format`]) that [`Gazetteer`] reads in place. The default gazetteer is compiled
+//! by `build.rs` and embedded in the binary: [`Gazetteer::embedded`].
+
+pub mod compile;
+pub mod format;
+pub mod source;
+
+use std::path::Path;
+use std::sync::Arc;
+
+pub use compile::{compile, key_of, light_form};
+pub use source::EntityType;
+
+use crate::error::{Error, Result};
+use format::*;
+
+static EMBEDDED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/default.gaz"));
+
+#[derive(Clone)]
+enum Backing {
+    Static(&'static [u8]),
+    Shared(Arc<Vec<u8>>),
+}
+
+/// A cheap-to-clone view of part of an index buffer.
+#[derive(Clone)]
+pub struct Bytes {
+    backing: Backing,
+    start: usize,
+    end: usize,
+}
+
+impl AsRef<[u8]> for Bytes {
+    fn as_ref(&self) -> &[u8] {
+        let all: &[u8] = match &self.backing {
+            Backing::Static(b) => b,
+            Backing::Shared(b) => b,
+        };
+        &all[self.start..self.end]
+    }
+}
+
+/// A compiled gazetteer, read in place from its bytes.
+///
+/// Cloning is cheap (the bytes are shared). `Gazetteer` is `Send + Sync`.
+#[derive(Clone)]
+pub struct Gazetteer {
+    origin: String,
+    names: fst::Map<Bytes>,
+    common: fst::Set<Bytes>,
+    postings: Bytes,
+    variants: Bytes,
+    entities: Bytes,
+    strings: Bytes,
+}
+
+impl std::fmt::Debug for Gazetteer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Gazetteer")
+            .field("origin", &self.origin)
+            .field("entities", &self.len())
+            .field("keys", &self.names.len())
+            .finish()
+    }
+}
+
+/// An entity of a [`Gazetteer`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EntityRef<'g> {
+    /// Stable identifier.
+    pub id: &'g str,
+    /// PER, LOC or ORG.
+    pub kind: EntityType,
+    /// Canonical name.
+    pub name: &'g str,
+    /// English name, if the source gave one.
+    pub en: Option<&'g str>,
+    /// Wikidata id, if the source gave one.
+    pub wikidata: Option<&'g str>,
+}
+
+/// A spelling of an entity, as stored in a [`Gazetteer`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VariantRef<'g> {
+    /// Index of the entity (see [`Gazetteer::entity`]).
+    pub entity: u32,
+    /// The spelling as written in the source.
+    pub text: &'g str,
+    /// Matched only where the text spells it exactly.
+    pub exact: bool,
+}
+
+impl Gazetteer {
+    /// The default gazetteer, compiled from `gazetteer/` into the binary.
+    ///
+    /// # Example
+    /// ```
+    /// let gaz = gaztag::Gazetteer::embedded();
+    /// let hits = gaz.lookup("بوتن");
+    /// assert_eq!(gaz.entity(hits[0].entity).unwrap().id, "vladimir-putin");
+    /// ```
+    pub fn embedded() -> Gazetteer {
+        Gazetteer::from_static(EMBEDDED, "<embedded gazetteer>")
+            .expect("the embedded gazetteer is built by build.rs with this crate's format")
+    }
+
+    /// Reads an index from a `'static` buffer (e.g. `include_bytes!`).
+    ///
+    /// # Errors
+    /// As [`Gazetteer::from_bytes`].
+    pub fn from_static(bytes: &'static [u8], origin: &str) -> Result<Gazetteer> {
+        Gazetteer::parse(Backing::Static(bytes), origin)
+    }
+
+    /// Reads an index from bytes that [`compile`] produced.
+    ///
+    /// # Errors
+    /// [`Error::Index`] when the bytes are truncated, corrupted (checksum), or of another format
+    /// or normalizer version.
+    pub fn from_bytes(bytes: Vec<u8>) -> Result<Gazetteer> {
+        Gazetteer::parse(Backing::Shared(Arc::new(bytes)), "<memory>")
+    }
+
+    /// Loads a gazetteer from `path`: a folder of sources (compiled in memory) or an index file.
+    ///
+    /// # Errors
+    /// An unreadable path, a malformed source line (with file and line), or a bad index.
+    pub fn load(path: &Path) -> Result<Gazetteer> {
+        let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+        let origin = path.display().to_string();
+        if meta.is_dir() {
+            let sources = source::read_dir(path)?;
+            Gazetteer::parse(Backing::Shared(Arc::new(compile(&sources))), &origin)
+        } else {
+            let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+            Gazetteer::parse(Backing::Shared(Arc::new(bytes)), &origin)
+        }
+    }
+
+    fn parse(backing: Backing, origin: &str) -> Result<Gazetteer> {
+        let all: &[u8] = match &backing {
+            Backing::Static(b) => b,
+            Backing::Shared(b) => b,
+        };
+        let bad = |m: String| Error::index(origin, m);
+        if all.len() < HEADER_LEN || &all[..8] != MAGIC {
+            return Err(bad(
+                "missing the gaztag index header (is this a compiled gazetteer?)".into(),
+            ));
+        }
+        let version = u32_at(all, 8);
+        if version != FORMAT_VERSION {
+            return Err(bad(format!(
+                "index format version {version}, this gaztag reads version {FORMAT_VERSION}; rebuild it with `gaztag gazetteer build`"
+            )));
+        }
+        let norm = u32_at(all, 12);
+        if norm != crate::normalize::VERSION {
+            return Err(bad(format!(
+                "built with normalizer version {norm}, this gaztag folds text with version {}; rebuild it with `gaztag gazetteer build`",
+                crate::normalize::VERSION
+            )));
+        }
+        let mut bounds = [(0usize, 0usize); SECTIONS];
+        let mut at = HEADER_LEN as u64;
+        for (i, b) in bounds.iter_mut().enumerate() {
+            let len = u64_at(all, 24 + 8 * i);
+            let end = at
+                .checked_add(len)
+                .filter(|&e| e <= all.len() as u64)
+                .ok_or_else(|| {
+                    bad(format!(
+                        "truncated: {} bytes, the header describes more",
+                        all.len()
+                    ))
+                })?;
+            *b = (at as usize, end as usize);
+            at = end;
+        }
+        if at as usize != all.len() {
+            return Err(bad(format!(
+                "{} bytes of trailing garbage",
+                all.len() - at as usize
+            )));
+        }
+        if crc32fast::hash(&all[HEADER_LEN..]) != u32_at(all, 16) {
+            return Err(bad("checksum mismatch: the file is corrupted".into()));
+        }
+        let (plen, vlen, elen) = (
+            bounds[POSTINGS].1 - bounds[POSTINGS].0,
+            bounds[VARIANTS].1 - bounds[VARIANTS].0,
+            bounds[ENTITIES].1 - bounds[ENTITIES].0,
+        );
+        if plen % 4 != 0 || vlen % VARIANT_LEN != 0 || elen % ENTITY_LEN != 0 {
+            return Err(bad("record sections of impossible sizes".into()));
+        }
+        let section = |i: usize| Bytes {
+            backing: backing.clone(),
+            start: bounds[i].0,
+            end: bounds[i].1,
+        };
+        let names = fst::Map::new(section(NAMES)).map_err(|e| bad(format!("names: {e}")))?;
+        let common =
+            fst::Set::new(section(COMMON)).map_err(|e| bad(format!("common words: {e}")))?;
+        Ok(Gazetteer {
+            origin: origin.to_owned(),
+            names,
+            common,
+            postings: section(POSTINGS),
+            variants: section(VARIANTS),
+            entities: section(ENTITIES),
+            strings: section(STRINGS),
+        })
+    }
+
+    /// Where the gazetteer was loaded from (a path, or `<embedded gazetteer>`).
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// Number of entities.
+    pub fn len(&self) -> usize {
+        self.entities.as_ref().len() / ENTITY_LEN
+    }
+
+    /// Whether there are no entities.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Number of distinct folded keys.
+    pub fn key_count(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Number of stored variants.
+    pub fn variant_count(&self) -> usize {
+        self.variants.as_ref().len() / VARIANT_LEN
+    }
+
+    /// The fst from folded key to packed postings.
+    pub fn names(&self) -> &fst::Map<Bytes> {
+        &self.names
+    }
+
+    fn string(&self, off: u32, len: u32) -> &str {
+        let s = self.strings.as_ref();
+        s.get(off as usize..off as usize + len as usize)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or("\u{FFFD}")
+    }
+
+    /// The entity at `index`, or `None` when out of range.
+    pub fn entity(&self, index: u32) -> Option<EntityRef<'_>> {
+        let at = index as usize * ENTITY_LEN;
+        let rec = self.entities.as_ref().get(at..at + ENTITY_LEN)?;
+        let field = |i: usize| (u32_at(rec, 4 + 8 * i), u32_at(rec, 8 + 8 * i));
+        let opt = |i: usize| {
+            let (o, l) = field(i);
+            (l > 0).then(|| self.string(o, l))
+        };
+        let (io, il) = field(0);
+        let (no, nl) = field(1);
+        Some(EntityRef {
+            id: self.string(io, il),
+            kind: EntityType::from_code(u32_at(rec, 0))?,
+            name: self.string(no, nl),
+            en: opt(2),
+            wikidata: opt(3),
+        })
+    }
+
+    /// The variant at `index`, or `None` when out of range.
+    pub fn variant(&self, index: u32) -> Option<VariantRef<'_>> {
+        let at = index as usize * VARIANT_LEN;
+        let rec = self.variants.as_ref().get(at..at + VARIANT_LEN)?;
+        Some(VariantRef {
+            entity: u32_at(rec, 0),
+            text: self.string(u32_at(rec, 4), u32_at(rec, 8)),
+            exact: u32_at(rec, 12) & FLAG_EXACT != 0,
+        })
+    }
+
+    /// The variants stored under a packed fst value.
+    pub fn postings(&self, value: u64) -> impl Iterator<Item = VariantRef<'_>> + '_ {
+        let (first, count) = unpack_postings(value);
+        let p = self.postings.as_ref();
+        (first as usize..first as usize + count as usize)
+            .filter_map(move |i| p.get(i * 4..i * 4 + 4))
+            .filter_map(move |b| self.variant(u32_at(b, 0)))
+    }
+
+    /// Every variant whose key is the folded form of `text`.
+    pub fn lookup(&self, text: &str) -> Vec<VariantRef<'_>> {
+        match self.names.get(key_of(text)) {
+            Some(v) => self.postings(v).collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// Is the lightly normalized word `light` (see [`light_form`]) a common word?
+    pub fn is_common(&self, light: &str) -> bool {
+        self.common.contains(light)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn small() -> Vec<u8> {
+        let mut sources = source::Sources::default();
+        let mut problems = Vec::new();
+        source::parse_entities(
+            Path::new("t.tsv"),
+            "baku\tLOC\tباكو\tBaku\ten=Baku\twikidata=Q9248\nali\tPER\tعلي\t=عليّ\n",
+            &mut sources.entities,
+            &mut problems,
+        );
+        sources.common_words = vec!["على".into()];
+        assert!(problems.is_empty());
+        compile(&sources)
+    }
+
+    #[test]
+    fn round_trip() {
+        let g = Gazetteer::from_bytes(small()).unwrap();
+        assert_eq!(g.len(), 2);
+        let hit = g.lookup("بَاكو");
+        assert_eq!(hit.len(), 1);
+        let e = g.entity(hit[0].entity).unwrap();
+        assert_eq!(
+            (e.id, e.kind, e.name, e.en, e.wikidata),
+            ("baku", EntityType::Loc, "باكو", Some("Baku"), Some("Q9248"))
+        );
+        assert_eq!(g.lookup("BAKU")[0].text, "Baku");
+        // the exact-only spelling and the folding one share the key
+        let ali = g.lookup("علي");
+        assert_eq!(ali.len(), 2);
+        assert!(!ali[0].exact && ali[1].exact);
+        assert!(g.is_common("على") && !g.is_common("علي"));
+        assert!(g.entity(2).is_none() && g.variant(99).is_none());
+    }
+
+    #[test]
+    fn damaged_indexes_are_clear_errors() {
+        let good = small();
+        let msg = |b: Vec<u8>| Gazetteer::from_bytes(b).unwrap_err().to_string();
+        assert!(msg(b"hello".to_vec()).contains("missing the gaztag index header"));
+        assert!(msg(good[..good.len() - 3].to_vec()).contains("truncated"));
+        let mut flipped = good.clone();
+        let last = flipped.len() - 1;
+        flipped[last] ^= 0xff;
+        assert!(msg(flipped).contains("checksum mismatch"));
+        let mut v = good.clone();
+        v[8] = 99;
+        assert!(msg(v).contains("index format version 99"));
+        let mut n = good.clone();
+        n[12] = 99;
+        assert!(msg(n).contains("normalizer version 99"));
+        let mut extra = good;
+        extra.push(0);
+        assert!(msg(extra).contains("trailing garbage"));
+    }
+
+    #[test]
+    fn send_sync() {
+        fn ok<T: Send + Sync>() {}
+        ok::<Gazetteer>();
+    }
+}

@@ -1,0 +1,277 @@
+//! Arabic-aware text folding with a map back to the original text.
+//!
+//! Gazetteer keys and document text pass through the same function, [`normalize`], so that a
+//! key matches every spelling that folds onto it. The folded text keeps, for every byte, the
+//! byte offset of the original character it came from, so every match can be reported against
+//! the ORIGINAL text.
+//!
+//! # Foldings ([`Mode::Fold`], used for matching)
+//!
+//! | input | output |
+//! |---|---|
+//! | Arabic diacritics U+064B–U+065F, superscript alef U+0670, Quranic marks U+0610–U+061A and U+06D6–U+06ED | dropped |
+//! | tatweel U+0640 | dropped |
+//! | alef forms أ إ آ ٱ (and U+0672, U+0673) | ا |
+//! | hamza carriers ؤ, ئ | و, ي |
+//! | alef maqsura ى, Persian yeh ی (U+06CC) | ي |
+//! | ta marbuta ة, heh with yeh ۀ, heh goal ہ, heh doachashmee ھ, ae ە | ه |
+//! | keheh ک (U+06A9), swash kaf ڪ | ك |
+//! | presentation forms U+FB50–U+FDFF and U+FE70–U+FEFE | their compatibility (NFKC) letters, folded again: the lam-alef ligature ﻻ becomes two letters, لا |
+//! | Arabic-Indic digits ٠–٩ and Persian digits ۰–۹ | ASCII 0–9 |
+//! | zero-width and bidi controls (U+200B–U+200F, U+202A–U+202E, U+2060–U+2064, U+2066–U+2069, U+FEFF, U+061C, U+00AD) | dropped |
+//! | every Unicode space (no-break space, narrow no-break space, tab, CR, …) except the line feed | one ASCII space per character |
+//! | the line feed | kept, so that paragraphs stay apart |
+//! | Latin (and any other cased) letters | lower case |
+//!
+//! [`Mode::Light`] does only the rules that never change a word's spelling: diacritics, tatweel,
+//! controls, presentation forms (to their unfolded letters) and spaces. It is used to decide
+//! whether a surface spells a gazetteer variant *exactly* (see `gazetteer/README.md`).
+//!
+//! Changing any rule changes which keys text can reach, so it must bump [`VERSION`]; a compiled
+//! gazetteer records the version it was built with and refuses to load under another one.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Version of the folding rules. Compiled gazetteers store it and are rejected on mismatch.
+pub const VERSION: u32 = 1;
+
+/// Which set of rules [`normalize_with`] applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Every folding in the module docs: what matching uses.
+    Fold,
+    /// Only spelling-neutral clean-up (marks, tatweel, controls, presentation forms, spaces).
+    Light,
+}
+
+/// Folded text plus, for each of its bytes, where it came from in the original.
+#[derive(Clone, Debug, Default)]
+pub struct Normalized {
+    text: String,
+    /// `origin[i]` is the byte offset, in the original, of the character that produced byte `i`
+    /// of `text`. One extra entry at the end holds the original length.
+    origin: Vec<u32>,
+}
+
+impl Normalized {
+    /// The folded text.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Byte offset in the original text of the character that produced folded byte `i`.
+    /// `i == len` gives the original length.
+    ///
+    /// # Panics
+    /// When `i` is greater than the folded length.
+    pub fn origin(&self, i: usize) -> usize {
+        self.origin[i] as usize
+    }
+
+    /// Consumes `self`, returning the folded text.
+    pub fn into_string(self) -> String {
+        self.text
+    }
+}
+
+/// Folds `text` for matching ([`Mode::Fold`]), keeping the offset map.
+///
+/// # Example
+/// ```
+/// let n = gaztag::normalize::normalize("بِكاراباخ");
+/// assert_eq!(n.as_str(), "بكاراباخ");
+/// // the second folded character (ك) starts at byte 4 of the original (after ب and kasra)
+/// assert_eq!(n.origin(2), 4);
+/// ```
+pub fn normalize(text: &str) -> Normalized {
+    normalize_with(text, Mode::Fold)
+}
+
+/// Folds `text` with the given rules, keeping the offset map.
+pub fn normalize_with(text: &str, mode: Mode) -> Normalized {
+    let mut out = Normalized {
+        text: String::with_capacity(text.len()),
+        origin: Vec::with_capacity(text.len() + 1),
+    };
+    for (at, c) in text.char_indices() {
+        fold_char(c, mode, &mut |f| {
+            out.text.push(f);
+            for _ in 0..f.len_utf8() {
+                out.origin.push(at as u32);
+            }
+        });
+    }
+    out.origin.push(text.len() as u32);
+    out
+}
+
+/// Folds `text` without keeping offsets: what gazetteer keys go through.
+///
+/// # Example
+/// ```
+/// assert_eq!(gaztag::normalize::fold("أذربيجانَ"), "اذربيجان");
+/// assert_eq!(gaztag::normalize::fold("The Economist"), "the economist");
+/// ```
+pub fn fold(text: &str) -> String {
+    fold_with(text, Mode::Fold)
+}
+
+/// Like [`fold`], with the given rules.
+pub fn fold_with(text: &str, mode: Mode) -> String {
+    let mut s = String::with_capacity(text.len());
+    for c in text.chars() {
+        fold_char(c, mode, &mut |f| s.push(f));
+    }
+    s
+}
+
+/// Is `c` a mark the folder drops in every mode (diacritics, tatweel, controls)?
+pub fn is_dropped(c: char) -> bool {
+    matches!(c,
+        '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0610}'..='\u{061A}' | '\u{06D6}'..='\u{06ED}'
+        | '\u{0640}'
+        | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{061C}' | '\u{00AD}')
+}
+
+fn is_presentation_form(c: char) -> bool {
+    matches!(c, '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFE}')
+}
+
+/// Feeds the folding of one character to `emit` (zero, one or more characters).
+fn fold_char(c: char, mode: Mode, emit: &mut impl FnMut(char)) {
+    if c.is_ascii() {
+        let c = match c {
+            '\n' => '\n',
+            c if c.is_ascii_whitespace() => ' ',
+            c if mode == Mode::Fold => c.to_ascii_lowercase(),
+            c => c,
+        };
+        emit(c);
+        return;
+    }
+    if is_dropped(c) {
+        return;
+    }
+    if is_presentation_form(c) {
+        // NFKC gives the composed letters (ﻷ → لأ), which are then folded like any text.
+        for d in std::iter::once(c).nfkc() {
+            if !is_presentation_form(d) {
+                fold_char(d, mode, emit);
+            }
+        }
+        return;
+    }
+    if c.is_whitespace() {
+        emit(' ');
+        return;
+    }
+    if mode == Mode::Light {
+        emit(c);
+        return;
+    }
+    let f = match c {
+        'أ' | 'إ' | 'آ' | 'ٱ' | '\u{0672}' | '\u{0673}' => 'ا',
+        'ؤ' => 'و',
+        'ئ' | 'ى' | 'ی' => 'ي',
+        'ة' | 'ۀ' | 'ہ' | 'ھ' | 'ە' => 'ه',
+        'ک' | 'ڪ' => 'ك',
+        '\u{0660}'..='\u{0669}' => char::from(b'0' + (c as u32 - 0x0660) as u8),
+        '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (c as u32 - 0x06F0) as u8),
+        c if c.is_alphabetic() && !c.is_lowercase() && c.to_lowercase().next() != Some(c) => {
+            for l in c.to_lowercase() {
+                emit(l);
+            }
+            return;
+        }
+        c => c,
+    };
+    emit(f);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each folding rule, before → after.
+    const CASES: &[(&str, &str, &str)] = &[
+        ("fatha, damma, kasra, shadda, sukun", "بُوتِينّْ", "بوتين"),
+        ("tanwin", "سلامًا", "سلاما"),
+        ("superscript alef", "هٰذا", "هذا"),
+        ("hamza above/below marks", "ا\u{0654}", "ا"),
+        ("tatweel", "بوتـــين", "بوتين"),
+        ("alef hamza above", "أذربيجان", "اذربيجان"),
+        ("alef hamza below", "إلهام", "الهام"),
+        ("alef madda", "آرتساخ", "ارتساخ"),
+        ("alef wasla", "ٱلقدس", "القدس"),
+        ("waw hamza", "مسؤول", "مسوول"),
+        ("yeh hamza", "رئيس", "رييس"),
+        ("alef maqsura", "على", "علي"),
+        ("ta marbuta", "قرة", "قره"),
+        ("persian keheh", "کاراباخ", "كاراباخ"),
+        ("persian yeh", "ناغورنی", "ناغورني"),
+        ("heh with yeh above", "ۀ", "ه"),
+        ("arabic-indic digits", "٢٠٠٨", "2008"),
+        ("persian digits", "۱۹۹۴", "1994"),
+        ("lam-alef ligature becomes two letters", "\u{FEFB}", "لا"),
+        ("lam-alef with hamza ligature", "\u{FEF7}", "لا"),
+        (
+            "isolated presentation form",
+            "\u{FE8F}\u{FEEE}\u{FEAE}",
+            "بور",
+        ),
+        ("zero-width non-joiner", "بو\u{200C}تين", "بوتين"),
+        ("right-to-left mark", "\u{200F}باكو\u{200E}", "باكو"),
+        (
+            "bidi embedding and isolate",
+            "\u{202B}باكو\u{202C}\u{2067}x\u{2069}",
+            "باكوx",
+        ),
+        ("byte order mark", "\u{FEFF}باكو", "باكو"),
+        ("no-break space", "قره\u{00A0}باغ", "قره باغ"),
+        (
+            "narrow no-break space and tab",
+            "قره\u{202F}\tباغ",
+            "قره  باغ",
+        ),
+        ("line feed kept, CR a space", "a\r\nb", "a \nb"),
+        ("latin case", "The ECONOMIST", "the economist"),
+        ("non-latin case", "Ἀθῆναι ÉLAN", "ἀθῆναι élan"),
+    ];
+
+    #[test]
+    fn every_rule() {
+        for (name, before, after) in CASES {
+            assert_eq!(fold(before), *after, "{name}");
+            assert_eq!(normalize(before).as_str(), *after, "{name} (with map)");
+        }
+    }
+
+    #[test]
+    fn light_keeps_spelling() {
+        assert_eq!(fold_with("عَلى", Mode::Light), "على");
+        assert_eq!(fold_with("أذربيجـان", Mode::Light), "أذربيجان");
+        assert_eq!(fold_with("\u{FEF7}", Mode::Light), "لأ");
+        assert_eq!(fold_with("The", Mode::Light), "The");
+    }
+
+    #[test]
+    fn origin_points_into_the_original() {
+        let text = "وَ\u{FEFB}بوتن";
+        let n = normalize(text);
+        assert_eq!(n.as_str(), "ولابوتن");
+        // both letters of the ligature come from the same original character
+        let lam = n.as_str().find('ل').unwrap();
+        let alef = n.as_str().find('ا').unwrap();
+        assert_eq!(n.origin(lam), n.origin(alef));
+        assert_eq!(&text[n.origin(lam)..n.origin(lam) + 3], "\u{FEFB}");
+        assert_eq!(n.origin(n.as_str().len()), text.len());
+        // offsets are monotone and on char boundaries
+        for i in 0..=n.as_str().len() {
+            assert!(text.is_char_boundary(n.origin(i)));
+            if i > 0 {
+                assert!(n.origin(i - 1) <= n.origin(i));
+            }
+        }
+    }
+}

@@ -1,0 +1,240 @@
+//! Words, the gaps between them, and the clitic policy.
+//!
+//! Segmentation runs on FOLDED text (see [`crate::normalize`]); offsets are byte offsets into
+//! that folded text, which the caller maps back to the original.
+//!
+//! * A **word** is a maximal run of letters, digits and combining marks. Everything else
+//!   (punctuation, quotes, `#`, `@`, spaces) separates words, so `كاراباخ.تقارير` is two words
+//!   and `#Russia` gives `russia`.
+//! * A multiword name may continue from one word to the next only across a **joinable gap**:
+//!   spaces, at most one line feed (a hard-wrapped line, not a paragraph break), and at most one
+//!   hyphen or dash (`ناغورني – كرباخ`, `Nagorno-Karabakh`). Any other punctuation ends a name.
+//! * **Proclitics** are the letters that may be glued before a name: see [`clitics`].
+
+/// A word of folded text: `start..end` are byte offsets into it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Word {
+    /// First byte of the word.
+    pub start: usize,
+    /// One past the last byte of the word.
+    pub end: usize,
+    /// Whether a name may continue across the gap after this word into the next word.
+    pub joins_next: bool,
+}
+
+/// Does `c` belong inside a word?
+pub fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    c.is_alphanumeric()
+        || matches!(c, '\u{0300}'..='\u{036F}' | '\u{0610}'..='\u{061A}' | '\u{064B}'..='\u{065F}'
+            | '\u{0670}' | '\u{06D6}'..='\u{06ED}')
+}
+
+fn is_dash(c: char) -> bool {
+    matches!(
+        c,
+        '-' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}'
+    )
+}
+
+/// May a name continue across `gap` (the folded text between two words)?
+pub fn is_joinable(gap: &str) -> bool {
+    let (mut dashes, mut newlines) = (0, 0);
+    for c in gap.chars() {
+        match c {
+            ' ' => {}
+            '\n' => newlines += 1,
+            c if is_dash(c) => dashes += 1,
+            _ => return false,
+        }
+    }
+    dashes <= 1 && newlines <= 1
+}
+
+/// Splits folded text into words.
+///
+/// # Example
+/// ```
+/// use gaztag::segment::words;
+/// let text = "ناغورني – كرباخ.تقارير";
+/// let w = words(text);
+/// let got: Vec<&str> = w.iter().map(|w| &text[w.start..w.end]).collect();
+/// assert_eq!(got, ["ناغورني", "كرباخ", "تقارير"]);
+/// assert!(w[0].joins_next);   // across the dash
+/// assert!(!w[1].joins_next);  // not across the full stop
+/// ```
+pub fn words(text: &str) -> Vec<Word> {
+    let mut out: Vec<Word> = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        match (is_word_char(c), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push(Word {
+                    start: s,
+                    end: i,
+                    joins_next: false,
+                });
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push(Word {
+            start: s,
+            end: text.len(),
+            joins_next: false,
+        });
+    }
+    for k in 1..out.len() {
+        out[k - 1].joins_next = is_joinable(&text[out[k - 1].end..out[k].start]);
+    }
+    out
+}
+
+/// The words of folded `text` joined by single spaces: the form of a gazetteer key.
+///
+/// # Example
+/// ```
+/// assert_eq!(gaztag::segment::key_form("ناغورني  –  قره باغ"), "ناغورني قره باغ");
+/// ```
+pub fn key_form(folded: &str) -> String {
+    let mut key = String::with_capacity(folded.len());
+    for w in words(folded) {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        key.push_str(&folded[w.start..w.end]);
+    }
+    key
+}
+
+/// One way of reading the start of a word as proclitic + name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Clitic {
+    /// The clitic letters as written (folded), stripped from the span.
+    pub strip: &'static str,
+    /// Letters the name has that the written form lost: ل + ال is written لل, so
+    /// `للكرملين` reads as ل + (ا) + `لكرملين` = ل + `الكرملين`.
+    pub restore: &'static str,
+}
+
+const fn cl(strip: &'static str, restore: &'static str) -> Clitic {
+    Clitic { strip, restore }
+}
+
+/// Every proclitic reading gaztag tries, in folded form, shortest first.
+///
+/// * single letters: و (and), ف (so), ب (with, in), ل (for), ك (like);
+/// * a conjunction before a preposition: وب ول وك فب فل فك;
+/// * the article when the gazetteer variant lacks it: ال, and after a clitic: وال فال بال كال
+///   وبال فبال وكال فكال;
+/// * ل + ال, written لل (the alef of ال drops): لل, ولل, فلل — the span starts after the
+///   first ل, and the name is matched with its ال restored.
+///
+/// Stripping never wins over a match of the whole word: باكو is never ب + اكو.
+pub fn clitics() -> &'static [Clitic] {
+    const ALL: &[Clitic] = &[
+        cl("و", ""),
+        cl("ف", ""),
+        cl("ب", ""),
+        cl("ل", ""),
+        cl("ك", ""),
+        cl("ل", "ا"),
+        cl("ال", ""),
+        cl("وب", ""),
+        cl("ول", ""),
+        cl("وك", ""),
+        cl("فب", ""),
+        cl("فل", ""),
+        cl("فك", ""),
+        cl("ول", "ا"),
+        cl("فل", "ا"),
+        cl("وال", ""),
+        cl("فال", ""),
+        cl("بال", ""),
+        cl("كال", ""),
+        cl("وبال", ""),
+        cl("فبال", ""),
+        cl("وكال", ""),
+        cl("فكال", ""),
+    ];
+    ALL
+}
+
+/// The clitic readings that apply to the folded word `word`, leaving at least two letters.
+pub fn clitics_of(word: &str) -> impl Iterator<Item = &'static Clitic> + '_ {
+    clitics().iter().filter(move |c| {
+        word.starts_with(c.strip) && {
+            let rest = &word[c.strip.len()..];
+            // لل: the name must go on with its own ل (ل + ال → لل + rest)
+            (c.restore.is_empty() || rest.starts_with('ل')) && rest.chars().nth(1).is_some()
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts<'a>(t: &'a str) -> Vec<&'a str> {
+        words(t).iter().map(|w| &t[w.start..w.end]).collect()
+    }
+
+    #[test]
+    fn splits_on_punctuation_and_marks() {
+        assert_eq!(texts("#russia, @afp (ناتو)"), ["russia", "afp", "ناتو"]);
+        assert_eq!(texts("armenia’s"), ["armenia", "s"]);
+        assert_eq!(texts("«باكو»؛يريفان"), ["باكو", "يريفان"]);
+    }
+
+    #[test]
+    fn joinable_gaps() {
+        assert!(is_joinable(" "));
+        assert!(is_joinable("   "));
+        assert!(is_joinable(" – "));
+        assert!(is_joinable("-"));
+        assert!(is_joinable("\n"));
+        assert!(!is_joinable("\n\n"));
+        assert!(!is_joinable(" -- "));
+        assert!(!is_joinable(", "));
+        assert!(!is_joinable("."));
+        assert!(!is_joinable(" \" "));
+    }
+
+    fn readings(word: &str) -> Vec<(&'static str, &'static str)> {
+        clitics_of(word).map(|c| (c.strip, c.restore)).collect()
+    }
+
+    #[test]
+    fn clitic_forms() {
+        assert_eq!(readings("بكاراباخ"), [("ب", "")]);
+        assert_eq!(readings("واذربيجان"), [("و", "")]);
+        assert_eq!(readings("للكرملين"), [("ل", ""), ("ل", "ا")]);
+        assert_eq!(readings("وللكرملين"), [("و", ""), ("ول", ""), ("ول", "ا")]);
+        assert_eq!(readings("فللكرملين"), [("ف", ""), ("فل", ""), ("فل", "ا")]);
+        assert_eq!(readings("والكرملين"), [("و", ""), ("وال", "")]);
+        assert_eq!(readings("بالكرملين"), [("ب", ""), ("بال", "")]);
+        assert_eq!(readings("فالكرملين"), [("ف", ""), ("فال", "")]);
+        assert_eq!(readings("كالكرملين"), [("ك", ""), ("كال", "")]);
+        assert_eq!(
+            readings("وبالكرملين"),
+            [("و", ""), ("وب", ""), ("وبال", "")]
+        );
+        assert_eq!(readings("فبقره"), [("ف", ""), ("فب", "")]);
+        assert_eq!(readings("الكاراباخ"), [("ال", "")]);
+        assert_eq!(readings("كيلوج"), [("ك", "")]);
+        // at least two letters must remain
+        assert_eq!(readings("بي"), []);
+        assert_eq!(readings("russia"), []);
+    }
+
+    #[test]
+    fn key_form_collapses_gaps() {
+        assert_eq!(key_form("  قره\n باغ "), "قره باغ");
+        assert_eq!(key_form("fayma+"), "fayma");
+    }
+}

@@ -1,0 +1,263 @@
+//! The `gaztag` command, run as a user runs it.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn gaztag(args: &[&str], cwd: Option<&Path>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gaztag"));
+    cmd.args(args);
+    if let Some(dir) = cwd {
+        cmd.current_dir(dir);
+    }
+    cmd.output().expect("run gaztag")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+fn docs(o: &Output) -> Vec<serde_json::Value> {
+    stdout(o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn tags_the_seeds_as_json_lines_in_path_order() {
+    let o = gaztag(&["tag", "seeds"], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let docs = docs(&o);
+    let names: Vec<&str> = docs
+        .iter()
+        .map(|d| d["document"].as_str().unwrap())
+        .collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names.len(), 5);
+    assert_eq!(names, sorted);
+    for d in &docs {
+        let text =
+            std::fs::read_to_string(format!("seeds/{}", d["document"].as_str().unwrap())).unwrap();
+        let chars: Vec<char> = text.chars().collect();
+        assert_eq!(d["chars"].as_u64().unwrap() as usize, chars.len());
+        let mentions = d["mentions"].as_array().unwrap();
+        assert!(mentions.len() > 20);
+        for m in mentions {
+            let (s, e) = (
+                m["start"].as_u64().unwrap() as usize,
+                m["end"].as_u64().unwrap() as usize,
+            );
+            assert_eq!(
+                chars[s..e].iter().collect::<String>(),
+                m["text"].as_str().unwrap()
+            );
+        }
+    }
+}
+
+#[test]
+fn output_is_identical_whatever_the_thread_count() {
+    let one = gaztag(&["tag", "seeds", "--jobs", "1"], None);
+    let two = gaztag(&["tag", "seeds", "--jobs", "2"], None);
+    assert!(one.status.success() && two.status.success());
+    assert_eq!(one.stdout, two.stdout);
+
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    for (out, jobs) in [(&a, "1"), (&b, "2")] {
+        let o = gaztag(
+            &[
+                "tag",
+                "seeds",
+                "--jobs",
+                jobs,
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            None,
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(o.stdout.is_empty());
+    }
+    for entry in std::fs::read_dir("seeds").unwrap() {
+        let name = format!("{}.json", entry.unwrap().file_name().to_string_lossy());
+        assert_eq!(
+            std::fs::read(a.join(&name)).unwrap(),
+            std::fs::read(b.join(&name)).unwrap(),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn out_mirrors_the_tree_with_the_same_annotations() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(input.join("sub/deeper")).unwrap();
+    std::fs::write(input.join("a.txt"), "زار بوتن باكو").unwrap();
+    std::fs::write(input.join("sub/deeper/b.txt"), "الكرملين").unwrap();
+    std::fs::write(input.join("sub/notes.md"), "يريفان").unwrap();
+    let out = dir.path().join("ann");
+    let o = gaztag(
+        &[
+            "tag",
+            input.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let a: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("a.txt.json")).unwrap()).unwrap();
+    assert_eq!(a["document"], "a.txt");
+    assert_eq!(a["mentions"].as_array().unwrap().len(), 2);
+    let b: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("sub/deeper/b.txt.json")).unwrap()).unwrap();
+    assert_eq!(b["document"], "sub/deeper/b.txt");
+    assert_eq!(b["mentions"][0]["entity"], "kremlin");
+    assert!(!out.join("sub/notes.md.json").exists());
+    // no temporary file is left behind
+    let leftovers: Vec<_> = walk(&out)
+        .into_iter()
+        .filter(|p| p.contains(".gaztag-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+
+    // --ext picks other extensions
+    let o = gaztag(&["tag", input.to_str().unwrap(), "--ext", "md"], None);
+    let docs = docs(&o);
+    assert_eq!(docs.len(), 1);
+    assert_eq!(docs[0]["document"], "sub/notes.md");
+}
+
+fn walk(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p.display().to_string());
+        }
+    }
+    out
+}
+
+#[test]
+fn bad_files_are_reported_and_the_rest_still_tagged() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("good.txt"), "قال بيسكوف").unwrap();
+    std::fs::write(dir.path().join("latin1.txt"), b"caf\xe9 \xd3").unwrap();
+    let missing = dir.path().join("missing.txt");
+    let o = gaztag(
+        &[
+            "tag",
+            dir.path().to_str().unwrap(),
+            missing.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(
+        err.contains(&format!("{}: No such file or directory", missing.display())),
+        "{err}"
+    );
+    assert!(
+        err.contains("latin1.txt: not valid UTF-8 (first invalid byte at offset 3)"),
+        "{err}"
+    );
+    let docs = docs(&o);
+    assert_eq!(docs.len(), 1);
+    assert_eq!(docs[0]["mentions"][0]["entity"], "dmitry-peskov");
+    assert!(!err.contains("panicked"));
+}
+
+#[test]
+fn user_gazetteer_layers_on_top_of_the_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let gaz = dir.path().join("gaz");
+    std::fs::create_dir(&gaz).unwrap();
+    std::fs::write(
+        gaz.join("mine.tsv"),
+        "# mine\nguba\tLOC\tقوبا\tقوبة\ten=Guba\n",
+    )
+    .unwrap();
+    let doc = dir.path().join("d.txt");
+    std::fs::write(&doc, "اجتماع في قوبا مع علييف").unwrap();
+    let ids = |o: &Output| -> Vec<String> {
+        docs(o)[0]["mentions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["entity"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let (g, d) = (gaz.to_str().unwrap(), doc.to_str().unwrap());
+    assert_eq!(ids(&gaztag(&["tag", d], None)), ["ilham-aliyev"]);
+    assert_eq!(
+        ids(&gaztag(&["tag", d, "--gazetteer", g], None)),
+        ["guba", "ilham-aliyev"]
+    );
+    assert_eq!(
+        ids(&gaztag(&["tag", d, "--gazetteer", g, "--no-default"], None)),
+        ["guba"]
+    );
+
+    let o = gaztag(&["tag", d, "--no-default"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--no-default needs at least one --gazetteer"));
+
+    std::fs::write(
+        gaz.join("broken.tsv"),
+        "ok\tLOC\tباكو\nbad line without tabs\n",
+    )
+    .unwrap();
+    let o = gaztag(&["tag", d, "--gazetteer", g], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("broken.tsv:2: expected at least 3 TAB-separated fields"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn the_binary_alone_carries_the_default_gazetteer() {
+    let dir = tempfile::tempdir().unwrap();
+    let exe = dir.path().join("gaztag");
+    std::fs::copy(env!("CARGO_BIN_EXE_gaztag"), &exe).unwrap();
+    std::fs::write(dir.path().join("x.txt"), "وصل لافروف إلى يريفان").unwrap();
+    let o = Command::new(&exe)
+        .args(["tag", "x.txt"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let docs = docs(&o);
+    let ids: Vec<&str> = docs[0]["mentions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["entity"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["sergey-lavrov", "yerevan"]);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let o = gaztag(&["tag"], None);
+    assert_eq!(o.status.code(), Some(2));
+    let o = gaztag(&["frobnicate"], None);
+    assert_eq!(o.status.code(), Some(2));
+    let o = gaztag(&["tag", "seeds", "--jobs", "0"], None);
+    assert_eq!(o.status.code(), Some(2));
+}
