@@ -180,7 +180,7 @@ pub fn clitics_of(word: &str) -> impl Iterator<Item = &'static Clitic> + '_ {
 mod tests {
     use super::*;
 
-    fn texts<'a>(t: &'a str) -> Vec<&'a str> {
+    fn texts(t: &str) -> Vec<&str> {
         words(t).iter().map(|w| &t[w.start..w.end]).collect()
     }
 

@@ -39,8 +39,8 @@ use fst::raw::{Fst, Node, Output};
 /// use gaztag::{Gazetteer, Tagger};
 /// let tagger = Tagger::new(Gazetteer::embedded());
 /// let text = "وقال المتحدث باسم الكرملين إن بوتن التقى علييف بكاراباخ.";
-/// let found: Vec<(&str, &str, &str)> = tagger
-///     .tag(text)
+/// let mentions = tagger.tag(text);
+/// let found: Vec<(&str, &str, &str)> = mentions
 ///     .iter()
 ///     .map(|m| (&text[m.byte_start..m.byte_end], m.entity.as_str(), m.prefix.as_str()))
 ///     .collect();
@@ -373,15 +373,16 @@ fn walk(
                 if node.is_final() {
                     emit(pos, wi, out.cat(node.final_output()).value());
                 }
-                if word.joins_next && wi + 1 < words.len() {
-                    if let Some((n, o)) = step(fst, &node, b' ') {
-                        node = n;
-                        out = out.cat(o);
-                        wi += 1;
-                        pos = words[wi].start;
-                        part = 0;
-                        continue;
-                    }
+                if word.joins_next
+                    && wi + 1 < words.len()
+                    && let Some((n, o)) = step(fst, &node, b' ')
+                {
+                    node = n;
+                    out = out.cat(o);
+                    wi += 1;
+                    pos = words[wi].start;
+                    part = 0;
+                    continue;
                 }
                 break;
             }
@@ -390,17 +391,17 @@ fn walk(
                 if node.is_final() && part >= 3 && total >= 4 && glued_rest(rest) {
                     emit(pos, wi, out.cat(node.final_output()).value());
                 }
-                if rest.chars().nth(1).is_some() {
-                    if let Some((n, o)) = step(fst, &node, b' ') {
-                        stack.push(Walk {
-                            node_addr: n.addr(),
-                            out: out.cat(o),
-                            pos,
-                            word: wi,
-                            part: 0,
-                            total,
-                        });
-                    }
+                if rest.chars().nth(1).is_some()
+                    && let Some((n, o)) = step(fst, &node, b' ')
+                {
+                    stack.push(Walk {
+                        node_addr: n.addr(),
+                        out: out.cat(o),
+                        pos,
+                        word: wi,
+                        part: 0,
+                        total,
+                    });
                 }
             }
             let len = utf8_len(bytes[pos]);

@@ -81,7 +81,10 @@ fn check_offsets(text: &str, mentions: &[Mention]) {
     }
 }
 
-fn check(tagger: &Tagger, cases: &[(&str, &str, &[(&str, &str, &str)])]) {
+/// A named case: (name, text, expected (surface, entity, prefix) of each mention).
+type Case<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str, &'a str)]);
+
+fn check(tagger: &Tagger, cases: &[Case<'_>]) {
     let mut failures = Vec::new();
     for (name, text, want) in cases {
         let got = found(tagger, text);
