@@ -261,3 +261,52 @@ fn usage_errors_exit_2() {
     let o = gaztag(&["tag", "seeds", "--jobs", "0"], None);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn output_validates_against_the_documented_schema() {
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("docs/annotations.schema.json").unwrap())
+            .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("a valid schema");
+    let dir = tempfile::tempdir().unwrap();
+    // an ambiguous key, so that `candidates` is exercised too
+    let gaz = dir.path().join("gaz");
+    std::fs::create_dir(&gaz).unwrap();
+    std::fs::write(gaz.join("x.tsv"), "baku-2\tORG\tباكو\n").unwrap();
+    std::fs::write(dir.path().join("d.txt"), "باكو").unwrap();
+    let mut all = docs(&gaztag(&["tag", "seeds"], None));
+    let ambiguous = docs(&gaztag(
+        &[
+            "tag",
+            dir.path().join("d.txt").to_str().unwrap(),
+            "--gazetteer",
+            gaz.to_str().unwrap(),
+        ],
+        None,
+    ));
+    assert_eq!(
+        ambiguous[0]["mentions"][0]["candidates"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    all.extend(ambiguous);
+    for doc in &all {
+        let errors: Vec<String> = validator
+            .iter_errors(doc)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", doc["document"]);
+    }
+    // and the schema is strict enough to catch a wrong annotation
+    let mut wrong = all[0].clone();
+    wrong["mentions"][0]["type"] = "CITY".into();
+    assert!(!validator.is_valid(&wrong));
+    let mut wrong = all[0].clone();
+    wrong["mentions"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("prefix");
+    assert!(!validator.is_valid(&wrong));
+}
