@@ -125,13 +125,25 @@ pub fn fold_with(text: &str, mode: Mode) -> String {
     s
 }
 
-/// Is `c` a mark the folder drops in every mode (diacritics, tatweel, controls)?
-pub fn is_dropped(c: char) -> bool {
+/// Is `c` written on or between the letters of a word without being one: an Arabic diacritic,
+/// superscript alef, Quranic mark, or tatweel? These belong to the word they are in.
+pub fn is_arabic_mark(c: char) -> bool {
     matches!(c,
         '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0610}'..='\u{061A}' | '\u{06D6}'..='\u{06ED}'
-        | '\u{0640}'
-        | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
+        | '\u{0640}')
+}
+
+/// Is `c` an invisible control: zero-width characters, bidi marks, embeddings and isolates,
+/// the byte order mark, the soft hyphen?
+pub fn is_invisible_control(c: char) -> bool {
+    matches!(c,
+        '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
         | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{061C}' | '\u{00AD}')
+}
+
+/// Is `c` dropped by the folder in every mode (marks, tatweel, controls)?
+pub fn is_dropped(c: char) -> bool {
+    is_arabic_mark(c) || is_invisible_control(c)
 }
 
 fn is_presentation_form(c: char) -> bool {

@@ -28,8 +28,8 @@ pub fn is_word_char(c: char) -> bool {
         return c.is_ascii_alphanumeric();
     }
     c.is_alphanumeric()
-        || matches!(c, '\u{0300}'..='\u{036F}' | '\u{0610}'..='\u{061A}' | '\u{064B}'..='\u{065F}'
-            | '\u{0670}' | '\u{06D6}'..='\u{06ED}')
+        || crate::normalize::is_arabic_mark(c)
+        || matches!(c, '\u{0300}'..='\u{036F}')
 }
 
 fn is_dash(c: char) -> bool {

@@ -107,10 +107,6 @@ fn glued_rest(rest: &str) -> bool {
             .is_some_and(|r| r.chars().nth(1).is_some())
 }
 
-fn is_attached_mark(c: char) -> bool {
-    matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0610}'..='\u{061A}' | '\u{06D6}'..='\u{06ED}' | '\u{0640}')
-}
-
 struct Walk {
     node_addr: usize,
     out: Output,
@@ -224,24 +220,20 @@ impl Tagger {
         norm: &Normalized,
         hits: &[Hit],
     ) -> Option<(Hit, Vec<(usize, VariantRef<'g>)>)> {
+        // whole word first, then longest, then the shorter proclitic
+        let rank = |h: &Hit| {
+            let clitic = h.clitic.map_or(0, |c| c.strip.len() * 2 + c.restore.len());
+            (h.clitic.is_none(), h.end, std::cmp::Reverse(clitic))
+        };
         let mut best: Option<(Hit, Vec<(usize, VariantRef<'g>)>)> = None;
         for hit in hits {
             let allowed = self.allowed(text, norm, hit);
             if allowed.is_empty() {
                 continue;
             }
-            let rank = |h: &Hit| {
-                (
-                    h.clitic.is_none(),
-                    h.end,
-                    std::cmp::Reverse(h.clitic.map_or(0, |c| c.strip.len() * 2 + c.restore.len())),
-                )
-            };
             match &mut best {
-                Some((b, vs)) if rank(b) == rank(hit) => {
-                    // the same span in another layer: more candidates
-                    vs.extend(allowed);
-                }
+                // the same span in another layer: more candidates
+                Some((b, vs)) if rank(b) == rank(hit) => vs.extend(allowed),
                 Some((b, _)) if rank(b) > rank(hit) => {}
                 _ => best = Some((*hit, allowed)),
             }
@@ -251,23 +243,19 @@ impl Tagger {
 
     /// The variants of `hit` that the exactness rules allow.
     fn allowed(&self, text: &str, norm: &Normalized, hit: &Hit) -> Vec<(usize, VariantRef<'_>)> {
-        let g = &self.layers[hit.layer];
-        let variants: Vec<VariantRef<'_>> = g.postings(hit.value).collect();
         let (bs, be) = (norm.origin(hit.start), original_end(text, norm, hit.end));
-        let restore = hit.clitic.map_or("", |c| c.restore);
-        let mut surface: Option<String> = None;
-        let mut surface = || {
-            surface
-                .get_or_insert_with(|| light_form(&format!("{restore}{}", &text[bs..be])))
-                .clone()
+        let surface = light_form(&text[bs..be]);
+        let common = self.layers.iter().any(|g| g.is_common(&surface));
+        // what the text spells, with the letters a clitic hid restored (لل → ل + ال)
+        let spelled = match hit.clitic {
+            Some(c) if !c.restore.is_empty() => {
+                light_form(&format!("{}{}", c.restore, &text[bs..be]))
+            }
+            _ => surface,
         };
-        let common = {
-            let s = light_form(&text[bs..be]);
-            self.layers.iter().any(|g| g.is_common(&s))
-        };
-        variants
-            .into_iter()
-            .filter(|v| !(v.exact || common) || light_form(v.text) == surface())
+        self.layers[hit.layer]
+            .postings(hit.value)
+            .filter(|v| !(v.exact || common) || light_form(v.text) == spelled)
             .map(|v| (hit.layer, v))
             .collect()
     }
@@ -455,7 +443,7 @@ fn original_end(text: &str, norm: &Normalized, end: usize) -> usize {
     let last = norm.origin(end - 1);
     let mut e = last + text[last..].chars().next().map_or(0, char::len_utf8);
     for c in text[e..].chars() {
-        if !is_attached_mark(c) {
+        if !normalize::is_arabic_mark(c) {
             break;
         }
         e += c.len_utf8();
