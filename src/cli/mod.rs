@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+mod gazetteer;
 mod tag;
 
 /// Exit status: everything worked.
@@ -26,6 +27,9 @@ pub struct Cli {
 enum Command {
     /// Tag documents (files or folders) and write JSON annotations.
     Tag(tag::TagArgs),
+    /// Check, edit, compile and query gazetteers.
+    #[command(subcommand)]
+    Gazetteer(gazetteer::GazetteerCommand),
 }
 
 /// Gazetteer selection shared by the commands that tag.
@@ -67,6 +71,7 @@ pub fn run() -> i32 {
     };
     let result = match cli.command {
         Command::Tag(args) => tag::run(args),
+        Command::Gazetteer(cmd) => gazetteer::run(cmd),
     };
     match result {
         Ok(code) => code,

@@ -6,6 +6,7 @@
 
 pub mod compile;
 pub mod format;
+pub mod import;
 pub mod source;
 
 use std::path::Path;

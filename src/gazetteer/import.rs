@@ -1,0 +1,2 @@
+//! Bootstraps gazetteer sources from annotated data (`gaztag gazetteer import --conll`).
+//! (Being written.)
