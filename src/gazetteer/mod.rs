@@ -4,7 +4,9 @@
 //! (layout in [`format`]) that [`Gazetteer`] reads in place. The default gazetteer is compiled
 //! by `build.rs` and embedded in the binary: [`Gazetteer::embedded`].
 
+pub mod check;
 pub mod compile;
+pub mod edit;
 pub mod format;
 pub mod import;
 pub mod source;
@@ -302,10 +304,168 @@ impl Gazetteer {
         }
     }
 
+    /// Every key within Levenshtein distance `max` (in characters, at most
+    /// [`MAX_FUZZY_DISTANCE`]) of the folded form of `text`, nearest first. The search runs a
+    /// Levenshtein automaton over the fst (no scan over the keys).
+    ///
+    /// (fst's own Levenshtein automaton does not match Arabic keys, BurntSushi/fst#160; the
+    /// `levenshtein_automata` crate's DFA does, driven through [`LevenshteinDfa`].)
+    ///
+    /// # Errors
+    /// When `max` is above [`MAX_FUZZY_DISTANCE`].
+    pub fn fuzzy(&self, text: &str, max: u32) -> Result<Vec<FuzzyHit<'_>>> {
+        use fst::{IntoStreamer, Streamer};
+        let key = key_of(text);
+        let dfa = LevenshteinDfa::new(&key, max).ok_or_else(|| {
+            Error::index(
+                self.origin.clone(),
+                format!("fuzzy distance {max} is above the maximum, {MAX_FUZZY_DISTANCE}"),
+            )
+        })?;
+        let mut stream = self.names.search(&dfa).into_stream();
+        let mut hits = Vec::new();
+        while let Some((k, value)) = stream.next() {
+            let k = String::from_utf8_lossy(k).into_owned();
+            let distance = strsim::levenshtein(&key, &k) as u32;
+            hits.push(FuzzyHit {
+                key: k,
+                distance,
+                variants: self.postings(value).collect(),
+            });
+        }
+        hits.sort_by(|a, b| (a.distance, &a.key).cmp(&(b.distance, &b.key)));
+        Ok(hits)
+    }
+
+    /// Counts for `gaztag gazetteer stats`.
+    pub fn stats(&self) -> Stats {
+        use fst::Streamer;
+        let mut per_type = [0usize; 3];
+        for i in 0..self.len() as u32 {
+            if let Some(e) = self.entity(i) {
+                per_type[e.kind.code() as usize] += 1;
+            }
+        }
+        let mut ambiguous = 0;
+        let mut stream = self.names.stream();
+        while let Some((_, value)) = stream.next() {
+            let mut entities: Vec<u32> = self.postings(value).map(|v| v.entity).collect();
+            entities.sort_unstable();
+            entities.dedup();
+            ambiguous += usize::from(entities.len() > 1);
+        }
+        Stats {
+            entities: self.len(),
+            per: per_type[0],
+            loc: per_type[1],
+            org: per_type[2],
+            variants: self.variant_count(),
+            keys: self.key_count(),
+            ambiguous_keys: ambiguous,
+            index_bytes: self.index_len(),
+        }
+    }
+
+    fn index_len(&self) -> usize {
+        HEADER_LEN
+            + [
+                &self.postings,
+                &self.variants,
+                &self.entities,
+                &self.strings,
+            ]
+            .iter()
+            .map(|b| b.as_ref().len())
+            .sum::<usize>()
+            + self.names.as_fst().as_bytes().len()
+            + self.common.as_fst().as_bytes().len()
+    }
+
     /// Is the lightly normalized word `light` (see [`light_form`]) a common word?
     pub fn is_common(&self, light: &str) -> bool {
         self.common.contains(light)
     }
+}
+
+/// The largest edit distance [`Gazetteer::fuzzy`] accepts.
+pub const MAX_FUZZY_DISTANCE: u32 = 3;
+
+/// A Levenshtein DFA over UTF-8 bytes, usable as an [`fst::Automaton`].
+pub struct LevenshteinDfa(levenshtein_automata::DFA);
+
+impl LevenshteinDfa {
+    /// The automaton of the strings within `max` edits (in characters) of `key`; `None` when
+    /// `max` is above [`MAX_FUZZY_DISTANCE`].
+    pub fn new(key: &str, max: u32) -> Option<LevenshteinDfa> {
+        use levenshtein_automata::LevenshteinAutomatonBuilder as Builder;
+        use std::sync::OnceLock;
+        // building a builder precomputes a parametric automaton: do it once per distance
+        static BUILDERS: [OnceLock<Builder>; MAX_FUZZY_DISTANCE as usize + 1] = [
+            OnceLock::new(),
+            OnceLock::new(),
+            OnceLock::new(),
+            OnceLock::new(),
+        ];
+        let b = BUILDERS
+            .get(max as usize)?
+            .get_or_init(|| Builder::new(max as u8, false));
+        Some(LevenshteinDfa(b.build_dfa(key)))
+    }
+}
+
+impl fst::Automaton for LevenshteinDfa {
+    type State = u32;
+
+    fn start(&self) -> u32 {
+        self.0.initial_state()
+    }
+
+    fn is_match(&self, state: &u32) -> bool {
+        matches!(
+            self.0.distance(*state),
+            levenshtein_automata::Distance::Exact(_)
+        )
+    }
+
+    fn can_match(&self, state: &u32) -> bool {
+        *state != levenshtein_automata::SINK_STATE
+    }
+
+    fn accept(&self, state: &u32, byte: u8) -> u32 {
+        self.0.transition(*state, byte)
+    }
+}
+
+/// A key near a searched text (see [`Gazetteer::fuzzy`]).
+#[derive(Clone, Debug)]
+pub struct FuzzyHit<'g> {
+    /// The folded key.
+    pub key: String,
+    /// Its Levenshtein distance, in characters, to the folded text.
+    pub distance: u32,
+    /// The variants stored under it.
+    pub variants: Vec<VariantRef<'g>>,
+}
+
+/// Size counts of a gazetteer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Stats {
+    /// Entities.
+    pub entities: usize,
+    /// PER entities.
+    pub per: usize,
+    /// LOC entities.
+    pub loc: usize,
+    /// ORG entities.
+    pub org: usize,
+    /// Stored variants (spellings that fold to the same key within an entity count once).
+    pub variants: usize,
+    /// Distinct folded keys.
+    pub keys: usize,
+    /// Keys that name more than one entity.
+    pub ambiguous_keys: usize,
+    /// Size of the compiled index in bytes.
+    pub index_bytes: usize,
 }
 
 #[cfg(test)]
@@ -344,6 +504,33 @@ mod tests {
         assert!(!ali[0].exact && ali[1].exact);
         assert!(g.is_common("على") && !g.is_common("علي"));
         assert!(g.entity(2).is_none() && g.variant(99).is_none());
+        let s = g.stats();
+        assert_eq!(
+            (
+                s.entities,
+                s.per,
+                s.loc,
+                s.org,
+                s.variants,
+                s.keys,
+                s.ambiguous_keys
+            ),
+            (2, 1, 1, 0, 4, 3, 0)
+        );
+        assert_eq!(s.index_bytes, small().len());
+    }
+
+    #[test]
+    fn fuzzy_finds_near_keys_nearest_first() {
+        let g = Gazetteer::from_bytes(small()).unwrap();
+        let hits = g.fuzzy("باكوو", 1).unwrap();
+        assert_eq!(hits.len(), 1);
+        assert_eq!((hits[0].key.as_str(), hits[0].distance), ("باكو", 1));
+        let hits = g.fuzzy("بکو", 2).unwrap();
+        let keys: Vec<(&str, u32)> = hits.iter().map(|h| (h.key.as_str(), h.distance)).collect();
+        assert_eq!(keys, [("باكو", 1)]);
+        assert!(g.fuzzy("زززز", 1).unwrap().is_empty());
+        assert!(g.fuzzy("باكو", 4).is_err());
     }
 
     #[test]

@@ -3,17 +3,49 @@
 
 use clap::Subcommand;
 
+mod add;
+mod add_variant;
+mod build;
+mod check;
 mod import;
+mod lookup;
+mod stats;
 
 /// The `gazetteer` subcommands.
 #[derive(Subcommand, Debug)]
 pub enum GazetteerCommand {
+    /// Validate sources: print `file:line: severity: message` for each problem.
+    Check(check::CheckArgs),
+    /// Add an entity (one new line in a source file).
+    Add(add::AddArgs),
+    /// Add spellings to an entity (its line changes, nothing else).
+    AddVariant(add_variant::AddVariantArgs),
+    /// Compile sources into one index file.
+    Build(build::BuildArgs),
+    /// Show the folded key of names and the entities they match.
+    Lookup(lookup::LookupArgs),
+    /// Entities per type, variants, keys, ambiguous keys, index size.
+    Stats(stats::StatsArgs),
     /// Build gazetteer sources from annotated CoNLL data.
     Import(import::ImportArgs),
 }
 
 pub fn run(cmd: GazetteerCommand) -> anyhow::Result<i32> {
     match cmd {
+        GazetteerCommand::Check(a) => check::run(a),
+        GazetteerCommand::Add(a) => add::run(a),
+        GazetteerCommand::AddVariant(a) => add_variant::run(a),
+        GazetteerCommand::Build(a) => build::run(a),
+        GazetteerCommand::Lookup(a) => lookup::run(a),
+        GazetteerCommand::Stats(a) => stats::run(a),
         GazetteerCommand::Import(a) => import::run(a),
+    }
+}
+
+/// Reports an edit on stderr: where, and any collision worth a look.
+fn report(what: &str, r: &gaztag::gazetteer::edit::Edited) {
+    eprintln!("{what} `{}` at {}:{}", r.id, r.path.display(), r.line);
+    for n in &r.notes {
+        eprintln!("note: {n}");
     }
 }

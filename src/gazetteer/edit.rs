@@ -1,0 +1,421 @@
+//! Edits gazetteer sources in place (`gaztag gazetteer add`, `add-variant`).
+//!
+//! Every edit changes or adds exactly one line and leaves every other byte of the file as it
+//! was, so that the diff a reviewer sees is one line. The new file is written to a temporary
+//! file in the same folder and renamed over the old one: an interrupted edit leaves either the
+//! old file or the new one, never half of either.
+//!
+//! An edit is refused when it would duplicate what is there (an id in use, a variant the entity
+//! already has, a new entity whose name is already an entity of the same type); a spelling that
+//! another entity also has is allowed but reported, since it makes the key ambiguous.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::compile::key_of;
+use super::source::{self, Entity, EntityType, Sources};
+use crate::error::{Error, Result};
+
+/// A new entity for [`add_entity`].
+#[derive(Clone, Debug, Default)]
+pub struct NewEntity {
+    /// Id; derived from `en` when `None`.
+    pub id: Option<String>,
+    /// PER, LOC or ORG.
+    pub kind: Option<EntityType>,
+    /// Canonical name.
+    pub name: String,
+    /// Further spellings (a leading `=` marks one exact-only).
+    pub variants: Vec<String>,
+    /// English name.
+    pub en: Option<String>,
+    /// Wikidata id.
+    pub wikidata: Option<String>,
+}
+
+/// What an edit did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edited {
+    /// The file written.
+    pub path: PathBuf,
+    /// The line added or changed (1-based).
+    pub line: usize,
+    /// The id of the entity.
+    pub id: String,
+    /// Collisions with other entities, worth a look.
+    pub notes: Vec<String>,
+}
+
+/// The source file an entity of `kind` goes to by default.
+pub fn default_file(kind: EntityType) -> &'static str {
+    match kind {
+        EntityType::Per => "people.tsv",
+        EntityType::Loc => "places.tsv",
+        EntityType::Org => "organizations.tsv",
+    }
+}
+
+/// An id from an English name: `Vladimir Putin` → `vladimir-putin`.
+pub fn slug(en: &str) -> String {
+    let mut s = String::new();
+    for c in en.chars() {
+        if c.is_ascii_alphanumeric() {
+            s.push(c.to_ascii_lowercase());
+        } else if !s.is_empty() && !s.ends_with('-') {
+            s.push('-');
+        }
+    }
+    s.trim_end_matches('-').to_owned()
+}
+
+fn refuse(path: &Path, line: usize, message: String) -> Error {
+    Error::source(path, line, message)
+}
+
+/// Notes for each variant key that other entities already have.
+fn collisions(sources: &Sources, own_id: &str, variants: &[String]) -> Vec<String> {
+    let mut notes = Vec::new();
+    for v in variants {
+        let key = key_of(v.trim_start_matches('='));
+        for e in &sources.entities {
+            if e.id != own_id && e.variants.iter().any(|x| key_of(&x.text) == key) {
+                notes.push(format!(
+                    "`{v}` is also a spelling of `{}` ({} {}, {}:{}): the key `{key}` is now ambiguous",
+                    e.id, e.kind, e.name, e.path.display(), e.line
+                ));
+            }
+        }
+    }
+    notes
+}
+
+/// Adds a new entity to `dir`, into `file` (default: by type, see [`default_file`]), at its
+/// place in id order.
+///
+/// # Errors
+/// A malformed entity, an id already in use, an entity of the same type whose name already has
+/// this key, or a source that cannot be read or written.
+pub fn add_entity(dir: &Path, new: &NewEntity, file: Option<&Path>) -> Result<Edited> {
+    let sources = source::read_dir(dir)?;
+    let kind = new
+        .kind
+        .ok_or_else(|| refuse(dir, 0, "a type (PER, LOC, ORG) is required".into()))?;
+    let id = match (&new.id, &new.en) {
+        (Some(id), _) => id.clone(),
+        (None, Some(en)) if !slug(en).is_empty() => slug(en),
+        _ => {
+            return Err(refuse(
+                dir,
+                0,
+                "give an id (--id), or an English name (--en) to derive it from".into(),
+            ));
+        }
+    };
+    let path = match file {
+        Some(f) if f.is_absolute() || f.starts_with(dir) => f.to_owned(),
+        Some(f) => dir.join(f),
+        None => dir.join(default_file(kind)),
+    };
+    let mut fields = vec![
+        id.clone(),
+        kind.as_str().to_owned(),
+        new.name.trim().to_owned(),
+        new.variants.join("|"),
+    ];
+    if let Some(en) = &new.en {
+        fields.push(format!("en={en}"));
+    }
+    if let Some(q) = &new.wikidata {
+        fields.push(format!("wikidata={q}"));
+    }
+    while fields.len() > 3 && fields.last().is_some_and(String::is_empty) {
+        fields.pop();
+    }
+    let line_text = fields.join("\t");
+    let entity = parse_one(&path, &line_text)?;
+    if let Some(e) = sources.entities.iter().find(|e| e.id == id) {
+        return Err(refuse(
+            &path,
+            0,
+            format!(
+                "id `{id}` is already used at {}:{}",
+                e.path.display(),
+                e.line
+            ),
+        ));
+    }
+    let name_key = key_of(&entity.name);
+    if let Some(e) = sources
+        .entities
+        .iter()
+        .find(|e| e.kind == kind && e.variants.iter().any(|v| key_of(&v.text) == name_key))
+    {
+        return Err(refuse(
+            &path,
+            0,
+            format!(
+                "`{}` is already a {kind} entity: `{}` at {}:{} (use add-variant to add a spelling)",
+                entity.name,
+                e.id,
+                e.path.display(),
+                e.line
+            ),
+        ));
+    }
+    let all: Vec<String> = entity.variants.iter().map(|v| v.text.clone()).collect();
+    let notes = collisions(&sources, &id, &all);
+
+    let old = if path.exists() {
+        read(&path)?
+    } else {
+        String::new()
+    };
+    let mut lines: Vec<&str> = old.split_inclusive('\n').collect();
+    // before the first entity line whose id sorts after ours; else at the end
+    let at = lines
+        .iter()
+        .position(|l| {
+            let t = l.trim_start();
+            !t.is_empty()
+                && !t.starts_with('#')
+                && t.split('\t').next().is_some_and(|i| i > id.as_str())
+        })
+        .unwrap_or(lines.len());
+    let newline = format!("{line_text}\n");
+    if at == lines.len() && lines.last().is_some_and(|l| !l.ends_with('\n')) {
+        let last = lines.pop().unwrap_or_default();
+        let fixed = format!("{last}\n");
+        let mut out: String = lines.concat();
+        out.push_str(&fixed);
+        out.push_str(&newline);
+        write_atomically(&path, &out)?;
+        return Ok(Edited {
+            path,
+            line: at + 1,
+            id,
+            notes,
+        });
+    }
+    lines.insert(at, &newline);
+    write_atomically(&path, &lines.concat())?;
+    Ok(Edited {
+        path,
+        line: at + 1,
+        id,
+        notes,
+    })
+}
+
+/// Adds spellings to the entity `id`, changing only its line.
+///
+/// # Errors
+/// An unknown id, a spelling the entity already has (written the same, or folding to a key it
+/// already has), a malformed spelling, or a source that cannot be read or written.
+pub fn add_variants(dir: &Path, id: &str, variants: &[String]) -> Result<Edited> {
+    let sources = source::read_dir(dir)?;
+    let e = sources
+        .entities
+        .iter()
+        .find(|e| e.id == id)
+        .ok_or_else(|| {
+            refuse(
+                dir,
+                0,
+                format!("no entity with id `{id}` in {}", dir.display()),
+            )
+        })?;
+    let mut keys: Vec<String> = e.variants.iter().map(|v| key_of(&v.text)).collect();
+    for v in variants {
+        let key = key_of(v.trim_start_matches('='));
+        if keys.contains(&key) {
+            let had = e
+                .variants
+                .iter()
+                .find(|x| key_of(&x.text) == key)
+                .map_or(v.as_str(), |x| x.text.as_str());
+            return Err(refuse(
+                &e.path,
+                e.line,
+                format!("`{id}` already has `{had}`, which `{v}` folds to (`{key}`)"),
+            ));
+        }
+        keys.push(key);
+    }
+    let notes = collisions(&sources, id, variants);
+    let old = read(&e.path)?;
+    let mut lines: Vec<String> = old.split_inclusive('\n').map(str::to_owned).collect();
+    let line = &mut lines[e.line - 1];
+    let ending = if line.ends_with("\r\n") {
+        "\r\n"
+    } else if line.ends_with('\n') {
+        "\n"
+    } else {
+        ""
+    };
+    let mut fields: Vec<String> = line[..line.len() - ending.len()]
+        .split('\t')
+        .map(str::to_owned)
+        .collect();
+    if fields.len() < 4 {
+        fields.resize(4, String::new());
+    }
+    let mut list: Vec<String> = fields[3]
+        .split('|')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
+    list.extend(variants.iter().map(|v| v.trim().to_owned()));
+    fields[3] = list.join("|");
+    let new_line = fields.join("\t");
+    parse_one(&e.path, &new_line)?;
+    *line = format!("{new_line}{ending}");
+    write_atomically(&e.path, &lines.concat())?;
+    Ok(Edited {
+        path: e.path.clone(),
+        line: e.line,
+        id: id.to_owned(),
+        notes,
+    })
+}
+
+fn parse_one(path: &Path, line: &str) -> Result<Entity> {
+    let (mut out, mut problems) = (Vec::new(), Vec::new());
+    source::parse_entities(path, line, &mut out, &mut problems);
+    match (problems.into_iter().next(), out.pop()) {
+        (Some(Error::Source { message, .. }), _) => Err(refuse(
+            path,
+            0,
+            format!("the new line would be malformed: {message}"),
+        )),
+        (Some(other), _) => Err(other),
+        (None, Some(e)) => Ok(e),
+        (None, None) => Err(refuse(path, 0, "nothing to add".into())),
+    }
+}
+
+fn read(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|e| Error::io(path, e))
+}
+
+/// Writes `text` to `path` through a temporary file in the same folder and a rename.
+pub fn write_atomically(path: &Path, text: &str) -> Result<()> {
+    write_bytes_atomically(path, text.as_bytes())
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
+pub fn write_bytes_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".gaztag-")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io(dir, e))?;
+    tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dir_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let d = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            std::fs::write(d.path().join(name), text).unwrap();
+        }
+        d
+    }
+
+    const PLACES: &str = "# places\nbaku\tLOC\tباكو\tBaku\nyerevan\tLOC\tيريفان\n";
+
+    #[test]
+    fn add_inserts_one_line_in_id_order() {
+        let d = dir_with(&[("places.tsv", PLACES)]);
+        let new = NewEntity {
+            kind: Some(EntityType::Loc),
+            name: "قوبا".into(),
+            variants: vec!["قوبة".into()],
+            en: Some("Guba".into()),
+            ..Default::default()
+        };
+        let r = add_entity(d.path(), &new, None).unwrap();
+        assert_eq!((r.id.as_str(), r.line), ("guba", 3));
+        let text = std::fs::read_to_string(d.path().join("places.tsv")).unwrap();
+        assert_eq!(
+            text,
+            "# places\nbaku\tLOC\tباكو\tBaku\nguba\tLOC\tقوبا\tقوبة\ten=Guba\nyerevan\tLOC\tيريفان\n"
+        );
+        // refused: the id again, and the same name under another id
+        assert!(
+            add_entity(d.path(), &new, None)
+                .unwrap_err()
+                .to_string()
+                .contains("id `guba` is already used")
+        );
+        let again = NewEntity {
+            id: Some("guba-2".into()),
+            ..new.clone()
+        };
+        assert!(
+            add_entity(d.path(), &again, None)
+                .unwrap_err()
+                .to_string()
+                .contains("is already a LOC entity: `guba`")
+        );
+        // a new file for another type, created when missing
+        let p = NewEntity {
+            kind: Some(EntityType::Per),
+            name: "بوتين".into(),
+            id: Some("putin".into()),
+            ..Default::default()
+        };
+        add_entity(d.path(), &p, None).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(d.path().join("people.tsv")).unwrap(),
+            "putin\tPER\tبوتين\n"
+        );
+    }
+
+    #[test]
+    fn add_variant_changes_only_its_line() {
+        let d = dir_with(&[
+            ("places.tsv", PLACES),
+            ("people.tsv", "x\tPER\tباكو علييف\n"),
+        ]);
+        let r = add_variants(d.path(), "yerevan", &["إيريفان".into(), "Yerevan".into()]).unwrap();
+        assert_eq!(r.line, 3);
+        let text = std::fs::read_to_string(d.path().join("places.tsv")).unwrap();
+        assert_eq!(
+            text,
+            "# places\nbaku\tLOC\tباكو\tBaku\nyerevan\tLOC\tيريفان\tإيريفان|Yerevan\n"
+        );
+        let r = add_variants(d.path(), "baku", &["Bakou".into()]).unwrap();
+        assert!(r.notes.is_empty());
+        let text = std::fs::read_to_string(d.path().join("places.tsv")).unwrap();
+        assert!(text.contains("baku\tLOC\tباكو\tBaku|Bakou\n"));
+        // duplicates refused, with the spelling it collides with
+        let e = add_variants(d.path(), "baku", &["BAKU".into()])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("`baku` already has `Baku`"), "{e}");
+        let e = add_variants(d.path(), "nowhere", &["x".into()])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("no entity with id `nowhere`"), "{e}");
+        // a spelling of another entity is added but reported
+        let r = add_variants(d.path(), "yerevan", &["باكو علييف".into()]).unwrap();
+        assert_eq!(r.notes.len(), 1);
+        assert!(r.notes[0].contains("also a spelling of `x`"));
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slug("Jean-Yves Le Drian"), "jean-yves-le-drian");
+        assert_eq!(slug("  AFP!"), "afp");
+    }
+}
