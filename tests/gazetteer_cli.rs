@@ -93,63 +93,28 @@ fn readme_workflow_add_a_name_and_a_variant_then_tag() {
 fn edits_refuse_duplicates_and_report_collisions() {
     let gaz = copy_of_default();
     let g = gaz.path().to_str().unwrap();
-    let o = gaztag(&[
-        "gazetteer",
-        "add",
-        "--dir",
-        g,
-        "--type",
-        "PER",
-        "--name",
-        "بوتين",
-        "--id",
-        "putin-2",
-    ]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        err(&o).contains("is already a PER entity: `vladimir-putin`"),
-        "{}",
-        err(&o)
-    );
-    let o = gaztag(&[
-        "gazetteer",
-        "add",
-        "--dir",
-        g,
-        "--type",
-        "LOC",
-        "--name",
-        "باكو الجديدة",
-        "--id",
-        "baku",
-    ]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(err(&o).contains("id `baku` is already used"), "{}", err(&o));
-    let o = gaztag(&[
-        "gazetteer",
-        "add",
-        "--dir",
-        g,
-        "--type",
-        "LOC",
-        "--name",
-        "مكان",
-    ]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(err(&o).contains("give an id"), "{}", err(&o));
-    let o = gaztag(&[
-        "gazetteer",
-        "add",
-        "--dir",
-        g,
-        "--type",
-        "CITY",
-        "--name",
-        "مكان",
-        "--id",
-        "x",
-    ]);
-    assert_eq!(o.status.code(), Some(2));
+    let add = ["gazetteer", "add", "--dir", g];
+    let refused: &[(&[&str], &str)] = &[
+        (
+            &["--type", "PER", "--name", "بوتين", "--id", "putin-2"],
+            "is already a PER entity: `vladimir-putin`",
+        ),
+        (
+            &["--type", "LOC", "--name", "باكو الجديدة", "--id", "baku"],
+            "id `baku` is already used",
+        ),
+        (&["--type", "LOC", "--name", "مكان"], "give an id"),
+        (
+            &["--type", "CITY", "--name", "مكان", "--id", "x"],
+            "`CITY` is not PER, LOC or ORG",
+        ),
+    ];
+    let before = std::fs::read_to_string(gaz.path().join("places.tsv")).unwrap();
+    for (args, want) in refused {
+        let o = gaztag(&[&add[..], args].concat());
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(err(&o).contains(want), "{args:?}: {}", err(&o));
+    }
     let o = gaztag(&[
         "gazetteer",
         "add-variant",
@@ -160,6 +125,11 @@ fn edits_refuse_duplicates_and_report_collisions() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(err(&o).contains("already has `بوتن`"), "{}", err(&o));
+    // nothing was written by a refused edit
+    assert_eq!(
+        std::fs::read_to_string(gaz.path().join("places.tsv")).unwrap(),
+        before
+    );
     // a spelling of another entity: added, with a note
     let o = gaztag(&[
         "gazetteer",
