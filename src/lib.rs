@@ -39,6 +39,7 @@
 #![deny(missing_docs)]
 
 pub mod annotation;
+pub mod atomic;
 pub mod corpus;
 pub mod error;
 pub mod gazetteer;

@@ -1,6 +1,6 @@
 //! `gaztag tag`: tag documents in parallel, write annotations in a deterministic order.
 
-use std::io::Write;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -85,7 +85,7 @@ fn process(tagger: &Tagger, input: &Input, out: Option<&Path>) -> anyhow::Result
     match out {
         None => Ok(Some(serde_json::to_string(&doc)?)),
         Some(dir) => {
-            write_atomically(&dir.join(format!("{}.json", input.name)), &doc)?;
+            write_document(&dir.join(format!("{}.json", input.name)), &doc)?;
             Ok(None)
         }
     }
@@ -102,21 +102,12 @@ fn strip_path(e: gaztag::Error) -> anyhow::Error {
     }
 }
 
-/// Writes `doc` to `path` through a temporary file in the same folder and a rename, so that a
-/// reader (or a run killed half-way) never sees a partial file.
-fn write_atomically(path: &Path, doc: &Document) -> anyhow::Result<()> {
+/// Writes `doc` pretty-printed to `path`, atomically: a file in `--out` is always complete.
+fn write_document(path: &Path, doc: &Document) -> anyhow::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".gaztag-")
-        .tempfile_in(dir)
-        .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
-    let mut w = std::io::BufWriter::new(tmp.as_file_mut());
-    serde_json::to_writer_pretty(&mut w, doc)?;
-    w.write_all(b"\n")?;
-    w.flush()?;
-    drop(w);
-    tmp.persist(path)
-        .with_context(|| format!("writing {}", path.display()))?;
+    let mut bytes = serde_json::to_vec_pretty(doc)?;
+    bytes.push(b'\n');
+    gaztag::atomic::write(path, &bytes)?;
     Ok(())
 }

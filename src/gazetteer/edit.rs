@@ -1,15 +1,14 @@
 //! Edits gazetteer sources in place (`gaztag gazetteer add`, `add-variant`).
 //!
 //! Every edit changes or adds exactly one line and leaves every other byte of the file as it
-//! was, so that the diff a reviewer sees is one line. The new file is written to a temporary
-//! file in the same folder and renamed over the old one: an interrupted edit leaves either the
-//! old file or the new one, never half of either.
+//! was, so that the diff a reviewer sees is one line. The file is written with
+//! [`crate::atomic::write`]: an interrupted edit leaves either the old file or the new one,
+//! never half of either.
 //!
 //! An edit is refused when it would duplicate what is there (an id in use, a variant the entity
 //! already has, a new entity whose name is already an entity of the same type); a spelling that
 //! another entity also has is allowed but reported, since it makes the key ambiguous.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::compile::key_of;
@@ -188,7 +187,7 @@ pub fn add_entity(dir: &Path, new: &NewEntity, file: Option<&Path>) -> Result<Ed
         let mut out: String = lines.concat();
         out.push_str(&fixed);
         out.push_str(&newline);
-        write_atomically(&path, &out)?;
+        crate::atomic::write(&path, out.as_bytes())?;
         return Ok(Edited {
             path,
             line: at + 1,
@@ -197,7 +196,7 @@ pub fn add_entity(dir: &Path, new: &NewEntity, file: Option<&Path>) -> Result<Ed
         });
     }
     lines.insert(at, &newline);
-    write_atomically(&path, &lines.concat())?;
+    crate::atomic::write(&path, lines.concat().as_bytes())?;
     Ok(Edited {
         path,
         line: at + 1,
@@ -270,7 +269,7 @@ pub fn add_variants(dir: &Path, id: &str, variants: &[String]) -> Result<Edited>
     let new_line = fields.join("\t");
     parse_one(&e.path, &new_line)?;
     *line = format!("{new_line}{ending}");
-    write_atomically(&e.path, &lines.concat())?;
+    crate::atomic::write(&e.path, lines.concat().as_bytes())?;
     Ok(Edited {
         path: e.path.clone(),
         line: e.line,
@@ -296,27 +295,6 @@ fn parse_one(path: &Path, line: &str) -> Result<Entity> {
 
 fn read(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).map_err(|e| Error::io(path, e))
-}
-
-/// Writes `text` to `path` through a temporary file in the same folder and a rename.
-pub fn write_atomically(path: &Path, text: &str) -> Result<()> {
-    write_bytes_atomically(path, text.as_bytes())
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
-pub fn write_bytes_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".gaztag-")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, e))?;
-    tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
-    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use gaztag::Gazetteer;
-use gaztag::gazetteer::{compile, edit::write_bytes_atomically, source};
+use gaztag::gazetteer::{compile, source};
 
 /// Arguments of `gaztag gazetteer build`.
 #[derive(clap::Args, Debug)]
@@ -22,7 +22,7 @@ pub fn run(args: BuildArgs) -> anyhow::Result<i32> {
     let sources = source::read_dir(&args.dir)?;
     let bytes = compile(&sources);
     let stats = Gazetteer::from_bytes(bytes.clone())?.stats();
-    write_bytes_atomically(&args.output, &bytes)?;
+    gaztag::atomic::write(&args.output, &bytes)?;
     eprintln!(
         "{}: {} entities, {} keys, {} bytes, in {:.2?}",
         args.output.display(),
