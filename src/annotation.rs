@@ -29,6 +29,24 @@ pub enum MatchKind {
     Exact,
 }
 
+/// What a mention's text is: a name, or an adjective form (nisba) of a place's name.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MentionKind {
+    /// A name of the entity (the default, not written out).
+    #[default]
+    Name,
+    /// An adjective naming the entity's people or things (`الأذربيجانية`), found with
+    /// demonyms on.
+    Demonym,
+}
+
+impl MentionKind {
+    fn is_name(&self) -> bool {
+        *self == MentionKind::Name
+    }
+}
+
 /// Another entity a mention's key also names.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Candidate {
@@ -68,6 +86,9 @@ pub struct Mention {
     /// How the mention was found.
     #[serde(rename = "match")]
     pub how: MatchKind,
+    /// `demonym` for an adjective form of the entity's name; absent for a name.
+    #[serde(rename = "kind", default, skip_serializing_if = "MentionKind::is_name")]
+    pub form: MentionKind,
     /// Every entity the matched key names, the reported one first, when there is more than
     /// one; absent otherwise.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -47,7 +47,7 @@ pub mod normalize;
 pub mod segment;
 pub mod tagger;
 
-pub use annotation::{Candidate, Document, MatchKind, Mention};
+pub use annotation::{Candidate, Document, MatchKind, Mention, MentionKind};
 pub use error::{Error, Result};
 pub use gazetteer::{EntityType, Gazetteer};
 pub use tagger::{Tagger, TaggerBuilder};

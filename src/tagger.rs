@@ -24,7 +24,7 @@
 //!
 //! All entities that the chosen key names, in every gazetteer layer, are reported.
 
-use crate::annotation::{Candidate, Document, MatchKind, Mention};
+use crate::annotation::{Candidate, Document, MatchKind, Mention, MentionKind};
 use crate::gazetteer::{Gazetteer, VariantRef, light_form};
 use crate::normalize::{self, Normalized};
 use crate::segment::{self, Clitic, Word};
@@ -54,12 +54,14 @@ use fst::raw::{Fst, Node, Output};
 #[derive(Clone, Debug)]
 pub struct Tagger {
     layers: Vec<Gazetteer>,
+    demonyms: bool,
 }
 
 /// Builds a [`Tagger`] from gazetteer layers.
 #[derive(Clone, Debug, Default)]
 pub struct TaggerBuilder {
     layers: Vec<Gazetteer>,
+    demonyms: bool,
 }
 
 impl TaggerBuilder {
@@ -75,10 +77,18 @@ impl TaggerBuilder {
         self
     }
 
+    /// Also report adjective forms (nisba) of place names (`الأذربيجانية` → Azerbaijan) as
+    /// mentions of kind `demonym`. Default: off.
+    pub fn demonyms(&mut self, yes: bool) -> &mut TaggerBuilder {
+        self.demonyms = yes;
+        self
+    }
+
     /// The tagger.
     pub fn build(&self) -> Tagger {
         Tagger {
             layers: self.layers.clone(),
+            demonyms: self.demonyms,
         }
     }
 }
@@ -123,6 +133,7 @@ impl Tagger {
     pub fn new(gazetteer: Gazetteer) -> Tagger {
         Tagger {
             layers: vec![gazetteer],
+            demonyms: false,
         }
     }
 
@@ -255,6 +266,7 @@ impl Tagger {
         };
         self.layers[hit.layer]
             .postings(hit.value)
+            .filter(|v| self.demonyms || !v.demonym)
             .filter(|v| !(v.exact || common) || light_form(v.text) == spelled)
             .map(|v| (hit.layer, v))
             .collect()
@@ -272,6 +284,7 @@ impl Tagger {
         let (bs, be) = (norm.origin(hit.start), original_end(text, norm, hit.end));
         let mut candidates: Vec<Candidate> = Vec::new();
         let mut variant = "";
+        let mut form = MentionKind::Name;
         for (layer, v) in variants {
             let Some(e) = self.layers[*layer].entity(v.entity) else {
                 continue;
@@ -281,6 +294,11 @@ impl Tagger {
             }
             if candidates.is_empty() {
                 variant = v.text;
+                form = if v.demonym {
+                    MentionKind::Demonym
+                } else {
+                    MentionKind::Name
+                };
             }
             candidates.push(Candidate {
                 entity: e.id.to_owned(),
@@ -308,6 +326,7 @@ impl Tagger {
             variant: variant.to_owned(),
             prefix: text[norm.origin(start)..bs].to_owned(),
             how: MatchKind::Exact,
+            form,
             candidates,
         }
     }

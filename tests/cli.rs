@@ -275,6 +275,18 @@ fn output_validates_against_the_documented_schema() {
     std::fs::write(gaz.join("x.tsv"), "baku-2\tORG\tباكو\n").unwrap();
     std::fs::write(dir.path().join("d.txt"), "باكو").unwrap();
     let mut all = docs(&gaztag(&["tag", "seeds"], None));
+    let with_demonyms = docs(&gaztag(&["tag", "seeds", "--demonyms"], None));
+    let demonyms = |d: &serde_json::Value| {
+        d["mentions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["kind"] == "demonym")
+            .count()
+    };
+    assert!(all.iter().all(|d| demonyms(d) == 0));
+    assert!(with_demonyms.iter().map(demonyms).sum::<usize>() > 50);
+    all.extend(with_demonyms);
     let ambiguous = docs(&gaztag(
         &[
             "tag",

@@ -9,9 +9,9 @@ use gaztag::gazetteer::{compile, source};
 use gaztag::{Gazetteer, Mention, Tagger};
 
 const ENTITIES: &str = "\
-baku\tLOC\tباكو\tBaku
+baku\tLOC\tباكو\tBaku\tadj=باكوي
 ako\tLOC\tاكو
-azerbaijan\tLOC\tأذربيجان\tAzerbaijan
+azerbaijan\tLOC\tأذربيجان\tAzerbaijan\tadj=أذربيجاني|أذربيجانية|أذربيجانيين
 kremlin\tORG\tالكرملين\tKremlin
 karabakh\tLOC\tناغورنو كاراباخ\tناغورني قره باغ|قره باغ|كاراباخ|كرباخ|ناغورني كرباخ
 bagh\tLOC\tباغ
@@ -20,7 +20,8 @@ ali\tPER\tعلي
 ban\tPER\tبان كي مون\tبان
 amal\tPER\t=أمل
 economist\tORG\tThe Economist\tTheEconomist
-russia\tLOC\tروسيا\tRussia
+russia\tLOC\tروسيا\tRussia\tadj=روسي|روسية
+russian-mod\tORG\tوزارة الدفاع الروسية
 armenia\tLOC\tأرمينيا\tArmenia
 georgia-country\tLOC\tجورجيا\tGeorgia
 georgia-state\tLOC\tولاية جورجيا\tجورجيا
@@ -42,6 +43,16 @@ fn tagger() -> &'static Tagger {
         assert!(problems.is_empty(), "{problems:?}");
         sources.common_words = vec!["على".into(), "بأن".into(), "إلى".into()];
         Tagger::new(Gazetteer::from_bytes(compile(&sources)).unwrap())
+    })
+}
+
+fn demonym_tagger() -> &'static Tagger {
+    static T: OnceLock<Tagger> = OnceLock::new();
+    T.get_or_init(|| {
+        Tagger::builder()
+            .gazetteer(tagger().layers()[0].clone())
+            .demonyms(true)
+            .build()
     })
 }
 
@@ -360,6 +371,41 @@ fn common_words_and_exact_only() {
             ),
             ("exact-only: not through folding", "امل", &[]),
         ],
+    );
+}
+
+#[test]
+fn demonyms_only_when_asked() {
+    let text = "قالت الرئاسة الأذربيجانية إن جنوداً أذربيجانيين قتلوا جنوداً روساً وبأذربيجاني";
+    check(tagger(), &[("off by default", text, &[])]);
+    check(
+        demonym_tagger(),
+        &[
+            (
+                "with clitics handled like names",
+                text,
+                &[
+                    ("أذربيجانية", "azerbaijan", "ال"),
+                    ("أذربيجانيين", "azerbaijan", ""),
+                    ("أذربيجاني", "azerbaijan", "وب"),
+                ],
+            ),
+            (
+                "a longer name wins over the demonym inside it",
+                "وزارة الدفاع الروسية",
+                &[("وزارة الدفاع الروسية", "russian-mod", "")],
+            ),
+            (
+                "the name itself is still a name",
+                "روسيا الروسية",
+                &[("روسيا", "russia", ""), ("روسية", "russia", "ال")],
+            ),
+        ],
+    );
+    let m = demonym_tagger().tag("الروسية روسيا");
+    assert_eq!(
+        (m[0].form, m[1].form),
+        (gaztag::MentionKind::Demonym, gaztag::MentionKind::Name)
     );
 }
 

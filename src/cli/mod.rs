@@ -47,6 +47,11 @@ pub struct GazetteerArgs {
 impl GazetteerArgs {
     /// The tagger these options describe.
     pub fn tagger(&self) -> anyhow::Result<gaztag::Tagger> {
+        Ok(self.builder()?.build())
+    }
+
+    /// A tagger builder with these gazetteer layers, for further options.
+    pub fn builder(&self) -> anyhow::Result<gaztag::TaggerBuilder> {
         let mut b = gaztag::Tagger::builder();
         for path in &self.gazetteers {
             b.gazetteer(gaztag::Gazetteer::load(path)?);
@@ -56,7 +61,7 @@ impl GazetteerArgs {
         } else if self.gazetteers.is_empty() {
             anyhow::bail!("--no-default needs at least one --gazetteer");
         }
-        Ok(b.build())
+        Ok(b)
     }
 }
 

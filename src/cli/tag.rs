@@ -26,6 +26,10 @@ pub struct TagArgs {
     /// Number of worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<usize>,
+    /// Also report adjective forms of place names (الأذربيجانية → Azerbaijan) as mentions of
+    /// kind `demonym`.
+    #[arg(long)]
+    demonyms: bool,
     #[command(flatten)]
     gazetteer: GazetteerArgs,
 }
@@ -34,7 +38,7 @@ pub struct TagArgs {
 const BATCH_PER_THREAD: usize = 64;
 
 pub fn run(args: TagArgs) -> anyhow::Result<i32> {
-    let tagger = args.gazetteer.tagger()?;
+    let tagger = args.gazetteer.builder()?.demonyms(args.demonyms).build();
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(n) = args.jobs {
         anyhow::ensure!(n > 0, "--jobs must be at least 1");

@@ -83,20 +83,25 @@ pub fn compile_entities(entities: &[Entity], common_words: &[String]) -> Vec<u8>
             put_u32(&mut entity_bytes, off);
             put_u32(&mut entity_bytes, len);
         }
-        let mut own_keys: Vec<(String, bool)> = Vec::new();
-        for v in &e.variants {
-            let key = key_of(&v.text);
-            // the same key twice in one entity (redundant spellings) is stored once; an
-            // exact-only spelling and a folding one of the same key are both kept.
-            if key.is_empty() || own_keys.iter().any(|(k, x)| *k == key && *x == v.exact) {
+        let mut own_keys: Vec<(String, u32)> = Vec::new();
+        let spellings = e
+            .variants
+            .iter()
+            .map(|v| (v.text.as_str(), if v.exact { FLAG_EXACT } else { 0 }));
+        let demonyms = e.demonyms.iter().map(|d| (d.as_str(), FLAG_DEMONYM));
+        for (text, flags) in spellings.chain(demonyms) {
+            let key = key_of(text);
+            // the same key twice with the same flags in one entity (redundant spellings) is
+            // stored once; an exact-only spelling and a folding one of the same key are both kept.
+            if key.is_empty() || own_keys.iter().any(|(k, f)| *k == key && *f == flags) {
                 continue;
             }
-            own_keys.push((key.clone(), v.exact));
-            let (off, len) = strings.push(Some(&v.text));
+            own_keys.push((key.clone(), flags));
+            let (off, len) = strings.push(Some(text));
             put_u32(&mut variant_bytes, ei as u32);
             put_u32(&mut variant_bytes, off);
             put_u32(&mut variant_bytes, len);
-            put_u32(&mut variant_bytes, if v.exact { FLAG_EXACT } else { 0 });
+            put_u32(&mut variant_bytes, flags);
             keys.entry(key).or_default().push(n_variants);
             n_variants += 1;
         }

@@ -15,7 +15,7 @@
 //! * **common-words fst**: a set of lightly normalized common words.
 //! * **postings**: `u32` variant indexes; a key's postings are the variants that fold onto it.
 //! * **variants**: records of 4 × `u32`: entity index, text offset, text length, flags (bit 0:
-//!   exact-only).
+//!   exact-only; bit 1: demonym).
 //! * **entities**: records of 9 × `u32`: type code, then offset and length of id, name, English
 //!   name and Wikidata id in the strings section (length 0: absent).
 //! * **strings**: UTF-8 text, referenced by offset and length.
@@ -26,7 +26,7 @@
 /// First bytes of every index file.
 pub const MAGIC: &[u8; 8] = b"GAZTAGIX";
 /// Version of this layout. Bump it on any change.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// Size of the header in bytes.
 pub const HEADER_LEN: usize = 24 + 6 * 8;
 /// Number of sections in the body.
@@ -37,6 +37,8 @@ pub const VARIANT_LEN: usize = 16;
 pub const ENTITY_LEN: usize = 36;
 /// Variant flag: matched only when spelled exactly.
 pub const FLAG_EXACT: u32 = 1;
+/// Variant flag: an adjective (nisba) form of the entity, matched only with demonyms on.
+pub const FLAG_DEMONYM: u32 = 2;
 
 /// Section indexes.
 pub const NAMES: usize = 0;

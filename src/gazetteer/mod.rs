@@ -94,6 +94,8 @@ pub struct VariantRef<'g> {
     pub text: &'g str,
     /// Matched only where the text spells it exactly.
     pub exact: bool,
+    /// An adjective form (nisba) of the entity, matched only with demonyms on.
+    pub demonym: bool,
 }
 
 impl Gazetteer {
@@ -284,6 +286,7 @@ impl Gazetteer {
             entity: u32_at(rec, 0),
             text: self.string(u32_at(rec, 4), u32_at(rec, 8)),
             exact: u32_at(rec, 12) & FLAG_EXACT != 0,
+            demonym: u32_at(rec, 12) & FLAG_DEMONYM != 0,
         })
     }
 

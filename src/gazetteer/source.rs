@@ -83,6 +83,9 @@ pub struct Entity {
     pub en: Option<String>,
     /// Wikidata id, if given.
     pub wikidata: Option<String>,
+    /// Adjective (nisba) forms naming the place's people or things (`أذربيجاني`, `أذربيجانية`),
+    /// matched only when tagging with demonyms on.
+    pub demonyms: Vec<String>,
     /// File the entity was read from.
     pub path: PathBuf,
     /// 1-based line in that file.
@@ -186,32 +189,14 @@ pub fn parse_entities(path: &Path, text: &str, out: &mut Vec<Entity>, problems: 
         if line.trim().is_empty() || line.trim_start().starts_with('#') {
             continue;
         }
-        match parse_line(line) {
-            Ok((id, kind, name, variants, en, wikidata)) => out.push(Entity {
-                id,
-                kind,
-                name,
-                variants,
-                en,
-                wikidata,
-                path: path.to_owned(),
-                line: i + 1,
-            }),
+        match parse_line(line, path, i + 1) {
+            Ok(entity) => out.push(entity),
             Err(message) => problems.push(Error::source(path, i + 1, message)),
         }
     }
 }
 
-type Line = (
-    String,
-    EntityType,
-    String,
-    Vec<Variant>,
-    Option<String>,
-    Option<String>,
-);
-
-fn parse_line(line: &str) -> std::result::Result<Line, String> {
+fn parse_line(line: &str, path: &Path, lineno: usize) -> std::result::Result<Entity, String> {
     let fields: Vec<&str> = line.split('\t').collect();
     if fields.len() < 3 {
         return Err(format!(
@@ -250,7 +235,7 @@ fn parse_line(line: &str) -> std::result::Result<Line, String> {
             variants.push(parse_variant(v)?);
         }
     }
-    let (mut en, mut wikidata) = (None, None);
+    let (mut en, mut wikidata, mut adj) = (None, None, None);
     for extra in fields
         .iter()
         .skip(4)
@@ -263,6 +248,7 @@ fn parse_line(line: &str) -> std::result::Result<Line, String> {
         let value = value.trim();
         let slot = match key.trim() {
             "en" => &mut en,
+            "adj" => &mut adj,
             "wikidata" => {
                 if !(value.starts_with('Q')
                     && value.len() > 1
@@ -274,14 +260,39 @@ fn parse_line(line: &str) -> std::result::Result<Line, String> {
                 }
                 &mut wikidata
             }
-            other => return Err(format!("unknown field `{other}` (known: en, wikidata)")),
+            other => {
+                return Err(format!(
+                    "unknown field `{other}` (known: en, wikidata, adj)"
+                ));
+            }
         };
         if slot.is_some() {
             return Err(format!("field `{}` given twice", key.trim()));
         }
         *slot = Some(value.to_owned());
     }
-    Ok((id.to_owned(), kind, name.to_owned(), variants, en, wikidata))
+    let mut demonyms = Vec::new();
+    for d in adj.iter().flat_map(|list| list.split('|')) {
+        let v = parse_variant(d)?;
+        if v.exact {
+            return Err(format!(
+                "demonym `{}`: exact-only is not supported for demonyms",
+                v.text
+            ));
+        }
+        demonyms.push(v.text);
+    }
+    Ok(Entity {
+        id: id.to_owned(),
+        kind,
+        name: name.to_owned(),
+        variants,
+        en,
+        wikidata,
+        demonyms,
+        path: path.to_owned(),
+        line: lineno,
+    })
 }
 
 fn parse_variant(raw: &str) -> std::result::Result<Variant, String> {
@@ -335,6 +346,15 @@ mod tests {
         assert!(e[0].variants[2].exact && !e[0].variants[1].exact);
         assert_eq!(e[0].en.as_deref(), Some("Vladimir Putin"));
         assert_eq!(e[0].wikidata.as_deref(), Some("Q7747"));
+    }
+
+    #[test]
+    fn demonyms() {
+        let (e, p) = parse("az\tLOC\tأذربيجان\t\tadj=أذربيجاني|أذربيجانية\n");
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!(e[0].demonyms, ["أذربيجاني", "أذربيجانية"]);
+        let (_, p) = parse("az\tLOC\tأذربيجان\t\tadj=أذربيجاني||x\n");
+        assert!(p[0].contains("empty variant"), "{p:?}");
     }
 
     #[test]
