@@ -27,6 +27,8 @@ impl<'de> Deserialize<'de> for EntityType {
 pub enum MatchKind {
     /// The text folds to a gazetteer key.
     Exact,
+    /// The text differs from a key in the ways transliterations drift (`tag --fuzzy`).
+    Fuzzy,
 }
 
 /// What a mention's text is: a name, or an adjective form (nisba) of a place's name.
@@ -86,6 +88,9 @@ pub struct Mention {
     /// How the mention was found.
     #[serde(rename = "match")]
     pub how: MatchKind,
+    /// For a fuzzy mention: the edit distance between the folded text and the folded variant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<u32>,
     /// `demonym` for an adjective form of the entity's name; absent for a name.
     #[serde(rename = "kind", default, skip_serializing_if = "MentionKind::is_name")]
     pub form: MentionKind,

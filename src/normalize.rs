@@ -201,6 +201,44 @@ fn fold_char(c: char, mode: Mode, emit: &mut impl FnMut(char)) {
     emit(f);
 }
 
+/// The consonant skeleton of one FOLDED character, for fuzzy matching of foreign names whose
+/// Arabic spelling drifts (`tag --fuzzy`):
+///
+/// * the /g/ letters ج غ ك ق گ become one letter (ك): كيلوج / كيلوغ;
+/// * ڤ → ف, پ → ب, ژ → ز: the letters Persian and some transliterations add;
+/// * the long vowels ا و ي are dropped (`None`): بوتين / بوتن, دميتري / ديميتري.
+///
+/// Every other character is kept.
+pub fn skeleton_char(c: char) -> Option<char> {
+    match c {
+        'ا' | 'و' | 'ي' => None,
+        'ج' | 'غ' | 'ك' | 'ق' | 'گ' => Some('ك'),
+        'ڤ' => Some('ف'),
+        'پ' => Some('ب'),
+        'ژ' => Some('ز'),
+        c => Some(c),
+    }
+}
+
+/// The skeleton of a folded word (see [`skeleton_char`]); a word made only of long vowels
+/// keeps its first letter, so that no word vanishes.
+///
+/// # Example
+/// ```
+/// use gaztag::normalize::skeleton_word;
+/// assert_eq!(skeleton_word("بوتين"), skeleton_word("بوتن"));
+/// assert_eq!(skeleton_word("كيلوج"), skeleton_word("كيلوغ"));
+/// assert_eq!(skeleton_word("او"), "ا");
+/// ```
+pub fn skeleton_word(folded: &str) -> String {
+    let s: String = folded.chars().filter_map(skeleton_char).collect();
+    if s.is_empty() {
+        folded.chars().take(1).collect()
+    } else {
+        s
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -257,6 +295,23 @@ mod tests {
             assert_eq!(fold(before), *after, "{name}");
             assert_eq!(normalize(before).as_str(), *after, "{name} (with map)");
         }
+    }
+
+    #[test]
+    fn skeletons() {
+        for (a, b) in [
+            ("دميتري", "ديميتري"),
+            ("فلاديمير", "ڤلاديمير"),
+            ("جورج", "غورغ"),
+            ("پوتين", "بوتن"),
+        ] {
+            assert_eq!(skeleton_word(a), skeleton_word(b), "{a} {b}");
+        }
+        assert_ne!(
+            skeleton_word("بوتين"),
+            skeleton_word("بوتان").replace('ت', "ط")
+        );
+        assert_eq!(skeleton_word("russia"), "russia");
     }
 
     #[test]

@@ -23,9 +23,23 @@
 //! 4. the next search starts after the chosen mention, so mentions never overlap.
 //!
 //! All entities that the chosen key names, in every gazetteer layer, are reported.
+//!
+//! # Fuzzy matching (opt in: [`TaggerBuilder::fuzzy`])
+//!
+//! Where no key matches at a word start, the same walk runs over the text's consonant
+//! skeleton ([`crate::normalize::skeleton_char`]: the /g/ letters ج غ ك ق گ as one, ڤ/ف, پ/ب,
+//! ژ/ز, the long vowels ا و ي written or left out) against a second fst of key skeletons
+//! (كيلوغ finds كيلوج, ديميتري بيسكوف finds دميتري بيسكوف), and a single word of five or more
+//! letters may also be one ordinary edit away from a key's skeleton (a Levenshtein automaton
+//! over that fst). Whatever the path, the folded text may differ from the folded variant by at
+//! most one edit (two for keys of eight letters or more): the skeleton finds candidates fast,
+//! the edit distance keeps only real drift (النار is not الناتو). Keys under four letters, or
+//! whose skeleton has under three, never match fuzzily; a common word never does; a fuzzy name
+//! never cuts an exact one that starts inside it and ends after it. Fuzzy mentions say `"match": "fuzzy"` and carry a `cost`: the edit distance between the
+//! folded text and the folded variant.
 
 use crate::annotation::{Candidate, Document, MatchKind, Mention, MentionKind};
-use crate::gazetteer::{Gazetteer, VariantRef, light_form};
+use crate::gazetteer::{Gazetteer, LevenshteinDfa, VariantRef, key_of, light_form};
 use crate::normalize::{self, Normalized};
 use crate::segment::{self, Clitic, Word};
 use fst::raw::{Fst, Node, Output};
@@ -55,6 +69,7 @@ use fst::raw::{Fst, Node, Output};
 pub struct Tagger {
     layers: Vec<Gazetteer>,
     demonyms: bool,
+    fuzzy: bool,
 }
 
 /// Builds a [`Tagger`] from gazetteer layers.
@@ -62,6 +77,7 @@ pub struct Tagger {
 pub struct TaggerBuilder {
     layers: Vec<Gazetteer>,
     demonyms: bool,
+    fuzzy: bool,
 }
 
 impl TaggerBuilder {
@@ -84,11 +100,20 @@ impl TaggerBuilder {
         self
     }
 
+    /// Also report names that differ from a key only in the ways Arabic spellings of foreign
+    /// names drift, as mentions with `"match": "fuzzy"` and a cost (see the module docs).
+    /// Default: off.
+    pub fn fuzzy(&mut self, yes: bool) -> &mut TaggerBuilder {
+        self.fuzzy = yes;
+        self
+    }
+
     /// The tagger.
     pub fn build(&self) -> Tagger {
         Tagger {
             layers: self.layers.clone(),
             demonyms: self.demonyms,
+            fuzzy: self.fuzzy,
         }
     }
 }
@@ -105,6 +130,60 @@ struct Hit {
     /// Index of the word the end lies in.
     end_word: usize,
     value: u64,
+    how: Via,
+}
+
+/// How a hit was reached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Via {
+    /// The names fst: the text folds to a key.
+    Key,
+    /// The skeleton fst: the text's skeleton is a key's skeleton.
+    Skeleton,
+    /// The skeleton fst, with one more edit (single words of 5+ letters).
+    SkeletonEdit,
+}
+
+/// Skeleton of folded text (see [`normalize::skeleton_char`]), word for word: word `i` of the
+/// view is the skeleton of folded word `i`.
+struct SkeletonView {
+    text: String,
+    words: Vec<Word>,
+    /// Folded byte (at a character start inside a word) → skeleton byte.
+    of_folded: Vec<u32>,
+}
+
+impl SkeletonView {
+    fn new(t: &str, words: &[Word]) -> SkeletonView {
+        let mut view = SkeletonView {
+            text: String::with_capacity(t.len()),
+            words: Vec::with_capacity(words.len()),
+            of_folded: vec![0; t.len() + 1],
+        };
+        for w in words {
+            if !view.text.is_empty() {
+                view.text.push(' ');
+            }
+            let start = view.text.len();
+            for (i, c) in t[w.start..w.end].char_indices() {
+                view.of_folded[w.start + i] = view.text.len() as u32;
+                if let Some(sk) = normalize::skeleton_char(c) {
+                    view.text.push(sk);
+                }
+            }
+            if view.text.len() == start {
+                // a word of long vowels only keeps its first letter (as `skeleton_word` does)
+                view.text.extend(t[w.start..w.end].chars().take(1));
+            }
+            view.of_folded[w.end] = view.text.len() as u32;
+            view.words.push(Word {
+                start,
+                end: view.text.len(),
+                joins_next: w.joins_next,
+            });
+        }
+        view
+    }
 }
 
 /// Words the source may glue after a name (folded).
@@ -134,6 +213,7 @@ impl Tagger {
         Tagger {
             layers: vec![gazetteer],
             demonyms: false,
+            fuzzy: false,
         }
     }
 
@@ -164,11 +244,26 @@ impl Tagger {
         let mut mentions = Vec::new();
         let (mut k, mut from) = (0, 0);
         let mut hits = Vec::new();
+        let skeleton = self.fuzzy.then(|| SkeletonView::new(t, &words));
         while k < words.len() {
             let start = from.max(words[k].start);
             hits.clear();
-            self.collect(t, &words, k, start, &mut hits);
-            match self.choose(text, &norm, &hits) {
+            self.collect(t, &words, None, k, start, &mut hits);
+            let mut chosen = self.choose(text, &norm, &hits);
+            if chosen.is_none()
+                && let Some(sk) = &skeleton
+            {
+                hits.clear();
+                self.collect(t, &words, Some(sk), k, start, &mut hits);
+                // a fuzzy name never cuts an exact one that starts inside it and ends after it
+                chosen = self.choose(text, &norm, &hits).filter(|(h, _)| {
+                    !(k + 1..=h.end_word).any(|j| {
+                        self.exact_end(text, &norm, &words, j)
+                            .is_some_and(|e| e > h.end)
+                    })
+                });
+            }
+            match chosen {
                 Some((hit, variants)) => {
                     mentions.push(self.mention(text, &norm, start, &hit, &variants));
                     if hit.end == words[hit.end_word].end {
@@ -184,43 +279,56 @@ impl Tagger {
         mentions
     }
 
-    /// Every hit starting at folded byte `start` of word `k`, for every reading and layer.
-    fn collect(&self, t: &str, words: &[Word], k: usize, start: usize, hits: &mut Vec<Hit>) {
+    /// Every hit starting at folded byte `start` of word `k`, for every proclitic reading and
+    /// layer: through the names fst, or, given a skeleton view, through the skeleton fst.
+    fn collect(
+        &self,
+        t: &str,
+        words: &[Word],
+        skeleton: Option<&SkeletonView>,
+        k: usize,
+        start: usize,
+        hits: &mut Vec<Hit>,
+    ) {
         let word = &t[start..words[k].end];
-        for (layer, g) in self.layers.iter().enumerate() {
-            let fst = g.names().as_fst();
-            walk(fst, t, words, k, start, "", &mut |end, end_word, value| {
-                hits.push(Hit {
-                    layer,
-                    clitic: None,
-                    start,
-                    end,
-                    end_word,
-                    value,
-                })
-            });
-            for c in segment::clitics_of(word) {
-                let s = start + c.strip.len();
-                walk(
-                    fst,
-                    t,
-                    words,
-                    k,
-                    s,
-                    c.restore,
-                    &mut |end, end_word, value| {
-                        hits.push(Hit {
-                            layer,
-                            clitic: Some(c),
-                            start: s,
-                            end,
-                            end_word,
-                            value,
-                        })
-                    },
-                );
+        for clitic in std::iter::once(None).chain(segment::clitics_of(word).map(Some)) {
+            for (layer, g) in self.layers.iter().enumerate() {
+                let s = start + clitic.map_or(0, |c| c.strip.len());
+                let mut push = |end, end_word, value, how| {
+                    hits.push(Hit {
+                        layer,
+                        clitic,
+                        start: s,
+                        end,
+                        end_word,
+                        value,
+                        how,
+                    })
+                };
+                match skeleton {
+                    None => {
+                        let restore = clitic.map_or("", |c| c.restore);
+                        walk(
+                            g.names().as_fst(),
+                            t,
+                            words,
+                            k,
+                            s,
+                            restore,
+                            &mut |e, w, v| push(e, w, v, Via::Key),
+                        )
+                    }
+                    Some(sk) => walk_skeleton(g, t, words, sk, k, s, &mut push),
+                }
             }
         }
+    }
+
+    /// Where the exact mention that would start at word `k` ends, if there is one.
+    fn exact_end(&self, text: &str, norm: &Normalized, words: &[Word], k: usize) -> Option<usize> {
+        let mut hits = Vec::new();
+        self.collect(norm.as_str(), words, None, k, words[k].start, &mut hits);
+        self.choose(text, norm, &hits).map(|(h, _)| h.end)
     }
 
     /// Applies the selection rules of the module docs; returns the hit and its allowed
@@ -258,18 +366,36 @@ impl Tagger {
         let surface = light_form(&text[bs..be]);
         let common = self.layers.iter().any(|g| g.is_common(&surface));
         // what the text spells, with the letters a clitic hid restored (لل → ل + ال)
-        let spelled = match hit.clitic {
-            Some(c) if !c.restore.is_empty() => {
-                light_form(&format!("{}{}", c.restore, &text[bs..be]))
-            }
-            _ => surface,
+        let restore = hit.clitic.map_or("", |c| c.restore);
+        let spelled = if restore.is_empty() {
+            surface
+        } else {
+            light_form(&format!("{restore}{}", &text[bs..be]))
         };
-        self.layers[hit.layer]
+        let folded = (hit.how != Via::Key).then(|| key_of(&spelled));
+        // a fuzzy match is riskier: a common word behind a one-letter proclitic (لبيان) counts
+        let common = common
+            || (folded.is_some()
+                && ["و", "ف", "ب", "ل", "ك"].iter().any(|c| {
+                    spelled
+                        .strip_prefix(c)
+                        .is_some_and(|rest| self.layers.iter().any(|g| g.is_common(rest)))
+                }));
+        let mut allowed: Vec<(usize, VariantRef<'_>)> = self.layers[hit.layer]
             .postings(hit.value)
             .filter(|v| self.demonyms || !v.demonym)
-            .filter(|v| !(v.exact || common) || light_form(v.text) == spelled)
+            .filter(|v| match (hit.how, &folded) {
+                (Via::Key, _) => !(v.exact || common) || light_form(v.text) == spelled,
+                (_, Some(folded)) => !common && plausible_drift(folded, &key_of(v.text), hit.how),
+                (_, None) => false,
+            })
             .map(|v| (hit.layer, v))
-            .collect()
+            .collect();
+        if let Some(folded) = &folded {
+            // the nearest spelling first: it is the one reported, with its cost
+            allowed.sort_by_cached_key(|(_, v)| fuzzy_cost(folded, &key_of(v.text)));
+        }
+        allowed
     }
 
     /// Builds the mention for a chosen hit; `variants` carry their layer index.
@@ -325,9 +451,91 @@ impl Tagger {
             name: first.name,
             variant: variant.to_owned(),
             prefix: text[norm.origin(start)..bs].to_owned(),
-            how: MatchKind::Exact,
+            how: if hit.how == Via::Key {
+                MatchKind::Exact
+            } else {
+                MatchKind::Fuzzy
+            },
+            cost: (hit.how != Via::Key).then(|| {
+                let restore = hit.clitic.map_or("", |c| c.restore);
+                fuzzy_cost(
+                    &key_of(&format!("{restore}{}", &text[bs..be])),
+                    &key_of(variant),
+                )
+            }),
             form,
             candidates,
+        }
+    }
+}
+
+/// Fewest letters a key needs to be reached with an ordinary edit on top of its skeleton.
+const FUZZY_EDIT_MIN_LETTERS: usize = 5;
+
+/// The cost of a fuzzy match: the edit distance, in characters, between the folded text and
+/// the folded variant.
+fn fuzzy_cost(folded: &str, key: &str) -> u32 {
+    strsim::levenshtein(folded, key) as u32
+}
+
+/// Could the folded text `folded` be `key` spelled the way transliterations drift? The drift
+/// happens inside a name: the article is the same on both or on neither, the first and the last
+/// letters are the same up to the skeleton classes (ج/غ/ك/ق, …; so a nisba adjective, أمريكي
+/// for أمريكا, never is drift), and the edit distance is at most one, two from
+/// eight letters (the article not counted). Reaching a key through one more edit needs five
+/// letters.
+fn plausible_drift(folded: &str, key: &str, how: Via) -> bool {
+    let (f, k) = (folded.replace(' ', ""), key.replace(' ', ""));
+    let (f, k) = match (f.strip_prefix("ال"), k.strip_prefix("ال")) {
+        (Some(f), Some(k)) => (f, k),
+        (None, None) => (f.as_str(), k.as_str()),
+        _ => return false,
+    };
+    let class = |c: Option<char>| c.map(|c| normalize::skeleton_char(c).unwrap_or(c));
+    let n = k.chars().count();
+    let max_cost = if n >= 8 { 2 } else { 1 };
+    class(f.chars().next()) == class(k.chars().next())
+        && class(f.chars().last()) == class(k.chars().last())
+        && (how == Via::Skeleton || n >= FUZZY_EDIT_MIN_LETTERS)
+        && fuzzy_cost(f, k) <= max_cost
+}
+
+/// Fuzzy hits from folded byte `s` of word `k`: keys with the same skeleton (across words,
+/// like names), and single-word keys one edit away from the word's skeleton. Fuzzy names end
+/// with a word: nothing is glued after them.
+fn walk_skeleton(
+    g: &Gazetteer,
+    t: &str,
+    words: &[Word],
+    sk: &SkeletonView,
+    k: usize,
+    s: usize,
+    push: &mut impl FnMut(usize, usize, u64, Via),
+) {
+    use fst::{IntoStreamer, Streamer};
+    let from = sk.of_folded[s] as usize;
+    walk(
+        g.skeletons().as_fst(),
+        &sk.text,
+        &sk.words,
+        k,
+        from,
+        "",
+        &mut |end, w, v| {
+            if end == sk.words[w].end {
+                push(words[w].end, w, v, Via::Skeleton)
+            }
+        },
+    );
+    if t[s..words[k].end].chars().count() < FUZZY_EDIT_MIN_LETTERS {
+        return;
+    }
+    if let Some(dfa) = LevenshteinDfa::new(&sk.text[from..sk.words[k].end], 1) {
+        let mut stream = g.skeletons().search(&dfa).into_stream();
+        while let Some((key, v)) = stream.next() {
+            if !key.contains(&b' ') {
+                push(words[k].end, k, v, Via::SkeletonEdit);
+            }
         }
     }
 }

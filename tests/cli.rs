@@ -287,6 +287,15 @@ fn output_validates_against_the_documented_schema() {
     assert!(all.iter().all(|d| demonyms(d) == 0));
     assert!(with_demonyms.iter().map(demonyms).sum::<usize>() > 50);
     all.extend(with_demonyms);
+    // fuzzy mentions carry "match": "fuzzy" and a cost
+    std::fs::write(dir.path().join("f.txt"), "قال فلاديمر بوتين").unwrap();
+    let fuzzy = docs(&gaztag(
+        &["tag", dir.path().join("f.txt").to_str().unwrap(), "--fuzzy"],
+        None,
+    ));
+    assert_eq!(fuzzy[0]["mentions"][0]["match"], "fuzzy");
+    assert_eq!(fuzzy[0]["mentions"][0]["cost"], 1);
+    all.extend(fuzzy);
     let ambiguous = docs(&gaztag(
         &[
             "tag",

@@ -33,8 +33,7 @@ fn gold() -> HashMap<Key, usize> {
     gold
 }
 
-fn predicted() -> HashMap<Key, usize> {
-    let tagger = Tagger::new(Gazetteer::embedded());
+fn predicted(tagger: &Tagger) -> HashMap<Key, usize> {
     let mut pred = HashMap::new();
     let mut names: Vec<_> = std::fs::read_dir("seeds")
         .unwrap()
@@ -56,7 +55,22 @@ fn predicted() -> HashMap<Key, usize> {
 
 #[test]
 fn seeds_recall_and_precision_at_least_097() {
-    let (gold, pred) = (gold(), predicted());
+    score(&Tagger::new(Gazetteer::embedded()));
+}
+
+/// Fuzzy matching (opt in) must not lower precision on the seeds below the bar.
+#[test]
+fn seeds_with_fuzzy_matching_still_at_least_097() {
+    score(
+        &Tagger::builder()
+            .gazetteer(Gazetteer::embedded())
+            .fuzzy(true)
+            .build(),
+    );
+}
+
+fn score(tagger: &Tagger) {
+    let (gold, pred) = (gold(), predicted(tagger));
     let count = |m: &HashMap<Key, usize>| m.values().sum::<usize>();
     let tp: usize = gold
         .iter()

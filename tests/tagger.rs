@@ -409,6 +409,75 @@ fn demonyms_only_when_asked() {
     );
 }
 
+fn fuzzy_tagger() -> &'static Tagger {
+    static T: OnceLock<Tagger> = OnceLock::new();
+    T.get_or_init(|| {
+        let tsv = "kellogg\tPER\tكيث كيلوج\tكيلوج\npeskov\tPER\tدميتري بيسكوف\tبيسكوف\n\
+                   putin\tPER\tفلاديمير بوتين\tبوتين\nlavrov\tPER\tسيرغي لافروف\tلافروف\n\
+                   usa\tLOC\tأمريكا\nnato\tORG\tالناتو\nukraine\tLOC\tأوكرانيا\n\
+                   arabiya\tORG\tالعربية\nlebanon\tLOC\tلبنان\nvardanyan\tPER\tفاردانيان\n";
+        let mut sources = source::Sources::default();
+        let mut problems = Vec::new();
+        source::parse_entities(
+            Path::new("f.tsv"),
+            tsv,
+            &mut sources.entities,
+            &mut problems,
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        sources.common_words = vec!["بيان".into()];
+        let g = Gazetteer::from_bytes(compile(&sources)).unwrap();
+        Tagger::builder().gazetteer(g).fuzzy(true).build()
+    })
+}
+
+#[test]
+fn fuzzy_finds_transliteration_drift_only() {
+    check(
+        fuzzy_tagger(),
+        &[
+            ("/g/ letters", "قال كيلوغ", &[("كيلوغ", "kellogg", "")]),
+            (
+                "/g/ letters, two words",
+                "قال كيث كيلوغ",
+                &[("كيث كيلوغ", "kellogg", "")],
+            ),
+            ("long vowel left out", "بوتن", &[("بوتن", "putin", "")]),
+            (
+                "long vowel written",
+                "ديميتري بيسكوف",
+                &[("ديميتري بيسكوف", "peskov", "")],
+            ),
+            (
+                "ڤ for ف",
+                "ڤلاديمير بوتين",
+                &[("ڤلاديمير بوتين", "putin", "")],
+            ),
+            ("with a clitic", "ولافاروف", &[("لافاروف", "lavrov", "و")]),
+            (
+                "one ordinary edit on a long name",
+                "فردانيان",
+                &[("فردانيان", "vardanyan", "")],
+            ),
+            ("nisba adjective is not drift", "أمريكي أوكرانية", &[]),
+            ("another word is not drift", "النار الحربية", &[]),
+            ("a common word behind a clitic", "لبيان", &[]),
+            (
+                "exact names still exact",
+                "لبنان",
+                &[("لبنان", "lebanon", "")],
+            ),
+        ],
+    );
+    let m = &fuzzy_tagger().tag("كيلوغ")[0];
+    assert_eq!((m.how, m.cost), (gaztag::MatchKind::Fuzzy, Some(1)));
+    let m = &fuzzy_tagger().tag("كيلوج")[0];
+    assert_eq!((m.how, m.cost), (gaztag::MatchKind::Exact, None));
+    // off by default
+    let plain = Tagger::new(fuzzy_tagger().layers()[0].clone());
+    assert!(plain.tag("كيلوغ").is_empty());
+}
+
 #[test]
 fn ambiguous_keys_report_every_candidate() {
     let m = tagger().tag("جورجيا");

@@ -30,6 +30,10 @@ pub struct TagArgs {
     /// kind `demonym`.
     #[arg(long)]
     demonyms: bool,
+    /// Also report names spelled the ways transliterations drift (كيلوغ for كيلوج, ديميتري for
+    /// دميتري), marked `"match": "fuzzy"` with a cost.
+    #[arg(long)]
+    fuzzy: bool,
     #[command(flatten)]
     gazetteer: GazetteerArgs,
 }
@@ -38,7 +42,12 @@ pub struct TagArgs {
 const BATCH_PER_THREAD: usize = 64;
 
 pub fn run(args: TagArgs) -> anyhow::Result<i32> {
-    let tagger = args.gazetteer.builder()?.demonyms(args.demonyms).build();
+    let tagger = args
+        .gazetteer
+        .builder()?
+        .demonyms(args.demonyms)
+        .fuzzy(args.fuzzy)
+        .build();
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(n) = args.jobs {
         anyhow::ensure!(n > 0, "--jobs must be at least 1");

@@ -23,6 +23,18 @@ pub fn key_of(variant: &str) -> String {
     segment::key_form(&normalize::fold(variant))
 }
 
+/// The skeleton key of a folded key (word by word, see [`normalize::skeleton_word`]), or `None`
+/// when the key is too short to be matched fuzzily.
+pub fn skeleton_key(key: &str) -> Option<String> {
+    let letters = |s: &str| s.chars().filter(|c| *c != ' ').count();
+    let sk = key
+        .split(' ')
+        .map(normalize::skeleton_word)
+        .collect::<Vec<_>>()
+        .join(" ");
+    (letters(key) >= FUZZY_MIN_LETTERS && letters(&sk) >= FUZZY_MIN_SKELETON).then_some(sk)
+}
+
 /// The form a common word, or a surface compared for exactness, is kept in.
 pub fn light_form(text: &str) -> String {
     segment::key_form(&normalize::fold_with(text, Mode::Light))
@@ -42,6 +54,20 @@ impl Strings {
             }
         }
     }
+}
+
+/// An fst from each key to its range of `postings`, appended to `postings`.
+fn build_map(keys: &BTreeMap<String, Vec<u32>>, postings: &mut Vec<u8>) -> Vec<u8> {
+    let mut map = fst::MapBuilder::memory();
+    for (key, vs) in keys {
+        let first = (postings.len() / 4) as u32;
+        map.insert(key.as_bytes(), pack_postings(first, vs.len() as u32))
+            .expect("BTreeMap keys are sorted and unique");
+        for v in vs {
+            put_u32(postings, *v);
+        }
+    }
+    map.into_inner().expect("writing to memory")
 }
 
 fn put_u32(out: &mut Vec<u8>, v: u32) {
@@ -107,18 +133,25 @@ pub fn compile_entities(entities: &[Entity], common_words: &[String]) -> Vec<u8>
         }
     }
     let mut postings = Vec::new();
-    let mut names = fst::MapBuilder::memory();
-    let mut count = 0u32;
+    let names = build_map(&keys, &mut postings);
+    // the skeleton of every key long enough, pointing at its folding name variants (never
+    // exact-only spellings, never demonyms)
+    let mut skeletons: BTreeMap<String, Vec<u32>> = BTreeMap::new();
     for (key, vs) in &keys {
-        names
-            .insert(key.as_bytes(), pack_postings(count, vs.len() as u32))
-            .expect("BTreeMap keys are sorted and unique");
-        for v in vs {
-            put_u32(&mut postings, *v);
+        if let Some(sk) = skeleton_key(key) {
+            let folding = vs.iter().filter(|&&v| {
+                let flags = u32::from_le_bytes(
+                    variant_bytes[v as usize * VARIANT_LEN + 12..][..4]
+                        .try_into()
+                        .expect("4 bytes"),
+                );
+                flags & (FLAG_EXACT | FLAG_DEMONYM) == 0
+            });
+            skeletons.entry(sk).or_default().extend(folding);
         }
-        count += vs.len() as u32;
     }
-    let names = names.into_inner().expect("writing to memory");
+    skeletons.retain(|_, vs| !vs.is_empty());
+    let skeletons = build_map(&skeletons, &mut postings);
     let mut common: Vec<String> = common_words
         .iter()
         .map(|w| light_form(w))
@@ -138,6 +171,7 @@ pub fn compile_entities(entities: &[Entity], common_words: &[String]) -> Vec<u8>
         variant_bytes,
         entity_bytes,
         strings.0,
+        skeletons,
     ];
     let mut out = Vec::with_capacity(HEADER_LEN + sections.iter().map(Vec::len).sum::<usize>());
     out.extend_from_slice(MAGIC);

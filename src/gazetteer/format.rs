@@ -7,8 +7,9 @@
 //!  12  normalizer ver.  u32      crate::normalize::VERSION at build time
 //!  16  checksum         u32      CRC-32 of every byte after the header
 //!  20  reserved         u32      0
-//!  24  section lengths  6 × u64  names fst, common-words fst, postings, variants, entities, strings
-//! body: the six sections, back to back, in that order
+//!  24  section lengths  7 × u64  names fst, common-words fst, postings, variants, entities,
+//!                               strings, skeletons fst
+//! body: the seven sections, back to back, in that order
 //! ```
 //!
 //! * **names fst**: folded key → `(first posting << 32) | posting count`.
@@ -19,6 +20,10 @@
 //! * **entities**: records of 9 × `u32`: type code, then offset and length of id, name, English
 //!   name and Wikidata id in the strings section (length 0: absent).
 //! * **strings**: UTF-8 text, referenced by offset and length.
+//! * **skeletons fst**: consonant skeleton of a key (see `normalize::skeleton_word`) →
+//!   packed postings, like the names fst, for `tag --fuzzy`. Only keys of at least
+//!   [`FUZZY_MIN_LETTERS`] letters whose skeleton keeps at least [`FUZZY_MIN_SKELETON`] letters
+//!   are in it; exact-only variants and demonyms never are.
 //!
 //! Everything is read in place: loading checks the header and checksum, and does no parsing.
 //! This module needs only std: `build.rs` includes it.
@@ -26,11 +31,11 @@
 /// First bytes of every index file.
 pub const MAGIC: &[u8; 8] = b"GAZTAGIX";
 /// Version of this layout. Bump it on any change.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 /// Size of the header in bytes.
-pub const HEADER_LEN: usize = 24 + 6 * 8;
+pub const HEADER_LEN: usize = 24 + SECTIONS * 8;
 /// Number of sections in the body.
-pub const SECTIONS: usize = 6;
+pub const SECTIONS: usize = 7;
 /// Bytes per variant record.
 pub const VARIANT_LEN: usize = 16;
 /// Bytes per entity record.
@@ -52,6 +57,13 @@ pub const VARIANTS: usize = 3;
 pub const ENTITIES: usize = 4;
 /// The strings section.
 pub const STRINGS: usize = 5;
+/// The skeleton fst section.
+pub const SKELETONS: usize = 6;
+
+/// Fewest letters a key needs to be matched fuzzily.
+pub const FUZZY_MIN_LETTERS: usize = 4;
+/// Fewest letters a key's skeleton needs to be matched fuzzily.
+pub const FUZZY_MIN_SKELETON: usize = 3;
 
 /// Reads the little-endian `u32` at `at`.
 #[inline]

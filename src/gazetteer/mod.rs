@@ -53,6 +53,7 @@ impl AsRef<[u8]> for Bytes {
 pub struct Gazetteer {
     origin: String,
     names: fst::Map<Bytes>,
+    skeletons: fst::Map<Bytes>,
     common: fst::Set<Bytes>,
     postings: Bytes,
     variants: Bytes,
@@ -210,9 +211,12 @@ impl Gazetteer {
         let names = fst::Map::new(section(NAMES)).map_err(|e| bad(format!("names: {e}")))?;
         let common =
             fst::Set::new(section(COMMON)).map_err(|e| bad(format!("common words: {e}")))?;
+        let skeletons =
+            fst::Map::new(section(SKELETONS)).map_err(|e| bad(format!("skeletons: {e}")))?;
         Ok(Gazetteer {
             origin: origin.to_owned(),
             names,
+            skeletons,
             common,
             postings: section(POSTINGS),
             variants: section(VARIANTS),
@@ -249,6 +253,11 @@ impl Gazetteer {
     /// The fst from folded key to packed postings.
     pub fn names(&self) -> &fst::Map<Bytes> {
         &self.names
+    }
+
+    /// The fst from skeleton key to packed postings (see [`format`]), for fuzzy matching.
+    pub fn skeletons(&self) -> &fst::Map<Bytes> {
+        &self.skeletons
     }
 
     fn string(&self, off: u32, len: u32) -> &str {
@@ -381,6 +390,7 @@ impl Gazetteer {
             .map(|b| b.as_ref().len())
             .sum::<usize>()
             + self.names.as_fst().as_bytes().len()
+            + self.skeletons.as_fst().as_bytes().len()
             + self.common.as_fst().as_bytes().len()
     }
 
