@@ -307,6 +307,13 @@ fn lookup_exact_and_fuzzy() {
         "{}",
         out(&o)
     );
+    // transliteration drift, as tag --fuzzy finds it
+    let o = gaztag(&["gazetteer", "lookup", "--fuzzy", "0", "لافاروف"]);
+    assert!(
+        out(&o).contains("sergey-lavrov\tPER\tسيرغي لافروف\tvariant: لافروف\tdrift, distance: 1"),
+        "{}",
+        out(&o)
+    );
     let o = gaztag(&["gazetteer", "lookup", "--fuzzy", "9", "مسكو"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(err(&o).contains("above the maximum"));
@@ -336,4 +343,96 @@ fn stats_of_the_default_and_of_a_folder() {
         text.contains("variants        3\nkeys            2\nambiguous keys  1"),
         "{text}"
     );
+}
+
+/// The test: take spellings that occur in the seeds out of the gazetteer, and
+/// `suggest seeds` proposes each back for its entity, with the command that adds it.
+#[test]
+fn suggest_proposes_removed_seed_spellings() {
+    let gaz = copy_of_default();
+    let edit = |file: &str, from: &str, to: &str| {
+        let p = gaz.path().join(file);
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(text.contains(from), "{from}");
+        std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
+    };
+    edit("people.tsv", "بوتين|بوتن|فلاديمير بوتن|", "بوتين|");
+    edit("people.tsv", "ديمتري بيسكوف|ديميتري بيسكوف|", "");
+    edit("places.tsv", "|كرباخ|ناغورني كرباخ|", "|");
+    let g = gaz.path().to_str().unwrap();
+    let o = gaztag(&[
+        "gazetteer",
+        "suggest",
+        "seeds",
+        "--gazetteer",
+        g,
+        "--no-default",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", err(&o));
+    let rows: Vec<serde_json::Value> = out(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let has = |spelling: &str, entity: &str| {
+        rows.iter()
+            .find(|r| r["spelling"] == spelling && r["entity"] == entity)
+            .unwrap_or_else(|| panic!("no suggestion {spelling} → {entity} in\n{}", out(&o)))
+    };
+    let putin = has("فلاديمير بوتن", "vladimir-putin");
+    assert_eq!(
+        putin["command"],
+        "gaztag gazetteer add-variant vladimir-putin 'فلاديمير بوتن'"
+    );
+    assert!(putin["context"].as_str().unwrap().contains("بوتن"));
+    has("بوتن", "vladimir-putin");
+    has("ديمتري بيسكوف", "dmitry-peskov");
+    has("ديميتري بيسكوف", "dmitry-peskov");
+    has("ناغورني كرباخ", "nagorno-karabakh");
+    // ranked by frequency: بوتن alone occurs most
+    assert_eq!(rows[0]["spelling"], "بوتن");
+    // nothing it suggests is already in the gazetteer
+    for r in &rows {
+        let o = gaztag(&[
+            "gazetteer",
+            "lookup",
+            r["spelling"].as_str().unwrap(),
+            "--gazetteer",
+            g,
+            "--no-default",
+        ]);
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "{} is already known",
+            r["spelling"]
+        );
+    }
+    // a missing path is reported, the rest still mined
+    let o = gaztag(&[
+        "gazetteer",
+        "suggest",
+        "seeds",
+        "no-such-dir",
+        "--gazetteer",
+        g,
+        "--no-default",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        err(&o).contains("no-such-dir: No such file or directory"),
+        "{}",
+        err(&o)
+    );
+    assert!(out(&o).contains("add-variant vladimir-putin 'بوتن'"));
+    // and the suggested command works
+    let o = gaztag(&[
+        "gazetteer",
+        "add-variant",
+        "--dir",
+        g,
+        "vladimir-putin",
+        "بوتن",
+    ]);
+    assert!(o.status.success(), "{}", err(&o));
 }

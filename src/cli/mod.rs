@@ -45,11 +45,6 @@ pub struct GazetteerArgs {
 }
 
 impl GazetteerArgs {
-    /// The tagger these options describe.
-    pub fn tagger(&self) -> anyhow::Result<gaztag::Tagger> {
-        Ok(self.builder()?.build())
-    }
-
     /// A tagger builder with these gazetteer layers, for further options.
     pub fn builder(&self) -> anyhow::Result<gaztag::TaggerBuilder> {
         let mut b = gaztag::Tagger::builder();

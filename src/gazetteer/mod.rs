@@ -10,6 +10,7 @@ pub mod edit;
 pub mod format;
 pub mod import;
 pub mod source;
+pub mod suggest;
 
 use std::path::Path;
 use std::sync::Arc;

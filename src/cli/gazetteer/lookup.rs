@@ -10,7 +10,8 @@ pub struct LookupArgs {
     /// Names to look up (quote multiword names).
     #[arg(required = true, value_name = "TEXT")]
     texts: Vec<String>,
-    /// Also list every key within this many edits (characters), nearest first.
+    /// Also list every key within this many edits (characters), nearest first, and the names
+    /// it is a transliteration drift of (as `tag --fuzzy` finds them).
     #[arg(long, value_name = "N")]
     fuzzy: Option<u32>,
     #[command(flatten)]
@@ -18,7 +19,11 @@ pub struct LookupArgs {
 }
 
 pub fn run(args: LookupArgs) -> anyhow::Result<i32> {
-    let tagger = args.gazetteer.tagger()?;
+    let tagger = args
+        .gazetteer
+        .builder()?
+        .fuzzy(args.fuzzy.is_some())
+        .build();
     let mut missing = 0;
     for text in &args.texts {
         println!("{text}\tkey: {}", key_of(text));
@@ -36,6 +41,25 @@ pub fn run(args: LookupArgs) -> anyhow::Result<i32> {
                             found += print_variant(g, v, hit.distance);
                         }
                     }
+                }
+            }
+        }
+        if args.fuzzy.is_some() {
+            // transliteration drift, as `tag --fuzzy` sees it, when it covers the whole text
+            for m in tagger.tag(text) {
+                if m.how == gaztag::MatchKind::Fuzzy
+                    && m.prefix.is_empty()
+                    && m.text.chars().count() == text.trim().chars().count()
+                {
+                    println!(
+                        "  {}	{}	{}	variant: {}	drift, distance: {}",
+                        m.entity,
+                        m.kind,
+                        m.name,
+                        m.variant,
+                        m.cost.unwrap_or(0)
+                    );
+                    found += 1;
                 }
             }
         }

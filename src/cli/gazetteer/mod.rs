@@ -10,6 +10,7 @@ mod check;
 mod import;
 mod lookup;
 mod stats;
+mod suggest;
 
 /// The `gazetteer` subcommands.
 #[derive(Subcommand, Debug)]
@@ -26,6 +27,8 @@ pub enum GazetteerCommand {
     Lookup(lookup::LookupArgs),
     /// Entities per type, variants, keys, ambiguous keys, index size.
     Stats(stats::StatsArgs),
+    /// Mine documents for new spellings of known names, with the command that adds each.
+    Suggest(suggest::SuggestArgs),
     /// Build gazetteer sources from annotated CoNLL data.
     Import(import::ImportArgs),
 }
@@ -38,6 +41,7 @@ pub fn run(cmd: GazetteerCommand) -> anyhow::Result<i32> {
         GazetteerCommand::Build(a) => build::run(a),
         GazetteerCommand::Lookup(a) => lookup::run(a),
         GazetteerCommand::Stats(a) => stats::run(a),
+        GazetteerCommand::Suggest(a) => suggest::run(a),
         GazetteerCommand::Import(a) => import::run(a),
     }
 }
