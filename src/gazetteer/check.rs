@@ -14,6 +14,7 @@
 //! | a variant of fewer than 3 letters after folding | warning |
 //! | a 3-letter variant that reads as a proclitic + a 2-letter word (بان = ب + ان) | warning |
 //! | a variant listed in `common-words.txt` (it only matches when spelled exactly) | warning |
+//! | a demonym written twice (folding to the same key), or that is a name of an entity | warning |
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -149,6 +150,38 @@ pub fn check_entities(sources: &Sources) -> Vec<Diagnostic> {
             seen.push((&v.text, key));
         }
     }
+    // a demonym that is also another entity's name, or written twice
+    for e in &sources.entities {
+        let mut seen: Vec<String> = Vec::new();
+        for d in &e.demonyms {
+            let key = key_of(d);
+            if seen.contains(&key) {
+                out.push(warn(
+                    e,
+                    format!(
+                        "`{}`: demonym `{d}` is redundant: another demonym folds to `{key}`",
+                        e.id
+                    ),
+                ));
+                continue;
+            }
+            if let Some(others) = owners.get(&key) {
+                let ids: Vec<&str> = others
+                    .iter()
+                    .map(|&i| sources.entities[i].id.as_str())
+                    .collect();
+                out.push(warn(
+                    e,
+                    format!(
+                        "`{}`: demonym `{d}` is also a name of {} (key `{key}`)",
+                        e.id,
+                        ids.join(", ")
+                    ),
+                ));
+            }
+            seen.push(key);
+        }
+    }
     for (key, es) in owners {
         if es.len() < 2 {
             continue;
@@ -225,6 +258,14 @@ mod tests {
         assert!(
             d[0].contains("reads as the proclitic ب + the 2-letter word ان"),
             "{d:?}"
+        );
+        let d = diagnostics("ru\tLOC\tروسيا\t\tadj=روسي|روسى|روسيا\n", &[]);
+        assert_eq!(
+            d,
+            [
+                "g.tsv:1: warning: `ru`: demonym `روسى` is redundant: another demonym folds to `روسي`",
+                "g.tsv:1: warning: `ru`: demonym `روسيا` is also a name of ru (key `روسيا`)",
+            ]
         );
         let d = diagnostics("a\tPER\tأمل\tأمال\n", &["أمل"]);
         assert_eq!(
