@@ -29,21 +29,24 @@ abdullah\tPER\tعبد الله
 un\tORG\tالأمم المتحدة
 ";
 
+/// A gazetteer compiled from entity lines and common words written here.
+fn gazetteer(tsv: &str, common_words: &[&str]) -> Gazetteer {
+    let mut sources = source::Sources::default();
+    let mut problems = Vec::new();
+    source::parse_entities(
+        Path::new("test.tsv"),
+        tsv,
+        &mut sources.entities,
+        &mut problems,
+    );
+    assert!(problems.is_empty(), "{problems:?}");
+    sources.common_words = common_words.iter().map(|w| w.to_string()).collect();
+    Gazetteer::from_bytes(compile(&sources)).unwrap()
+}
+
 fn tagger() -> &'static Tagger {
     static T: OnceLock<Tagger> = OnceLock::new();
-    T.get_or_init(|| {
-        let mut sources = source::Sources::default();
-        let mut problems = Vec::new();
-        source::parse_entities(
-            Path::new("test.tsv"),
-            ENTITIES,
-            &mut sources.entities,
-            &mut problems,
-        );
-        assert!(problems.is_empty(), "{problems:?}");
-        sources.common_words = vec!["على".into(), "بأن".into(), "إلى".into()];
-        Tagger::new(Gazetteer::from_bytes(compile(&sources)).unwrap())
-    })
+    T.get_or_init(|| Tagger::new(gazetteer(ENTITIES, &["على", "بأن", "إلى"])))
 }
 
 fn demonym_tagger() -> &'static Tagger {
@@ -416,18 +419,10 @@ fn fuzzy_tagger() -> &'static Tagger {
                    putin\tPER\tفلاديمير بوتين\tبوتين\nlavrov\tPER\tسيرغي لافروف\tلافروف\n\
                    usa\tLOC\tأمريكا\nnato\tORG\tالناتو\nukraine\tLOC\tأوكرانيا\n\
                    arabiya\tORG\tالعربية\nlebanon\tLOC\tلبنان\nvardanyan\tPER\tفاردانيان\n";
-        let mut sources = source::Sources::default();
-        let mut problems = Vec::new();
-        source::parse_entities(
-            Path::new("f.tsv"),
-            tsv,
-            &mut sources.entities,
-            &mut problems,
-        );
-        assert!(problems.is_empty(), "{problems:?}");
-        sources.common_words = vec!["بيان".into()];
-        let g = Gazetteer::from_bytes(compile(&sources)).unwrap();
-        Tagger::builder().gazetteer(g).fuzzy(true).build()
+        Tagger::builder()
+            .gazetteer(gazetteer(tsv, &["بيان"]))
+            .fuzzy(true)
+            .build()
     })
 }
 
@@ -505,16 +500,9 @@ fn char_offsets_are_python_offsets() {
 
 #[test]
 fn layers_add_names_and_take_precedence() {
-    let mut user = source::Sources::default();
-    let mut problems = Vec::new();
-    source::parse_entities(
-        Path::new("user.tsv"),
-        "baku\tLOC\tباكو\tBakou\nyevlakh\tLOC\tيفلاخ\n",
-        &mut user.entities,
-        &mut problems,
-    );
+    let user = gazetteer("baku\tLOC\tباكو\tBakou\nyevlakh\tLOC\tيفلاخ\n", &[]);
     let tagger = Tagger::builder()
-        .gazetteer(Gazetteer::from_bytes(compile(&user)).unwrap())
+        .gazetteer(user)
         .gazetteer(tagger().layers()[0].clone())
         .build();
     let got = found(&tagger, "من يفلاخ إلى باكو وبوتن");
