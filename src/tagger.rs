@@ -564,15 +564,18 @@ fn walk(
         }
     }
     let letters = restore.chars().count();
-    let mut stack = vec![Walk {
+    // branches (a space taken inside a word) are rare: the stack allocates only when one is
+    // pushed, not on every walk
+    let mut stack: Vec<Walk> = Vec::new();
+    let mut next = Some(Walk {
         node_addr: node.addr(),
         out,
         pos,
         word: k,
         part: letters,
         total: letters,
-    }];
-    while let Some(w) = stack.pop() {
+    });
+    while let Some(w) = next.take().or_else(|| stack.pop()) {
         let Walk {
             node_addr,
             mut out,
