@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
-use gaztag::gazetteer::{compile, source};
+use gaztag::gazetteer::{compile_entities, source};
 use gaztag::{Gazetteer, Mention, Tagger};
 
 const ENTITIES: &str = "\
@@ -31,17 +31,9 @@ un\tORG\tالأمم المتحدة
 
 /// A gazetteer compiled from entity lines and common words written here.
 fn gazetteer(tsv: &str, common_words: &[&str]) -> Gazetteer {
-    let mut sources = source::Sources::default();
-    let mut problems = Vec::new();
-    source::parse_entities(
-        Path::new("test.tsv"),
-        tsv,
-        &mut sources.entities,
-        &mut problems,
-    );
-    assert!(problems.is_empty(), "{problems:?}");
-    sources.common_words = common_words.iter().map(|w| w.to_string()).collect();
-    Gazetteer::from_bytes(compile(&sources)).unwrap()
+    let entities = source::parse_str(Path::new("test.tsv"), tsv).unwrap();
+    let common: Vec<String> = common_words.iter().map(|w| w.to_string()).collect();
+    Gazetteer::from_bytes(compile_entities(&entities, &common)).unwrap()
 }
 
 fn tagger() -> &'static Tagger {

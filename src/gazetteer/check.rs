@@ -206,16 +206,10 @@ mod tests {
     use super::*;
 
     fn diagnostics(tsv: &str, common: &[&str]) -> Vec<String> {
-        let mut sources = Sources::default();
-        let mut problems = Vec::new();
-        source::parse_entities(
-            Path::new("g.tsv"),
-            tsv,
-            &mut sources.entities,
-            &mut problems,
-        );
-        assert!(problems.is_empty());
-        sources.common_words = common.iter().map(|s| s.to_string()).collect();
+        let sources = Sources {
+            entities: source::parse_str(Path::new("g.tsv"), tsv).unwrap(),
+            common_words: common.iter().map(|s| s.to_string()).collect(),
+        };
         let mut d: Vec<String> = check_entities(&sources)
             .iter()
             .map(|d| d.to_string())

@@ -78,11 +78,11 @@ fn put_u32(out: &mut Vec<u8>, v: u32) {
 ///
 /// # Example
 /// ```
-/// use gaztag::gazetteer::{compile, source::Sources, Gazetteer};
-/// let mut problems = Vec::new();
-/// let mut sources = Sources::default();
-/// gaztag::gazetteer::source::parse_entities(
-///     "x.tsv".as_ref(), "baku\tLOC\tباكو\tBaku\n", &mut sources.entities, &mut problems);
+/// use gaztag::gazetteer::{compile, source, Gazetteer};
+/// let sources = source::Sources {
+///     entities: source::parse_str("x.tsv".as_ref(), "baku\tLOC\tباكو\tBaku\n").unwrap(),
+///     common_words: vec!["على".into()],
+/// };
 /// let gaz = Gazetteer::from_bytes(compile(&sources)).unwrap();
 /// assert_eq!(gaz.len(), 1);
 /// ```
@@ -96,6 +96,7 @@ pub fn compile_entities(entities: &[Entity], common_words: &[String]) -> Vec<u8>
     let mut entity_bytes = Vec::with_capacity(entities.len() * ENTITY_LEN);
     let mut variant_bytes = Vec::new();
     let mut keys: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    let mut skeletons: BTreeMap<String, Vec<u32>> = BTreeMap::new();
     let mut n_variants = 0u32;
     for (ei, e) in entities.iter().enumerate() {
         put_u32(&mut entity_bytes, e.kind.code());
@@ -128,29 +129,19 @@ pub fn compile_entities(entities: &[Entity], common_words: &[String]) -> Vec<u8>
             put_u32(&mut variant_bytes, off);
             put_u32(&mut variant_bytes, len);
             put_u32(&mut variant_bytes, flags);
+            // folding name spellings (never exact-only ones, never demonyms) of keys long enough
+            // are also reachable through their skeleton, for fuzzy matching
+            if flags == 0
+                && let Some(sk) = skeleton_key(&key)
+            {
+                skeletons.entry(sk).or_default().push(n_variants);
+            }
             keys.entry(key).or_default().push(n_variants);
             n_variants += 1;
         }
     }
     let mut postings = Vec::new();
     let names = build_map(&keys, &mut postings);
-    // the skeleton of every key long enough, pointing at its folding name variants (never
-    // exact-only spellings, never demonyms)
-    let mut skeletons: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-    for (key, vs) in &keys {
-        if let Some(sk) = skeleton_key(key) {
-            let folding = vs.iter().filter(|&&v| {
-                let flags = u32::from_le_bytes(
-                    variant_bytes[v as usize * VARIANT_LEN + 12..][..4]
-                        .try_into()
-                        .expect("4 bytes"),
-                );
-                flags & (FLAG_EXACT | FLAG_DEMONYM) == 0
-            });
-            skeletons.entry(sk).or_default().extend(folding);
-        }
-    }
-    skeletons.retain(|_, vs| !vs.is_empty());
     let skeletons = build_map(&skeletons, &mut postings);
     let mut common: Vec<String> = common_words
         .iter()

@@ -164,11 +164,14 @@ pub fn add_entity(dir: &Path, new: &NewEntity, file: Option<&Path>) -> Result<Ed
     let all: Vec<String> = entity.variants.iter().map(|v| v.text.clone()).collect();
     let notes = collisions(&sources, &id, &all);
 
-    let old = if path.exists() {
+    let mut old = if path.exists() {
         read(&path)?
     } else {
         String::new()
     };
+    if !old.is_empty() && !old.ends_with('\n') {
+        old.push('\n');
+    }
     let mut lines: Vec<&str> = old.split_inclusive('\n').collect();
     // before the first entity line whose id sorts after ours; else at the end
     let at = lines
@@ -181,20 +184,6 @@ pub fn add_entity(dir: &Path, new: &NewEntity, file: Option<&Path>) -> Result<Ed
         })
         .unwrap_or(lines.len());
     let newline = format!("{line_text}\n");
-    if at == lines.len() && lines.last().is_some_and(|l| !l.ends_with('\n')) {
-        let last = lines.pop().unwrap_or_default();
-        let fixed = format!("{last}\n");
-        let mut out: String = lines.concat();
-        out.push_str(&fixed);
-        out.push_str(&newline);
-        crate::atomic::write(&path, out.as_bytes())?;
-        return Ok(Edited {
-            path,
-            line: at + 1,
-            id,
-            notes,
-        });
-    }
     lines.insert(at, &newline);
     crate::atomic::write(&path, lines.concat().as_bytes())?;
     Ok(Edited {
@@ -279,17 +268,16 @@ pub fn add_variants(dir: &Path, id: &str, variants: &[String]) -> Result<Edited>
 }
 
 fn parse_one(path: &Path, line: &str) -> Result<Entity> {
-    let (mut out, mut problems) = (Vec::new(), Vec::new());
-    source::parse_entities(path, line, &mut out, &mut problems);
-    match (problems.into_iter().next(), out.pop()) {
-        (Some(Error::Source { message, .. }), _) => Err(refuse(
+    match source::parse_str(path, line) {
+        Err(Error::Source { message, .. }) => Err(refuse(
             path,
             0,
             format!("the new line would be malformed: {message}"),
         )),
-        (Some(other), _) => Err(other),
-        (None, Some(e)) => Ok(e),
-        (None, None) => Err(refuse(path, 0, "nothing to add".into())),
+        Err(other) => Err(other),
+        Ok(mut entities) => entities
+            .pop()
+            .ok_or_else(|| refuse(path, 0, "nothing to add".into())),
     }
 }
 
@@ -357,6 +345,20 @@ mod tests {
             std::fs::read_to_string(d.path().join("people.tsv")).unwrap(),
             "putin\tPER\tبوتين\n"
         );
+    }
+
+    #[test]
+    fn add_to_a_file_without_its_last_line_feed() {
+        let d = dir_with(&[("places.tsv", "baku\tLOC\tباكو")]);
+        let new = NewEntity {
+            kind: Some(EntityType::Loc),
+            name: "يريفان".into(),
+            id: Some("yerevan".into()),
+            ..Default::default()
+        };
+        assert_eq!(add_entity(d.path(), &new, None).unwrap().line, 2);
+        let text = std::fs::read_to_string(d.path().join("places.tsv")).unwrap();
+        assert_eq!(text, "baku\tLOC\tباكو\nyerevan\tLOC\tيريفان\n");
     }
 
     #[test]

@@ -15,7 +15,7 @@ pub mod suggest;
 use std::path::Path;
 use std::sync::Arc;
 
-pub use compile::{compile, key_of, light_form};
+pub use compile::{compile, compile_entities, key_of, light_form};
 pub use source::EntityType;
 
 use crate::error::{Error, Result};
@@ -487,17 +487,11 @@ mod tests {
     use super::*;
 
     fn small() -> Vec<u8> {
-        let mut sources = source::Sources::default();
-        let mut problems = Vec::new();
-        source::parse_entities(
-            Path::new("t.tsv"),
-            "baku\tLOC\tباكو\tBaku\ten=Baku\twikidata=Q9248\nali\tPER\tعلي\t=عليّ\n",
-            &mut sources.entities,
-            &mut problems,
-        );
-        sources.common_words = vec!["على".into()];
-        assert!(problems.is_empty());
-        compile(&sources)
+        let tsv = "baku\tLOC\tباكو\tBaku\ten=Baku\twikidata=Q9248\nali\tPER\tعلي\t=عليّ\n";
+        compile::compile_entities(
+            &source::parse_str(Path::new("t.tsv"), tsv).unwrap(),
+            &["على".into()],
+        )
     }
 
     #[test]

@@ -181,6 +181,28 @@ pub fn check_unique_ids(entities: &[Entity], problems: &mut Vec<Error>) {
     }
 }
 
+/// Parses entity lines, failing on the first malformed one: for text written by a program or
+/// a test, where one bad line means the caller is wrong.
+///
+/// # Errors
+/// [`Error::Source`] with `path` and the line.
+///
+/// # Example
+/// ```
+/// let e = gaztag::gazetteer::source::parse_str("x.tsv".as_ref(), "baku\tLOC\tباكو\tBaku\n").unwrap();
+/// assert_eq!((e[0].id.as_str(), e[0].variants.len()), ("baku", 2));
+/// let err = gaztag::gazetteer::source::parse_str("x.tsv".as_ref(), "baku LOC").unwrap_err();
+/// assert!(err.to_string().starts_with("x.tsv:1: "));
+/// ```
+pub fn parse_str(path: &Path, text: &str) -> Result<Vec<Entity>> {
+    let (mut out, mut problems) = (Vec::new(), Vec::new());
+    parse_entities(path, text, &mut out, &mut problems);
+    match problems.into_iter().next() {
+        Some(e) => Err(e),
+        None => Ok(out),
+    }
+}
+
 /// Parses one entity file's text, appending entities and problems.
 pub fn parse_entities(path: &Path, text: &str, out: &mut Vec<Entity>, problems: &mut Vec<Error>) {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);

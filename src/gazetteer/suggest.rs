@@ -113,20 +113,14 @@ pub fn suggest<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::gazetteer::{Gazetteer, compile, source};
+    use crate::gazetteer::{Gazetteer, compile_entities, source};
 
     #[test]
     fn ranks_drifted_spellings_by_frequency() {
-        let mut sources = source::Sources::default();
-        let mut problems = Vec::new();
-        source::parse_entities(
-            std::path::Path::new("t.tsv"),
-            "putin\tPER\tفلاديمير بوتين\tبوتين\nkellogg\tPER\tكيث كيلوج\tكيلوج\n",
-            &mut sources.entities,
-            &mut problems,
-        );
+        let tsv = "putin\tPER\tفلاديمير بوتين\tبوتين\nkellogg\tPER\tكيث كيلوج\tكيلوج\n";
+        let entities = source::parse_str(std::path::Path::new("t.tsv"), tsv).unwrap();
         let tagger = Tagger::builder()
-            .gazetteer(Gazetteer::from_bytes(compile(&sources)).unwrap())
+            .gazetteer(Gazetteer::from_bytes(compile_entities(&entities, &[])).unwrap())
             .fuzzy(true)
             .build();
         let docs = [
