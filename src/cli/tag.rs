@@ -67,13 +67,13 @@ pub fn run(args: TagArgs) -> anyhow::Result<i32> {
     let mut sink = std::io::BufWriter::new(stdout.lock());
     let batch = BATCH_PER_THREAD * pool.current_num_threads();
     for chunk in inputs.chunks(batch) {
-        let results: Vec<anyhow::Result<Option<String>>> = pool.install(|| {
+        let results: Vec<gaztag::Result<Option<String>>> = pool.install(|| {
             chunk
                 .par_iter()
                 .map(|input| process(&tagger, input, args.out.as_deref()))
                 .collect()
         });
-        for (input, result) in chunk.iter().zip(results) {
+        for result in results {
             match result {
                 Ok(Some(line)) => {
                     sink.write_all(line.as_bytes())?;
@@ -81,8 +81,9 @@ pub fn run(args: TagArgs) -> anyhow::Result<i32> {
                 }
                 Ok(None) => {}
                 Err(e) => {
+                    // every library error names its file (the input, or the output written)
                     failed += 1;
-                    eprintln!("gaztag: {}: {e:#}", input.path.display());
+                    eprintln!("gaztag: {e}");
                 }
             }
         }
@@ -92,11 +93,13 @@ pub fn run(args: TagArgs) -> anyhow::Result<i32> {
 }
 
 /// Tags one document; returns its JSON line, or writes its file and returns `None`.
-fn process(tagger: &Tagger, input: &Input, out: Option<&Path>) -> anyhow::Result<Option<String>> {
-    let text = corpus::read_document(&input.path).map_err(strip_path)?;
+fn process(tagger: &Tagger, input: &Input, out: Option<&Path>) -> gaztag::Result<Option<String>> {
+    let text = corpus::read_document(&input.path)?;
     let doc = tagger.annotate(&input.name, &text);
     match out {
-        None => Ok(Some(serde_json::to_string(&doc)?)),
+        None => Ok(Some(
+            serde_json::to_string(&doc).expect("a Document always serializes"),
+        )),
         Some(dir) => {
             write_document(&dir.join(format!("{}.json", input.name)), &doc)?;
             Ok(None)
@@ -104,23 +107,15 @@ fn process(tagger: &Tagger, input: &Input, out: Option<&Path>) -> anyhow::Result
     }
 }
 
-/// The caller prints the path first; keep only the message.
-fn strip_path(e: gaztag::Error) -> anyhow::Error {
-    match e {
-        gaztag::Error::Io { source, .. } => anyhow::Error::new(source),
-        gaztag::Error::Encoding { offset, .. } => {
-            anyhow::anyhow!("not valid UTF-8 (first invalid byte at offset {offset}); skipped")
-        }
-        other => anyhow::Error::new(other),
-    }
-}
-
 /// Writes `doc` pretty-printed to `path`, atomically: a file in `--out` is always complete.
-fn write_document(path: &Path, doc: &Document) -> anyhow::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let mut bytes = serde_json::to_vec_pretty(doc)?;
+fn write_document(path: &Path, doc: &Document) -> gaztag::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| gaztag::Error::Io {
+            path: dir.to_owned(),
+            source: e,
+        })?;
+    }
+    let mut bytes = serde_json::to_vec_pretty(doc).expect("a Document always serializes");
     bytes.push(b'\n');
-    gaztag::atomic::write(path, &bytes)?;
-    Ok(())
+    gaztag::atomic::write(path, &bytes)
 }
