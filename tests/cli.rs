@@ -3,33 +3,12 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-fn gaztag(args: &[&str], cwd: Option<&Path>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gaztag"));
-    cmd.args(args);
-    if let Some(dir) = cwd {
-        cmd.current_dir(dir);
-    }
-    cmd.output().expect("run gaztag")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
-}
-
-fn docs(o: &Output) -> Vec<serde_json::Value> {
-    stdout(o)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
+mod common;
+use common::{gaztag, json_lines as docs, stderr};
 
 #[test]
 fn tags_the_seeds_as_json_lines_in_path_order() {
-    let o = gaztag(&["tag", "seeds"], None);
+    let o = gaztag(&["tag", "seeds"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let docs = docs(&o);
     let names: Vec<&str> = docs
@@ -62,25 +41,22 @@ fn tags_the_seeds_as_json_lines_in_path_order() {
 
 #[test]
 fn output_is_identical_whatever_the_thread_count() {
-    let one = gaztag(&["tag", "seeds", "--jobs", "1"], None);
-    let two = gaztag(&["tag", "seeds", "--jobs", "2"], None);
+    let one = gaztag(&["tag", "seeds", "--jobs", "1"]);
+    let two = gaztag(&["tag", "seeds", "--jobs", "2"]);
     assert!(one.status.success() && two.status.success());
     assert_eq!(one.stdout, two.stdout);
 
     let dir = tempfile::tempdir().unwrap();
     let (a, b) = (dir.path().join("a"), dir.path().join("b"));
     for (out, jobs) in [(&a, "1"), (&b, "2")] {
-        let o = gaztag(
-            &[
-                "tag",
-                "seeds",
-                "--jobs",
-                jobs,
-                "--out",
-                out.to_str().unwrap(),
-            ],
-            None,
-        );
+        let o = gaztag(&[
+            "tag",
+            "seeds",
+            "--jobs",
+            jobs,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
         assert!(o.status.success(), "{}", stderr(&o));
         assert!(o.stdout.is_empty());
     }
@@ -103,15 +79,12 @@ fn out_mirrors_the_tree_with_the_same_annotations() {
     std::fs::write(input.join("sub/deeper/b.txt"), "الكرملين").unwrap();
     std::fs::write(input.join("sub/notes.md"), "يريفان").unwrap();
     let out = dir.path().join("ann");
-    let o = gaztag(
-        &[
-            "tag",
-            input.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
-        None,
-    );
+    let o = gaztag(&[
+        "tag",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let a: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("a.txt.json")).unwrap()).unwrap();
@@ -130,7 +103,7 @@ fn out_mirrors_the_tree_with_the_same_annotations() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
 
     // --ext picks other extensions
-    let o = gaztag(&["tag", input.to_str().unwrap(), "--ext", "md"], None);
+    let o = gaztag(&["tag", input.to_str().unwrap(), "--ext", "md"]);
     let docs = docs(&o);
     assert_eq!(docs.len(), 1);
     assert_eq!(docs[0]["document"], "sub/notes.md");
@@ -155,14 +128,11 @@ fn bad_files_are_reported_and_the_rest_still_tagged() {
     std::fs::write(dir.path().join("good.txt"), "قال بيسكوف").unwrap();
     std::fs::write(dir.path().join("latin1.txt"), b"caf\xe9 \xd3").unwrap();
     let missing = dir.path().join("missing.txt");
-    let o = gaztag(
-        &[
-            "tag",
-            dir.path().to_str().unwrap(),
-            missing.to_str().unwrap(),
-        ],
-        None,
-    );
+    let o = gaztag(&[
+        "tag",
+        dir.path().to_str().unwrap(),
+        missing.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     let lines: Vec<&str> = err.lines().collect();
@@ -202,17 +172,17 @@ fn user_gazetteer_layers_on_top_of_the_default() {
             .collect()
     };
     let (g, d) = (gaz.to_str().unwrap(), doc.to_str().unwrap());
-    assert_eq!(ids(&gaztag(&["tag", d], None)), ["ilham-aliyev"]);
+    assert_eq!(ids(&gaztag(&["tag", d])), ["ilham-aliyev"]);
     assert_eq!(
-        ids(&gaztag(&["tag", d, "--gazetteer", g], None)),
+        ids(&gaztag(&["tag", d, "--gazetteer", g])),
         ["guba", "ilham-aliyev"]
     );
     assert_eq!(
-        ids(&gaztag(&["tag", d, "--gazetteer", g, "--no-default"], None)),
+        ids(&gaztag(&["tag", d, "--gazetteer", g, "--no-default"])),
         ["guba"]
     );
 
-    let o = gaztag(&["tag", d, "--no-default"], None);
+    let o = gaztag(&["tag", d, "--no-default"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--no-default needs at least one --gazetteer"));
 
@@ -221,7 +191,7 @@ fn user_gazetteer_layers_on_top_of_the_default() {
         "ok\tLOC\tباكو\nbad line without tabs\n",
     )
     .unwrap();
-    let o = gaztag(&["tag", d, "--gazetteer", g], None);
+    let o = gaztag(&["tag", d, "--gazetteer", g]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("broken.tsv:2: expected at least 3 TAB-separated fields"),
@@ -254,11 +224,11 @@ fn the_binary_alone_carries_the_default_gazetteer() {
 
 #[test]
 fn usage_errors_exit_2() {
-    let o = gaztag(&["tag"], None);
+    let o = gaztag(&["tag"]);
     assert_eq!(o.status.code(), Some(2));
-    let o = gaztag(&["frobnicate"], None);
+    let o = gaztag(&["frobnicate"]);
     assert_eq!(o.status.code(), Some(2));
-    let o = gaztag(&["tag", "seeds", "--jobs", "0"], None);
+    let o = gaztag(&["tag", "seeds", "--jobs", "0"]);
     assert_eq!(o.status.code(), Some(2));
 }
 
@@ -274,8 +244,8 @@ fn output_validates_against_the_documented_schema() {
     std::fs::create_dir(&gaz).unwrap();
     std::fs::write(gaz.join("x.tsv"), "baku-2\tORG\tباكو\n").unwrap();
     std::fs::write(dir.path().join("d.txt"), "باكو").unwrap();
-    let mut all = docs(&gaztag(&["tag", "seeds"], None));
-    let with_demonyms = docs(&gaztag(&["tag", "seeds", "--demonyms"], None));
+    let mut all = docs(&gaztag(&["tag", "seeds"]));
+    let with_demonyms = docs(&gaztag(&["tag", "seeds", "--demonyms"]));
     let demonyms = |d: &serde_json::Value| {
         d["mentions"]
             .as_array()
@@ -289,22 +259,20 @@ fn output_validates_against_the_documented_schema() {
     all.extend(with_demonyms);
     // fuzzy mentions carry "match": "fuzzy" and a cost
     std::fs::write(dir.path().join("f.txt"), "قال فلاديمر بوتين").unwrap();
-    let fuzzy = docs(&gaztag(
-        &["tag", dir.path().join("f.txt").to_str().unwrap(), "--fuzzy"],
-        None,
-    ));
+    let fuzzy = docs(&gaztag(&[
+        "tag",
+        dir.path().join("f.txt").to_str().unwrap(),
+        "--fuzzy",
+    ]));
     assert_eq!(fuzzy[0]["mentions"][0]["match"], "fuzzy");
     assert_eq!(fuzzy[0]["mentions"][0]["cost"], 1);
     all.extend(fuzzy);
-    let ambiguous = docs(&gaztag(
-        &[
-            "tag",
-            dir.path().join("d.txt").to_str().unwrap(),
-            "--gazetteer",
-            gaz.to_str().unwrap(),
-        ],
-        None,
-    ));
+    let ambiguous = docs(&gaztag(&[
+        "tag",
+        dir.path().join("d.txt").to_str().unwrap(),
+        "--gazetteer",
+        gaz.to_str().unwrap(),
+    ]));
     assert_eq!(
         ambiguous[0]["mentions"][0]["candidates"]
             .as_array()

@@ -2,22 +2,9 @@
 //! compiled indexes, lookups, and every error case.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn gaztag(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gaztag"))
-        .args(args)
-        .output()
-        .expect("run gaztag")
-}
-
-fn out(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn err(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
-}
+mod common;
+use common::{gaztag, stderr as err, stdout as out};
 
 /// A copy of the default gazetteer sources to edit.
 fn copy_of_default() -> tempfile::TempDir {

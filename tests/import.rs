@@ -10,21 +10,13 @@
 //! The expected figures below were counted by hand from those files.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
+
+mod common;
+use common::{gaztag, stderr};
 
 const NEWS: &str = "tests/data/import/news-iob2.conll";
 const SPORT: &str = "tests/data/import/sport-iob1.conll";
-
-fn gaztag(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gaztag"))
-        .args(args)
-        .output()
-        .expect("run gaztag")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
-}
 
 fn import(out: &Path, extra: &[&str]) -> Output {
     let mut args = vec![
