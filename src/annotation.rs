@@ -29,6 +29,24 @@ pub enum MatchKind {
     Exact,
     /// The text differs from a key in the ways transliterations drift (`tag --fuzzy`).
     Fuzzy,
+    /// A short form (surname, first + last name, declared short name) of a name found
+    /// earlier in the same document.
+    Alias,
+    /// A person name put together by the name rules (a given name or a title followed by
+    /// name-like words, or a run of known name parts), not listed in the gazetteer.
+    Composed,
+}
+
+impl MatchKind {
+    /// The name written in the `match` field.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            MatchKind::Exact => "exact",
+            MatchKind::Fuzzy => "fuzzy",
+            MatchKind::Alias => "alias",
+            MatchKind::Composed => "composed",
+        }
+    }
 }
 
 /// What a mention's text is: a name, or an adjective form (nisba) of a place's name.
