@@ -128,3 +128,104 @@ pub struct Document {
     /// Mentions, sorted by `start`.
     pub mentions: Vec<Mention>,
 }
+
+/// Reads annotations back: a file written by `gaztag tag --out` (one pretty-printed document),
+/// a JSON Lines file from `gaztag tag` (one document per line), or a folder of either,
+/// searched recursively for `*.json` and `*.jsonl` files, taken in path order.
+///
+/// A file may hold any number of documents one after the other, so both layouts read the same
+/// way. Malformed JSON is an [`Error::Source`](crate::Error::Source) naming the file and line.
+///
+/// ```
+/// # fn main() -> gaztag::Result<()> {
+/// let dir = tempfile::tempdir().unwrap();
+/// let tagger = gaztag::Tagger::new(gaztag::Gazetteer::embedded());
+/// let doc = tagger.annotate("a.txt", "زار بوتين موسكو");
+/// let path = dir.path().join("run.jsonl");
+/// std::fs::write(&path, serde_json::to_string(&doc).unwrap() + "\n").unwrap();
+/// let docs = gaztag::annotation::read_annotations(&path)?;
+/// assert_eq!(docs, vec![doc]);
+/// # Ok(())
+/// # }
+/// ```
+pub fn read_annotations(path: &std::path::Path) -> crate::Result<Vec<Document>> {
+    let meta = std::fs::metadata(path).map_err(|e| crate::Error::io(path, e))?;
+    if !meta.is_dir() {
+        return read_annotation_file(path);
+    }
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(path)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
+        let entry = entry.map_err(|e| {
+            let at = e.path().unwrap_or(path).to_owned();
+            let io = e
+                .into_io_error()
+                .unwrap_or_else(|| std::io::Error::other("symlink loop"));
+            crate::Error::io(at, io)
+        })?;
+        let is_json = entry
+            .path()
+            .extension()
+            .is_some_and(|x| x == "json" || x == "jsonl");
+        if entry.file_type().is_file() && is_json {
+            files.push(entry.into_path());
+        }
+    }
+    let mut docs = Vec::new();
+    for file in files {
+        docs.extend(read_annotation_file(&file)?);
+    }
+    Ok(docs)
+}
+
+/// Reads every document of one annotation file (see [`read_annotations`]).
+pub fn read_annotation_file(path: &std::path::Path) -> crate::Result<Vec<Document>> {
+    let bytes = std::fs::read(path).map_err(|e| crate::Error::io(path, e))?;
+    let mut docs = Vec::new();
+    for doc in serde_json::Deserializer::from_slice(&bytes).into_iter::<Document>() {
+        match doc {
+            Ok(d) => docs.push(d),
+            Err(e) => {
+                return Err(crate::Error::source(
+                    path,
+                    e.line().max(1),
+                    format!("not a gaztag annotation: {e}"),
+                ));
+            }
+        }
+    }
+    Ok(docs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn malformed_annotation_names_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.jsonl");
+        std::fs::write(
+            &path,
+            "{\"document\":\"a\",\"chars\":0,\"mentions\":[]}\n{\"document\": oops}\n",
+        )
+        .unwrap();
+        let err = read_annotations(&path).unwrap_err().to_string();
+        assert!(err.contains("bad.jsonl:2:"), "{err}");
+    }
+
+    #[test]
+    fn folder_is_read_in_path_order() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        for (file, name) in [("sub/b.json", "b"), ("a.json", "a"), ("c.txt", "c")] {
+            let doc = format!("{{\"document\":\"{name}\",\"chars\":0,\"mentions\":[]}}");
+            std::fs::write(dir.path().join(file), doc).unwrap();
+        }
+        let docs = read_annotations(dir.path()).unwrap();
+        let names: Vec<&str> = docs.iter().map(|d| d.document.as_str()).collect();
+        assert_eq!(names, ["a", "b"]);
+    }
+}

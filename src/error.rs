@@ -20,9 +20,9 @@ pub enum Error {
         /// The underlying error.
         source: std::io::Error,
     },
-    /// A gazetteer source line is malformed.
+    /// A line of an input file is malformed: a gazetteer source, CoNLL data, annotation JSON.
     Source {
-        /// The source file.
+        /// The file.
         path: PathBuf,
         /// 1-based line number.
         line: usize,
