@@ -22,7 +22,7 @@ impl<'de> Deserialize<'de> for EntityType {
 }
 
 /// How a mention was found.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum MatchKind {
     /// The text folds to a gazetteer key.

@@ -38,8 +38,11 @@
 //! never cuts an exact one that starts inside it and ends after it. Fuzzy mentions say `"match": "fuzzy"` and carry a `cost`: the edit distance between the
 //! folded text and the folded variant.
 
+use std::collections::HashSet;
+
 use crate::annotation::{Candidate, Document, MatchKind, Mention, MentionKind};
 use crate::gazetteer::{Gazetteer, LevenshteinDfa, VariantRef, key_of, light_form};
+use crate::names::{ExactAt, Names};
 use crate::normalize::{self, Normalized};
 use crate::segment::{self, Clitic, Word};
 use fst::raw::{Fst, Node, Output};
@@ -70,20 +73,52 @@ pub struct Tagger {
     layers: Vec<Gazetteer>,
     demonyms: bool,
     fuzzy: bool,
+    aliases: bool,
+    compose: bool,
 }
 
 /// Builds a [`Tagger`] from gazetteer layers.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct TaggerBuilder {
     layers: Vec<Gazetteer>,
     demonyms: bool,
     fuzzy: bool,
+    aliases: bool,
+    compose: bool,
+}
+
+impl Default for TaggerBuilder {
+    fn default() -> TaggerBuilder {
+        TaggerBuilder {
+            layers: Vec::new(),
+            demonyms: false,
+            fuzzy: false,
+            aliases: true,
+            compose: true,
+        }
+    }
 }
 
 impl TaggerBuilder {
-    /// A builder with no gazetteer.
+    /// A builder with no gazetteer (aliases and composition on, demonyms and fuzzy off).
     pub fn new() -> TaggerBuilder {
         TaggerBuilder::default()
+    }
+
+    /// Document-level aliases: after a person's full name, its surname (and first + last
+    /// name) name the same person, and a gazetteer entity's declared short forms name it
+    /// (`"match": "alias"`; see [`crate::names`]). Default: on.
+    pub fn aliases(&mut self, yes: bool) -> &mut TaggerBuilder {
+        self.aliases = yes;
+        self
+    }
+
+    /// Person-name composition: a given name or a title followed by name-like words, or a run
+    /// of known name parts, is a person (`"match": "composed"`; see [`crate::names`]).
+    /// Default: on.
+    pub fn compose(&mut self, yes: bool) -> &mut TaggerBuilder {
+        self.compose = yes;
+        self
     }
 
     /// Adds a gazetteer layer. Layers added first take precedence: when several layers name
@@ -114,6 +149,8 @@ impl TaggerBuilder {
             layers: self.layers.clone(),
             demonyms: self.demonyms,
             fuzzy: self.fuzzy,
+            aliases: self.aliases,
+            compose: self.compose,
         }
     }
 }
@@ -131,6 +168,13 @@ struct Hit {
     end_word: usize,
     value: u64,
     how: Via,
+}
+
+/// A gazetteer name that starts at a word, with its allowed variants.
+struct Exact<'g> {
+    end: usize,
+    end_word: usize,
+    variants: Vec<(usize, VariantRef<'g>)>,
 }
 
 /// How a hit was reached.
@@ -208,13 +252,9 @@ struct Walk {
 }
 
 impl Tagger {
-    /// A tagger over one gazetteer.
+    /// A tagger over one gazetteer, with the default options (see [`TaggerBuilder`]).
     pub fn new(gazetteer: Gazetteer) -> Tagger {
-        Tagger {
-            layers: vec![gazetteer],
-            demonyms: false,
-            fuzzy: false,
-        }
+        TaggerBuilder::new().gazetteer(gazetteer).build()
     }
 
     /// A builder, for several gazetteer layers.
@@ -245,34 +285,82 @@ impl Tagger {
         let (mut k, mut from) = (0, 0);
         let mut hits = Vec::new();
         let skeleton = self.fuzzy.then(|| SkeletonView::new(t, &words));
+        // entities named so far (their short forms are valid from then on)
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut names =
+            (self.aliases || self.compose).then(|| Names::new(&self.layers, text, &norm, &words));
         while k < words.len() {
             let start = from.max(words[k].start);
             hits.clear();
             self.collect(t, &words, None, k, start, &mut hits);
-            let mut chosen = self.choose(text, &norm, &hits);
+            let mut chosen = self.choose(text, &norm, &hits, &seen);
             if chosen.is_none()
                 && let Some(sk) = &skeleton
             {
                 hits.clear();
                 self.collect(t, &words, Some(sk), k, start, &mut hits);
                 // a fuzzy name never cuts an exact one that starts inside it and ends after it
-                chosen = self.choose(text, &norm, &hits).filter(|(h, _)| {
+                chosen = self.choose(text, &norm, &hits, &seen).filter(|(h, _)| {
                     !(k + 1..=h.end_word).any(|j| {
-                        self.exact_end(text, &norm, &words, j)
-                            .is_some_and(|e| e > h.end)
+                        self.exact_at(text, &norm, &words, j, &seen)
+                            .is_some_and(|e| e.end > h.end)
                     })
                 });
             }
             match chosen {
                 Some((hit, variants)) => {
-                    mentions.push(self.mention(text, &norm, start, &hit, &variants));
+                    let m = self.mention(text, &norm, start, &hit, &variants);
+                    seen.insert(m.entity.clone());
+                    if self.aliases
+                        && let Some(n) = &mut names
+                    {
+                        n.learn(&m);
+                    }
+                    mentions.push(m);
                     if hit.end == words[hit.end_word].end {
                         (k, from) = (hit.end_word + 1, 0);
                     } else {
                         (k, from) = (hit.end_word, hit.end);
                     }
                 }
-                None => (k, from) = (k + 1, 0),
+                None => {
+                    let found = match &mut names {
+                        Some(n) if start == words[k].start => {
+                            let alias = if self.aliases { n.alias(k) } else { None };
+                            alias.or_else(|| {
+                                if !self.compose {
+                                    return None;
+                                }
+                                let exact = |j: usize| {
+                                    let e = self.exact_at(text, &norm, &words, j, &seen)?;
+                                    let first = e.variants.first()?;
+                                    let entity = self.layers[first.0].entity(first.1.entity)?;
+                                    Some(ExactAt {
+                                        kind: entity.kind,
+                                        entity: entity.id.to_owned(),
+                                        name: entity.name.to_owned(),
+                                        end_word: e.end_word,
+                                    })
+                                };
+                                n.compose(k, &exact)
+                            })
+                        }
+                        _ => None,
+                    };
+                    match found {
+                        Some(f) => {
+                            if self.aliases
+                                && let Some(n) = &mut names
+                            {
+                                n.learn(&f.mention);
+                            }
+                            seen.insert(f.mention.entity.clone());
+                            mentions.push(f.mention);
+                            (k, from) = (f.end_word + 1, 0);
+                        }
+                        None => (k, from) = (k + 1, 0),
+                    }
+                }
             }
         }
         set_char_offsets(text, &mut mentions);
@@ -324,11 +412,23 @@ impl Tagger {
         }
     }
 
-    /// Where the exact mention that would start at word `k` ends, if there is one.
-    fn exact_end(&self, text: &str, norm: &Normalized, words: &[Word], k: usize) -> Option<usize> {
+    /// The exact mention that would start at word `k`, if there is one.
+    fn exact_at<'g>(
+        &'g self,
+        text: &str,
+        norm: &Normalized,
+        words: &[Word],
+        k: usize,
+        seen: &HashSet<String>,
+    ) -> Option<Exact<'g>> {
         let mut hits = Vec::new();
         self.collect(norm.as_str(), words, None, k, words[k].start, &mut hits);
-        self.choose(text, norm, &hits).map(|(h, _)| h.end)
+        self.choose(text, norm, &hits, seen)
+            .map(|(h, variants)| Exact {
+                end: h.end,
+                end_word: h.end_word,
+                variants,
+            })
     }
 
     /// Applies the selection rules of the module docs; returns the hit and its allowed
@@ -338,6 +438,7 @@ impl Tagger {
         text: &str,
         norm: &Normalized,
         hits: &[Hit],
+        seen: &HashSet<String>,
     ) -> Option<(Hit, Vec<(usize, VariantRef<'g>)>)> {
         // whole word first, then longest, then the shorter proclitic
         let rank = |h: &Hit| {
@@ -346,7 +447,7 @@ impl Tagger {
         };
         let mut best: Option<(Hit, Vec<(usize, VariantRef<'g>)>)> = None;
         for hit in hits {
-            let allowed = self.allowed(text, norm, hit);
+            let allowed = self.allowed(text, norm, hit, seen);
             if allowed.is_empty() {
                 continue;
             }
@@ -361,7 +462,13 @@ impl Tagger {
     }
 
     /// The variants of `hit` that the exactness rules allow.
-    fn allowed(&self, text: &str, norm: &Normalized, hit: &Hit) -> Vec<(usize, VariantRef<'_>)> {
+    fn allowed(
+        &self,
+        text: &str,
+        norm: &Normalized,
+        hit: &Hit,
+        seen: &HashSet<String>,
+    ) -> Vec<(usize, VariantRef<'_>)> {
         let (bs, be) = (norm.origin(hit.start), original_end(text, norm, hit.end));
         let surface = light_form(&text[bs..be]);
         let common = self.layers.iter().any(|g| g.is_common(&surface));
@@ -384,6 +491,14 @@ impl Tagger {
         let mut allowed: Vec<(usize, VariantRef<'_>)> = self.layers[hit.layer]
             .postings(hit.value)
             .filter(|v| self.demonyms || !v.demonym)
+            .filter(|v| {
+                // a short form names its entity only after the full name, in this document
+                !v.short
+                    || (self.aliases
+                        && self.layers[hit.layer]
+                            .entity(v.entity)
+                            .is_some_and(|e| seen.contains(e.id)))
+            })
             .filter(|v| match (hit.how, &folded) {
                 (Via::Key, _) => !(v.exact || common) || light_form(v.text) == spelled,
                 (_, Some(folded)) => !common && plausible_drift(folded, &key_of(v.text), hit.how),
@@ -411,6 +526,7 @@ impl Tagger {
         let mut candidates: Vec<Candidate> = Vec::new();
         let mut variant = "";
         let mut form = MentionKind::Name;
+        let mut short = false;
         for (layer, v) in variants {
             let Some(e) = self.layers[*layer].entity(v.entity) else {
                 continue;
@@ -420,6 +536,7 @@ impl Tagger {
             }
             if candidates.is_empty() {
                 variant = v.text;
+                short = v.short;
                 form = if v.demonym {
                     MentionKind::Demonym
                 } else {
@@ -451,10 +568,10 @@ impl Tagger {
             name: first.name,
             variant: variant.to_owned(),
             prefix: text[norm.origin(start)..bs].to_owned(),
-            how: if hit.how == Via::Key {
-                MatchKind::Exact
-            } else {
-                MatchKind::Fuzzy
+            how: match hit.how {
+                Via::Key if short => MatchKind::Alias,
+                Via::Key => MatchKind::Exact,
+                _ => MatchKind::Fuzzy,
             },
             cost: (hit.how != Via::Key).then(|| {
                 let restore = hit.clitic.map_or("", |c| c.restore);

@@ -61,7 +61,10 @@ fn imports_entities_per_type_with_merged_spellings() {
     assert_eq!(
         file_names(&out),
         [
+            "common-words.txt",
+            "given-names.txt",
             "left-out.txt",
+            "name-parts.txt",
             "organizations.tsv",
             "people.tsv",
             "places.tsv"
@@ -191,7 +194,14 @@ fn min_count_keeps_the_names_tagged_often_enough() {
     // no person is tagged twice, so there is no people.tsv
     assert_eq!(
         file_names(&out),
-        ["left-out.txt", "organizations.tsv", "places.tsv"]
+        [
+            "common-words.txt",
+            "given-names.txt",
+            "left-out.txt",
+            "name-parts.txt",
+            "organizations.tsv",
+            "places.tsv"
+        ]
     );
     let names: Vec<String> = ["places.tsv", "organizations.tsv"]
         .iter()
@@ -287,7 +297,10 @@ fn refuses_a_folder_that_holds_sources_unless_forced() {
         file_names(&out),
         [
             "NOTES.md",
+            "common-words.txt",
+            "given-names.txt",
             "left-out.txt",
+            "name-parts.txt",
             "organizations.tsv",
             "places.tsv"
         ]

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+mod eval;
 mod gazetteer;
 mod tag;
 
@@ -30,6 +31,40 @@ enum Command {
     /// Check, edit, compile and query gazetteers.
     #[command(subcommand)]
     Gazetteer(gazetteer::GazetteerCommand),
+    /// Score the tagger against gold CoNLL data: precision, recall, F1 per type.
+    Eval(eval::EvalArgs),
+}
+
+/// The matching rules a run uses, shared by the commands that tag.
+#[derive(clap::Args, Debug, Clone)]
+pub struct RuleArgs {
+    /// Also report adjective forms of place names (الأذربيجانية → Azerbaijan) as mentions of
+    /// kind `demonym`.
+    #[arg(long)]
+    pub demonyms: bool,
+    /// Also report names spelled the ways transliterations drift (كيلوغ for كيلوج, ديميتري for
+    /// دميتري), marked `"match": "fuzzy"` with a cost.
+    #[arg(long)]
+    pub fuzzy: bool,
+    /// Do not tag later short forms of a name found earlier in the document (a person's
+    /// surname, a declared short form of an organization; `"match": "alias"`).
+    #[arg(long)]
+    pub no_aliases: bool,
+    /// Do not put person names together from given names, titles and known name parts
+    /// (`"match": "composed"`).
+    #[arg(long)]
+    pub no_compose: bool,
+}
+
+impl RuleArgs {
+    /// Sets these rules on a tagger builder.
+    pub fn apply(&self, mut b: gaztag::TaggerBuilder) -> gaztag::TaggerBuilder {
+        b.demonyms(self.demonyms)
+            .fuzzy(self.fuzzy)
+            .aliases(!self.no_aliases)
+            .compose(!self.no_compose);
+        b
+    }
 }
 
 /// Gazetteer selection shared by the commands that tag.
@@ -72,6 +107,7 @@ pub fn run() -> i32 {
     let result = match cli.command {
         Command::Tag(args) => tag::run(args),
         Command::Gazetteer(cmd) => gazetteer::run(cmd),
+        Command::Eval(args) => eval::run(args),
     };
     match result {
         Ok(code) => code,

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use gaztag::corpus::{self, Input};
 use gaztag::{Document, Tagger};
 
-use super::{EXIT_OK, EXIT_PARTIAL, GazetteerArgs};
+use super::{EXIT_OK, EXIT_PARTIAL, GazetteerArgs, RuleArgs};
 
 #[derive(clap::Args, Debug)]
 pub struct TagArgs {
@@ -26,14 +26,8 @@ pub struct TagArgs {
     /// Number of worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<usize>,
-    /// Also report adjective forms of place names (الأذربيجانية → Azerbaijan) as mentions of
-    /// kind `demonym`.
-    #[arg(long)]
-    demonyms: bool,
-    /// Also report names spelled the ways transliterations drift (كيلوغ for كيلوج, ديميتري for
-    /// دميتري), marked `"match": "fuzzy"` with a cost.
-    #[arg(long)]
-    fuzzy: bool,
+    #[command(flatten)]
+    rules: RuleArgs,
     #[command(flatten)]
     gazetteer: GazetteerArgs,
 }
@@ -42,12 +36,7 @@ pub struct TagArgs {
 const BATCH_PER_THREAD: usize = 64;
 
 pub fn run(args: TagArgs) -> anyhow::Result<i32> {
-    let tagger = args
-        .gazetteer
-        .builder()?
-        .demonyms(args.demonyms)
-        .fuzzy(args.fuzzy)
-        .build();
+    let tagger = args.rules.apply(args.gazetteer.builder()?).build();
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(n) = args.jobs {
         anyhow::ensure!(n > 0, "--jobs must be at least 1");

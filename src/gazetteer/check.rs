@@ -209,6 +209,7 @@ mod tests {
         let sources = Sources {
             entities: source::parse_str(Path::new("g.tsv"), tsv).unwrap(),
             common_words: common.iter().map(|s| s.to_string()).collect(),
+            ..Sources::default()
         };
         let mut d: Vec<String> = check_entities(&sources)
             .iter()

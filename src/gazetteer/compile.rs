@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use super::format::*;
-use super::source::{Entity, Sources};
+use super::source::{Entity, NameWords, Sources};
 use crate::normalize::{self, Mode};
 use crate::segment;
 
@@ -87,11 +87,40 @@ fn put_u32(out: &mut Vec<u8>, v: u32) {
 /// assert_eq!(gaz.len(), 1);
 /// ```
 pub fn compile(sources: &Sources) -> Vec<u8> {
-    compile_entities(&sources.entities, &sources.common_words)
+    compile_all(
+        &sources.entities,
+        &sources.common_words,
+        &sources.name_words,
+    )
 }
 
 /// Compiles entities and common words into index bytes.
 pub fn compile_entities(entities: &[Entity], common_words: &[String]) -> Vec<u8> {
+    compile_all(entities, common_words, &NameWords::default())
+}
+
+/// The name-words fst: every folded word of the lists, with the flags of the lists it is in.
+fn name_words_fst(lists: &NameWords) -> Vec<u8> {
+    let mut words: BTreeMap<String, u64> = BTreeMap::new();
+    for (list, flag) in [
+        (&lists.given, WORD_GIVEN),
+        (&lists.parts, WORD_PART),
+        (&lists.titles, WORD_TITLE),
+    ] {
+        for w in list {
+            let key = key_of(w);
+            if !key.is_empty() {
+                *words.entry(key).or_default() |= flag;
+            }
+        }
+    }
+    fst::Map::from_iter(words)
+        .expect("sorted, unique")
+        .into_fst()
+        .into_inner()
+}
+
+fn compile_all(entities: &[Entity], common_words: &[String], name_words: &NameWords) -> Vec<u8> {
     let mut strings = Strings::default();
     let mut entity_bytes = Vec::with_capacity(entities.len() * ENTITY_LEN);
     let mut variant_bytes = Vec::new();
@@ -116,7 +145,8 @@ pub fn compile_entities(entities: &[Entity], common_words: &[String]) -> Vec<u8>
             .iter()
             .map(|v| (v.text.as_str(), if v.exact { FLAG_EXACT } else { 0 }));
         let demonyms = e.demonyms.iter().map(|d| (d.as_str(), FLAG_DEMONYM));
-        for (text, flags) in spellings.chain(demonyms) {
+        let short = e.short.iter().map(|d| (d.as_str(), FLAG_SHORT));
+        for (text, flags) in spellings.chain(demonyms).chain(short) {
             let key = key_of(text);
             // the same key twice with the same flags in one entity (redundant spellings) is
             // stored once; an exact-only spelling and a folding one of the same key are both kept.
@@ -163,6 +193,7 @@ pub fn compile_entities(entities: &[Entity], common_words: &[String]) -> Vec<u8>
         entity_bytes,
         strings.0,
         skeletons,
+        name_words_fst(name_words),
     ];
     let mut out = Vec::with_capacity(HEADER_LEN + sections.iter().map(Vec::len).sum::<usize>());
     out.extend_from_slice(MAGIC);

@@ -7,23 +7,25 @@
 //!  12  normalizer ver.  u32      crate::normalize::VERSION at build time
 //!  16  checksum         u32      CRC-32 of every byte after the header
 //!  20  reserved         u32      0
-//!  24  section lengths  7 × u64  names fst, common-words fst, postings, variants, entities,
-//!                               strings, skeletons fst
-//! body: the seven sections, back to back, in that order
+//!  24  section lengths  8 × u64  names fst, common-words fst, postings, variants, entities,
+//!                               strings, skeletons fst, name-words fst
+//! body: the eight sections, back to back, in that order
 //! ```
 //!
 //! * **names fst**: folded key → `(first posting << 32) | posting count`.
 //! * **common-words fst**: a set of lightly normalized common words.
 //! * **postings**: `u32` variant indexes; a key's postings are the variants that fold onto it.
 //! * **variants**: records of 4 × `u32`: entity index, text offset, text length, flags (bit 0:
-//!   exact-only; bit 1: demonym).
+//!   exact-only; bit 1: demonym; bit 2: short form, valid only after the full name).
 //! * **entities**: records of 9 × `u32`: type code, then offset and length of id, name, English
 //!   name and Wikidata id in the strings section (length 0: absent).
 //! * **strings**: UTF-8 text, referenced by offset and length.
 //! * **skeletons fst**: consonant skeleton of a key (see `normalize::skeleton_word`) →
 //!   packed postings, like the names fst, for `tag --fuzzy`. Only keys of at least
 //!   [`FUZZY_MIN_LETTERS`] letters whose skeleton keeps at least [`FUZZY_MIN_SKELETON`] letters
-//!   are in it; exact-only variants and demonyms never are.
+//!   are in it; exact-only variants, demonyms and short forms never are.
+//! * **name-words fst**: folded word (or title, several words) → flags of the lists it is in
+//!   ([`WORD_GIVEN`], [`WORD_PART`], [`WORD_TITLE`]), for the person-name rules.
 //!
 //! Everything is read in place: loading checks the header and checksum, and does no parsing.
 //! This module needs only std: `build.rs` includes it.
@@ -31,11 +33,11 @@
 /// First bytes of every index file.
 pub const MAGIC: &[u8; 8] = b"GAZTAGIX";
 /// Version of this layout. Bump it on any change.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 /// Size of the header in bytes.
 pub const HEADER_LEN: usize = 24 + SECTIONS * 8;
 /// Number of sections in the body.
-pub const SECTIONS: usize = 7;
+pub const SECTIONS: usize = 8;
 /// Bytes per variant record.
 pub const VARIANT_LEN: usize = 16;
 /// Bytes per entity record.
@@ -44,6 +46,15 @@ pub const ENTITY_LEN: usize = 36;
 pub const FLAG_EXACT: u32 = 1;
 /// Variant flag: an adjective (nisba) form of the entity, matched only with demonyms on.
 pub const FLAG_DEMONYM: u32 = 2;
+/// Variant flag: a short form, valid only after the entity's full name in the same document.
+pub const FLAG_SHORT: u32 = 4;
+
+/// Name-word flag: a given name.
+pub const WORD_GIVEN: u64 = 1;
+/// Name-word flag: a part of person names.
+pub const WORD_PART: u64 = 2;
+/// Name-word flag: a person title.
+pub const WORD_TITLE: u64 = 4;
 
 /// Section indexes.
 pub const NAMES: usize = 0;
@@ -59,6 +70,8 @@ pub const ENTITIES: usize = 4;
 pub const STRINGS: usize = 5;
 /// The skeleton fst section.
 pub const SKELETONS: usize = 6;
+/// The name-words fst section.
+pub const NAME_WORDS: usize = 7;
 
 /// Fewest letters a key needs to be matched fuzzily.
 pub const FUZZY_MIN_LETTERS: usize = 4;

@@ -56,6 +56,7 @@ pub struct Gazetteer {
     names: fst::Map<Bytes>,
     skeletons: fst::Map<Bytes>,
     common: fst::Set<Bytes>,
+    name_words: fst::Map<Bytes>,
     postings: Bytes,
     variants: Bytes,
     entities: Bytes,
@@ -98,6 +99,19 @@ pub struct VariantRef<'g> {
     pub exact: bool,
     /// An adjective form (nisba) of the entity, matched only with demonyms on.
     pub demonym: bool,
+    /// A short form, valid only after the entity's full name in the same document.
+    pub short: bool,
+}
+
+/// Which of the name rules' lists a word is in ([`Gazetteer::name_word`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NameWord {
+    /// A given name (`given-names.txt`).
+    pub given: bool,
+    /// A known part of person names (`name-parts.txt`).
+    pub part: bool,
+    /// A person title (`titles.txt`).
+    pub title: bool,
 }
 
 impl Gazetteer {
@@ -214,11 +228,14 @@ impl Gazetteer {
             fst::Set::new(section(COMMON)).map_err(|e| bad(format!("common words: {e}")))?;
         let skeletons =
             fst::Map::new(section(SKELETONS)).map_err(|e| bad(format!("skeletons: {e}")))?;
+        let name_words =
+            fst::Map::new(section(NAME_WORDS)).map_err(|e| bad(format!("name words: {e}")))?;
         Ok(Gazetteer {
             origin: origin.to_owned(),
             names,
             skeletons,
             common,
+            name_words,
             postings: section(POSTINGS),
             variants: section(VARIANTS),
             entities: section(ENTITIES),
@@ -297,6 +314,7 @@ impl Gazetteer {
             text: self.string(u32_at(rec, 4), u32_at(rec, 8)),
             exact: u32_at(rec, 12) & FLAG_EXACT != 0,
             demonym: u32_at(rec, 12) & FLAG_DEMONYM != 0,
+            short: u32_at(rec, 12) & FLAG_SHORT != 0,
         })
     }
 
@@ -393,6 +411,28 @@ impl Gazetteer {
             + self.names.as_fst().as_bytes().len()
             + self.skeletons.as_fst().as_bytes().len()
             + self.common.as_fst().as_bytes().len()
+            + self.name_words.as_fst().as_bytes().len()
+    }
+
+    /// The name rules' lists the folded word (or title) `key` is in (see [`key_of`]).
+    ///
+    /// ```
+    /// let gaz = gaztag::Gazetteer::embedded();
+    /// assert!(gaz.name_word(&gaztag::gazetteer::key_of("محمد")).given);
+    /// assert!(gaz.name_word(&gaztag::gazetteer::key_of("وزير الخارجية")).title);
+    /// ```
+    pub fn name_word(&self, key: &str) -> NameWord {
+        let flags = self.name_words.get(key).unwrap_or(0);
+        NameWord {
+            given: flags & WORD_GIVEN != 0,
+            part: flags & WORD_PART != 0,
+            title: flags & WORD_TITLE != 0,
+        }
+    }
+
+    /// The fst of the name rules' words (folded word or title → list flags, see [`format`]).
+    pub fn name_words(&self) -> &fst::Map<Bytes> {
+        &self.name_words
     }
 
     /// Is the lightly normalized word `light` (see [`light_form`]) a common word?

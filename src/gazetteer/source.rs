@@ -86,6 +86,9 @@ pub struct Entity {
     /// Adjective (nisba) forms naming the place's people or things (`أذربيجاني`, `أذربيجانية`),
     /// matched only when tagging with demonyms on.
     pub demonyms: Vec<String>,
+    /// Short forms (`short=` field: an acronym, a short name) that name the entity only after
+    /// its full name has appeared in the same document (`الحلف` after `حلف شمال الأطلسي`).
+    pub short: Vec<String>,
     /// File the entity was read from.
     pub path: PathBuf,
     /// 1-based line in that file.
@@ -99,10 +102,31 @@ pub struct Sources {
     pub entities: Vec<Entity>,
     /// Words that only match a variant spelled exactly like them (`common-words.txt`).
     pub common_words: Vec<String>,
+    /// The name rules' word lists (`given-names.txt`, `name-parts.txt`, `titles.txt`).
+    pub name_words: NameWords,
+}
+
+/// The word lists the person-name rules use (see `gazetteer/README.md`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NameWords {
+    /// Given names (`given-names.txt`): one followed by name-like words is a person.
+    pub given: Vec<String>,
+    /// Words known as parts of person names (`name-parts.txt`): a run of two or more is a
+    /// person.
+    pub parts: Vec<String>,
+    /// Person titles (`titles.txt`, one or more words each): a title followed by name-like
+    /// words introduces a person.
+    pub titles: Vec<String>,
 }
 
 /// The file of common words inside a source folder.
 pub const COMMON_WORDS_FILE: &str = "common-words.txt";
+/// The file of given names inside a source folder.
+pub const GIVEN_NAMES_FILE: &str = "given-names.txt";
+/// The file of person-name parts inside a source folder.
+pub const NAME_PARTS_FILE: &str = "name-parts.txt";
+/// The file of person titles inside a source folder.
+pub const TITLES_FILE: &str = "titles.txt";
 
 /// Reads every `*.tsv` file and `common-words.txt` in `dir`, failing on the first problem.
 ///
@@ -145,10 +169,20 @@ pub fn read_dir_collecting(dir: &Path, problems: &mut Vec<Error>) -> Result<Sour
         parse_entities(path, &text, &mut sources.entities, problems);
     }
     check_unique_ids(&sources.entities, problems);
-    let common = dir.join(COMMON_WORDS_FILE);
-    if common.exists() {
-        sources.common_words = parse_word_list(&read_text(&common)?);
-    }
+    let list = |file: &str| -> Result<Vec<String>> {
+        let path = dir.join(file);
+        Ok(if path.exists() {
+            parse_word_list(&read_text(&path)?)
+        } else {
+            Vec::new()
+        })
+    };
+    sources.common_words = list(COMMON_WORDS_FILE)?;
+    sources.name_words = NameWords {
+        given: list(GIVEN_NAMES_FILE)?,
+        parts: list(NAME_PARTS_FILE)?,
+        titles: list(TITLES_FILE)?,
+    };
     Ok(sources)
 }
 
@@ -257,7 +291,7 @@ fn parse_line(line: &str, path: &Path, lineno: usize) -> std::result::Result<Ent
             variants.push(parse_variant(v)?);
         }
     }
-    let (mut en, mut wikidata, mut adj) = (None, None, None);
+    let (mut en, mut wikidata, mut adj, mut short) = (None, None, None, None);
     for extra in fields
         .iter()
         .skip(4)
@@ -271,6 +305,7 @@ fn parse_line(line: &str, path: &Path, lineno: usize) -> std::result::Result<Ent
         let slot = match key.trim() {
             "en" => &mut en,
             "adj" => &mut adj,
+            "short" => &mut short,
             "wikidata" => {
                 if !(value.starts_with('Q')
                     && value.len() > 1
@@ -284,7 +319,7 @@ fn parse_line(line: &str, path: &Path, lineno: usize) -> std::result::Result<Ent
             }
             other => {
                 return Err(format!(
-                    "unknown field `{other}` (known: en, wikidata, adj)"
+                    "unknown field `{other}` (known: en, wikidata, adj, short)"
                 ));
             }
         };
@@ -304,6 +339,17 @@ fn parse_line(line: &str, path: &Path, lineno: usize) -> std::result::Result<Ent
         }
         demonyms.push(v.text);
     }
+    let mut shorts = Vec::new();
+    for d in short.iter().flat_map(|list| list.split('|')) {
+        let v = parse_variant(d)?;
+        if v.exact {
+            return Err(format!(
+                "short form `{}`: exact-only is not supported for short forms",
+                v.text
+            ));
+        }
+        shorts.push(v.text);
+    }
     Ok(Entity {
         id: id.to_owned(),
         kind,
@@ -312,6 +358,7 @@ fn parse_line(line: &str, path: &Path, lineno: usize) -> std::result::Result<Ent
         en,
         wikidata,
         demonyms,
+        short: shorts,
         path: path.to_owned(),
         line: lineno,
     })

@@ -25,16 +25,25 @@ pub struct ImportArgs {
     /// Keep only entities tagged at least N times.
     #[arg(long, value_name = "N", default_value_t = 1)]
     min_count: usize,
+    /// Keep only entities whose matches in the data are the right span and type at least
+    /// this share of the time (0 to 1; 0 keeps every entity).
+    #[arg(long, value_name = "R", default_value_t = import::DEFAULT_MIN_RELIABILITY)]
+    min_reliability: f64,
 }
 
 pub fn run(args: ImportArgs) -> anyhow::Result<i32> {
     anyhow::ensure!(args.min_count >= 1, "--min-count must be at least 1");
+    anyhow::ensure!(
+        (0.0..=1.0).contains(&args.min_reliability),
+        "--min-reliability must be between 0 and 1"
+    );
     let started = Instant::now();
     let corpus = Corpus::read(&args.conll)?;
     let imported = import::import(
         &corpus,
         &Options {
             min_count: args.min_count,
+            min_reliability: args.min_reliability,
         },
     );
     anyhow::ensure!(
@@ -70,7 +79,9 @@ pub fn run(args: ImportArgs) -> anyhow::Result<i32> {
     eprintln!(
         "gaztag: read {} in {} from {}: {} ({} imported without a proclitic) and {} \
          (ignored). Imported {} ({}) with {}. Left out {} as common words (more often \
-         untagged than tagged; listed in {}){below}. Wrote {} into {} in {:.2}s.",
+         untagged than tagged; listed in {}){below}, and {} whose matches in the data are \
+         right less than {:.2} of the time (listed there too). Derived {} given names, {} \
+         name parts and {} common words. Wrote {} into {} in {:.2}s.",
         plural(corpus.token_count(), "token", "tokens"),
         plural(corpus.sentences.len(), "sentence", "sentences"),
         files(&args.conll),
@@ -82,6 +93,11 @@ pub fn run(args: ImportArgs) -> anyhow::Result<i32> {
         plural(imported.variant_count(), "spelling", "spellings"),
         plural(imported.left_out.len(), "surface", "surfaces"),
         import::LEFT_OUT_FILE,
+        plural(imported.unreliable.len(), "entity", "entities"),
+        args.min_reliability,
+        imported.word_lists.given_names.len(),
+        imported.word_lists.name_parts.len(),
+        imported.word_lists.common_words.len(),
         written.join(", "),
         args.out.display(),
         started.elapsed().as_secs_f64()

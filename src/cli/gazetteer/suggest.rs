@@ -28,7 +28,14 @@ pub struct SuggestArgs {
 }
 
 pub fn run(args: SuggestArgs) -> anyhow::Result<i32> {
-    let tagger = args.gazetteer.builder()?.fuzzy(true).build();
+    // spellings of listed entities only: the name rules would take some of them first
+    let tagger = args
+        .gazetteer
+        .builder()?
+        .fuzzy(true)
+        .aliases(false)
+        .compose(false)
+        .build();
     let (inputs, errors) = corpus::discover(&args.paths, &args.exts);
     let mut failed = errors.len();
     for e in &errors {

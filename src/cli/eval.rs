@@ -1,0 +1,138 @@
+//! `gaztag eval`: precision, recall and F1 against gold CoNLL data.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use gaztag::eval::{self, ErrorKind, Evaluation, Options, TYPES};
+use gaztag::gazetteer::import::Corpus;
+
+use super::{EXIT_OK, GazetteerArgs, RuleArgs};
+
+/// Arguments of `gaztag eval`.
+#[derive(clap::Args, Debug)]
+pub struct EvalArgs {
+    /// Gold CoNLL files: one `token TAG` pair per line, a blank line between sentences, IOB1
+    /// or IOB2 tags with PER (or PERS), LOC, ORG, MISC (MISC is not scored).
+    #[arg(long = "gold", value_name = "FILE", required = true, num_args = 1..)]
+    gold: Vec<PathBuf>,
+    /// List every false positive and false negative with its context, grouped by how the
+    /// mention was found.
+    #[arg(long)]
+    errors: bool,
+    /// Print the scores (and with --errors, the errors) as one JSON object.
+    #[arg(long)]
+    json: bool,
+    /// Treat every N sentences as one document (for corpora without -DOCSTART- lines);
+    /// document-level aliases never cross a document. Default: the -DOCSTART- blocks.
+    #[arg(long, value_name = "N")]
+    document_sentences: Option<usize>,
+    #[command(flatten)]
+    rules: RuleArgs,
+    #[command(flatten)]
+    gazetteer: GazetteerArgs,
+}
+
+pub fn run(args: EvalArgs) -> anyhow::Result<i32> {
+    if let Some(n) = args.document_sentences {
+        anyhow::ensure!(n > 0, "--document-sentences must be at least 1");
+    }
+    let tagger = args.rules.apply(args.gazetteer.builder()?).build();
+    let corpus = Corpus::read(&args.gold)?;
+    let mut evaluation = eval::evaluate(
+        &tagger,
+        &corpus,
+        &Options {
+            document_sentences: args.document_sentences,
+        },
+    );
+    if !args.errors {
+        evaluation.errors.clear();
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&evaluation)?);
+    } else {
+        print!("{}", report(&evaluation, args.errors));
+    }
+    Ok(EXIT_OK)
+}
+
+/// The human-readable report: a table per type, the micro average, the split by match kind,
+/// then the errors.
+fn report(e: &Evaluation, errors: bool) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} documents, {} sentences, {} tokens",
+        e.documents, e.sentences, e.tokens
+    );
+    let _ = writeln!(
+        out,
+        "{:<6} {:>6} {:>6} {:>6} {:>9} {:>7} {:>7}",
+        "type", "tp", "fp", "fn", "precision", "recall", "F1"
+    );
+    let rows = TYPES
+        .iter()
+        .map(|k| (k.as_str(), e.types.get(k).copied().unwrap_or_default()))
+        .chain([("micro", e.micro)]);
+    for (name, c) in rows {
+        let _ = writeln!(
+            out,
+            "{:<6} {:>6} {:>6} {:>6} {:>9.4} {:>7.4} {:>7.4}",
+            name,
+            c.tp,
+            c.fp,
+            c.fn_,
+            c.precision(),
+            c.recall(),
+            c.f1()
+        );
+    }
+    let _ = writeln!(out, "found by:");
+    for (how, c) in &e.by_match {
+        let _ = writeln!(
+            out,
+            "  {:<9} {:>6} right {:>6} wrong  precision {:.4}",
+            how.as_str(),
+            c.tp,
+            c.fp,
+            c.precision()
+        );
+    }
+    if errors {
+        let mut groups: Vec<(String, Vec<&eval::ErrorCase>)> = Vec::new();
+        for case in &e.errors {
+            let group = match (case.error, case.how) {
+                (ErrorKind::FalsePositive, Some(how)) => {
+                    format!("false positives, found by {}", how.as_str())
+                }
+                _ => "false negatives".to_owned(),
+            };
+            match groups.iter_mut().find(|(g, _)| *g == group) {
+                Some((_, cases)) => cases.push(case),
+                None => groups.push((group, vec![case])),
+            }
+        }
+        groups.sort_by(|a, b| a.0.cmp(&b.0));
+        for (group, cases) in groups {
+            let _ = writeln!(out, "\n{group} ({}):", cases.len());
+            for c in cases {
+                let gold = c
+                    .gold
+                    .as_deref()
+                    .map(|g| format!(" (gold {g})"))
+                    .unwrap_or_default();
+                let entity = c
+                    .entity
+                    .as_deref()
+                    .map(|id| format!(" {id}"))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "  {}:{}: {}{entity}{gold}: {}",
+                    c.file, c.line, c.kind, c.context
+                );
+            }
+        }
+    }
+    out
+}

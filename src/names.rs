@@ -1,0 +1,663 @@
+//! Person names beyond the gazetteer: the name rules (composition) and document-level aliases.
+//!
+//! The tagger runs these after the gazetteer walk, at word starts where no gazetteer name
+//! begins, left to right, so that "earlier in the document" means what it says.
+//!
+//! # Composition (`"match": "composed"`, [`crate::TaggerBuilder::compose`])
+//!
+//! A person name that no gazetteer lists is put together from the words around it:
+//!
+//! 1. a **title** (`titles.txt`: الرئيس, رئيس الوزراء, وزير الخارجية, المتحدث باسم …), then
+//!    up to two adjectives (a demonym of a gazetteer place, another `ال…ي` adjective of
+//!    nationality, or an office adjective: السابق, الجديد …), then one to three **name-like
+//!    words**: the name-like words are the mention (`الرئيس الأذربيجاني [إلهام علييف]`);
+//! 2. a **given name** (`given-names.txt`, one or two words: محمد, عبد الله, فلاديمير), then
+//!    one or two name-like words: all of them are the mention (`[نيكول باشينيان]`);
+//! 3. a run of two or more words each a **known name part** (`name-parts.txt`, which
+//!    `gazetteer import` derives from annotated data).
+//!
+//! A word is *name-like* when it is written in Arabic letters (two or more), is not a function
+//! word, not a common word (`common-words.txt`) with or without a proclitic, not a title, not
+//! a demonym, and does not start a gazetteer name of a place or an organization. A gazetteer
+//! person name counts as name-like, and a composed name that ends with one is reported as that
+//! person. Any other composed name gets an id derived from its folded text (`composed:` +
+//! the folded words joined by `_`).
+//!
+//! # Aliases (`"match": "alias"`, [`crate::TaggerBuilder::aliases`])
+//!
+//! Once a person name of two or more words has been found (listed or composed), later in the
+//! same document its last word, and, for names of three words or more, its first and last
+//! words, name the same person. Proclitics are handled as for names (`وباشينيان`). An alias
+//! is never a common word, a function word, a word of under three letters, or a key of another
+//! gazetteer entity. The short forms a gazetteer entity declares (`short=`, as `الحلف` for
+//! `حلف شمال الأطلسي`) work the same way: they match only after the entity's full name.
+
+use std::collections::HashMap;
+
+use crate::annotation::{MatchKind, Mention, MentionKind};
+use crate::gazetteer::{EntityType, Gazetteer, NameWord, light_form};
+use crate::normalize::Normalized;
+use crate::segment::{self, Word};
+
+/// Most words a title may have.
+const MAX_TITLE_WORDS: usize = 4;
+/// Most name-like words after a title.
+const MAX_AFTER_TITLE: usize = 3;
+/// Most name-like words after a given name.
+const MAX_AFTER_GIVEN: usize = 2;
+/// Fewest letters of an alias.
+const MIN_ALIAS_LETTERS: usize = 3;
+
+/// Function words (folded) that are never part of a name, whatever the word lists say.
+const FUNCTION_WORDS: &[&str] = &[
+    "في",
+    "من",
+    "الي",
+    "علي",
+    "عن",
+    "مع",
+    "ان",
+    "او",
+    "ام",
+    "ثم",
+    "لا",
+    "لم",
+    "لن",
+    "ما",
+    "قد",
+    "كان",
+    "كانت",
+    "هو",
+    "هي",
+    "هم",
+    "هذا",
+    "هذه",
+    "ذلك",
+    "تلك",
+    "الذي",
+    "التي",
+    "الذين",
+    "بين",
+    "بعد",
+    "قبل",
+    "حتي",
+    "عند",
+    "منذ",
+    "خلال",
+    "حول",
+    "ضد",
+    "دون",
+    "غير",
+    "كل",
+    "بعض",
+    "اي",
+    "انه",
+    "انها",
+    "لكن",
+    "بل",
+    "اذا",
+    "اذ",
+    "حيث",
+    "كما",
+    "ايضا",
+    "وقال",
+    "قال",
+    "قالت",
+    "اكد",
+    "اعلن",
+    "امس",
+    "اليوم",
+    "الان",
+    "يوم",
+    "عام",
+    "انا",
+    "نحن",
+    "هنا",
+    "هناك",
+    "لدي",
+    "لقد",
+    "سوف",
+    "ليس",
+    "عليه",
+    "عليها",
+    "الي",
+    "فيه",
+    "فيها",
+    "منه",
+    "منها",
+    "له",
+    "لها",
+    "به",
+    "بها",
+    "وفي",
+    "ومن",
+    "والي",
+    "وعلي",
+    "وعن",
+    "ابن",
+    "بن",
+    "بنت",
+    "ابو",
+    "ام",
+    "ال",
+];
+
+/// Adjectives of office that may follow a title before the name.
+const OFFICE_ADJECTIVES: &[&str] = &[
+    "السابق",
+    "السابقه",
+    "الاسبق",
+    "الجديد",
+    "الجديده",
+    "الحالي",
+    "الحاليه",
+    "المنتخب",
+    "المنتهيه",
+    "المؤقت",
+    "المؤقته",
+    "الاول",
+    "الاولي",
+    "الفخري",
+    "العام",
+    "الاعلي",
+    "المستقيل",
+    "المكلف",
+    "بالوكاله",
+    "بالنيابه",
+];
+
+/// A word of the text, as the name rules see it.
+struct Token<'t> {
+    /// Folded text of the word.
+    folded: &'t str,
+    /// Original byte range.
+    orig: (usize, usize),
+}
+
+/// What a later alias names.
+#[derive(Clone, Debug)]
+struct Target {
+    entity: String,
+    name: String,
+    variant: String,
+}
+
+/// The name rules' view of one document, and what it has learned so far.
+pub(crate) struct Names<'a> {
+    layers: &'a [Gazetteer],
+    text: &'a str,
+    t: &'a str,
+    norm: &'a Normalized,
+    words: &'a [Word],
+    /// Folded alias key (one or two words) → the person it names.
+    aliases: HashMap<String, Target>,
+}
+
+/// The gazetteer name that starts at a word, as the name rules need to know it.
+#[derive(Clone, Debug)]
+pub(crate) struct ExactAt {
+    /// Its type.
+    pub kind: EntityType,
+    /// Its entity id.
+    pub entity: String,
+    /// Its canonical name.
+    pub name: String,
+    /// Index of the word it ends in.
+    pub end_word: usize,
+}
+
+/// A mention the rules found: which words, after which clitic.
+pub(crate) struct Found {
+    /// The mention.
+    pub mention: Mention,
+    /// Index of its last word.
+    pub end_word: usize,
+}
+
+impl<'a> Names<'a> {
+    pub(crate) fn new(
+        layers: &'a [Gazetteer],
+        text: &'a str,
+        norm: &'a Normalized,
+        words: &'a [Word],
+    ) -> Names<'a> {
+        Names {
+            layers,
+            text,
+            t: norm.as_str(),
+            norm,
+            words,
+            aliases: HashMap::new(),
+        }
+    }
+
+    fn token(&self, k: usize) -> Token<'a> {
+        let w = self.words[k];
+        let orig = (self.norm.origin(w.start), self.orig_end(w.end));
+        Token {
+            folded: &self.t[w.start..w.end],
+            orig,
+        }
+    }
+
+    /// Original byte after the folded word ending at folded byte `end`.
+    fn orig_end(&self, end: usize) -> usize {
+        let last = self.norm.origin(end - 1);
+        let mut e = last + self.text[last..].chars().next().map_or(0, char::len_utf8);
+        for c in self.text[e..].chars() {
+            if !crate::normalize::is_arabic_mark(c) {
+                break;
+            }
+            e += c.len_utf8();
+        }
+        e
+    }
+
+    fn name_word(&self, key: &str) -> NameWord {
+        let mut w = NameWord::default();
+        for g in self.layers {
+            let n = g.name_word(key);
+            w.given |= n.given;
+            w.part |= n.part;
+            w.title |= n.title;
+        }
+        w
+    }
+
+    fn is_common(&self, light: &str) -> bool {
+        self.layers.iter().any(|g| g.is_common(light))
+    }
+
+    fn is_function(folded: &str) -> bool {
+        FUNCTION_WORDS.contains(&folded)
+    }
+
+    /// Is `key` a gazetteer key of an entity other than `entity` (or of any, for `None`)?
+    fn other_entity_key(&self, key: &str, entity: Option<&str>) -> bool {
+        self.layers.iter().any(|g| {
+            g.names().get(key).is_some_and(|v| {
+                g.postings(v).any(|var| {
+                    !var.short && g.entity(var.entity).is_some_and(|e| Some(e.id) != entity)
+                })
+            })
+        })
+    }
+
+    /// Is `key` a demonym (adjective) of a gazetteer place?
+    fn is_demonym(&self, key: &str) -> bool {
+        self.layers.iter().any(|g| {
+            g.names()
+                .get(key)
+                .is_some_and(|v| g.postings(v).any(|var| var.demonym))
+        })
+    }
+
+    /// Readings of word `k` that a name may start with: the whole word, then after each
+    /// proclitic that leaves the name's own letters (و ف ب ل ك and pairs, لل with its ال
+    /// restored), never after a bare article. Yields (folded bytes stripped, key).
+    fn readings(&self, k: usize) -> Vec<(usize, String)> {
+        let word = self.token(k).folded;
+        let mut out = vec![(0, word.to_owned())];
+        for c in segment::clitics_of(word) {
+            if c.strip.ends_with("ال") {
+                continue;
+            }
+            out.push((
+                c.strip.len(),
+                format!("{}{}", c.restore, &word[c.strip.len()..]),
+            ));
+        }
+        out
+    }
+
+    /// Could word `k` be part of a person name (module docs)? `exact` says what gazetteer
+    /// name, if any, starts there.
+    fn name_like(&self, k: usize, exact: Option<EntityType>) -> bool {
+        match exact {
+            Some(EntityType::Per) => return true,
+            Some(_) => return false,
+            None => {}
+        }
+        let tok = self.token(k);
+        let letters = tok.folded.chars().count();
+        if letters < 2 || !tok.folded.chars().all(is_arabic_letter) {
+            return false;
+        }
+        let written = &self.text[tok.orig.0..tok.orig.1];
+        // the accusative ending (مرسوماً) and nunation mark a common noun, never a name
+        if written.contains(['\u{064B}', '\u{064C}', '\u{064D}']) {
+            return false;
+        }
+        let light = light_form(written);
+        if self.is_common(&light) {
+            return false;
+        }
+        let nw = self.name_word(tok.folded);
+        if nw.given || nw.part {
+            return true;
+        }
+        if nw.title || Self::is_function(tok.folded) || self.is_demonym(tok.folded) {
+            return false;
+        }
+        // a common word behind a proclitic (وقال, بالأمس) is no name either
+        for (strip, key) in self.readings(k).into_iter().skip(1) {
+            let rest_light =
+                light_form(&self.text[self.norm.origin(self.words[k].start + strip)..tok.orig.1]);
+            if Self::is_function(&key) || self.is_common(&rest_light) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Does word `k`, not a known name word, start like an imperfect verb (ي… ت…, four
+    /// letters or more)? A title is far more often followed by its verb (الرئيس يبحث) than
+    /// by an unknown name spelled so.
+    fn looks_like_verb(&self, k: usize) -> bool {
+        let w = self.token(k).folded;
+        let nw = self.name_word(w);
+        !(nw.given || nw.part)
+            && (w.starts_with('ي') || w.starts_with('ت'))
+            && w.chars().count() >= 4
+    }
+
+    /// Tries the name rules at word `k` (from its start); `exact(j)` tells the type of the
+    /// gazetteer name starting at word `j`, if any.
+    pub(crate) fn compose(
+        &mut self,
+        k: usize,
+        exact: &dyn Fn(usize) -> Option<ExactAt>,
+    ) -> Option<Found> {
+        // 1. a title, adjectives, then name-like words
+        if let Some(after) = self.title_at(k) {
+            let mut j = after;
+            let mut adjectives = 0;
+            while j < self.words.len() && adjectives < 2 && self.words[j - 1].joins_next {
+                let w = self.token(j).folded;
+                if self.is_demonym(w)
+                    || OFFICE_ADJECTIVES.contains(&w)
+                    || (w.starts_with("ال")
+                        && (w.ends_with('ي') || w.ends_with('ه'))
+                        && exact(j).is_none()
+                        && !self.name_word(w).given
+                        && !self.name_word(w).part
+                        && w.chars().count() >= 5)
+                {
+                    j += 1;
+                    adjectives += 1;
+                } else {
+                    break;
+                }
+            }
+            if j < self.words.len()
+                && self.words[j - 1].joins_next
+                && exact(j).is_none()
+                && let Some(found) = self.run_from(j, 0, MAX_AFTER_TITLE, 1, exact)
+            {
+                return Some(found);
+            }
+        }
+        // 2. a given name (one or two words), then one or two name-like words
+        let tok = self.token(k);
+        let written = light_form(&self.text[tok.orig.0..tok.orig.1]);
+        for (strip, key) in self.readings(k) {
+            if self.is_common(&written) || (strip == 0 && Self::is_function(&key)) {
+                break;
+            }
+            let two = self.words[k].joins_next
+                && k + 1 < self.words.len()
+                && self
+                    .name_word(&format!("{key} {}", self.token(k + 1).folded))
+                    .given;
+            let given_words = if two {
+                2
+            } else if self.name_word(&key).given {
+                1
+            } else {
+                continue;
+            };
+            let first_after = k + given_words;
+            if first_after < self.words.len()
+                && self.words[first_after - 1].joins_next
+                && let Some(found) = self.run_from(
+                    k,
+                    strip,
+                    given_words + MAX_AFTER_GIVEN,
+                    given_words + 1,
+                    exact,
+                )
+            {
+                return Some(found);
+            }
+        }
+        // 3. a run of known name parts
+        let is_part = |j: usize| {
+            let nw = self.name_word(self.token(j).folded);
+            nw.part || nw.given
+        };
+        if is_part(k) && exact(k).is_none() {
+            let mut j = k + 1;
+            while j < self.words.len()
+                && self.words[j - 1].joins_next
+                && is_part(j)
+                && exact(j).is_none()
+            {
+                j += 1;
+            }
+            if j - k >= 2 {
+                return Some(self.composed(k, 0, j - 1, None));
+            }
+        }
+        None
+    }
+
+    /// Name-like words from word `k` (after `strip` folded bytes of it): at most `max` words,
+    /// at least `min`; the first `min - 1` are taken as they are (a given name).
+    fn run_from(
+        &mut self,
+        k: usize,
+        strip: usize,
+        max: usize,
+        min: usize,
+        exact: &dyn Fn(usize) -> Option<ExactAt>,
+    ) -> Option<Found> {
+        let mut end = k + min - 1; // last word taken so far (the given name's)
+        let mut person = None;
+        if min == 1 {
+            // after a title: the first word must itself be name-like and no gazetteer name
+            if !self.name_like(k, exact(k).map(|e| e.kind)) || self.looks_like_verb(k) {
+                return None;
+            }
+            end = k;
+        }
+        while end + 1 < self.words.len() && end + 1 - k < max && self.words[end].joins_next {
+            let next = end + 1;
+            let ex = exact(next);
+            if !self.name_like(next, ex.as_ref().map(|e| e.kind)) {
+                break;
+            }
+            end = next;
+            if let Some(ex) = ex {
+                // a listed person ends the name: report it as that person
+                end = ex.end_word;
+                person = Some((ex.entity, ex.name));
+                break;
+            }
+        }
+        if end + 1 - k < min {
+            return None;
+        }
+        if min == 1 && end == k && exact(k).is_some() {
+            return None;
+        }
+        Some(self.composed(k, strip, end, person))
+    }
+
+    /// The title that starts at word `k` (possibly after a proclitic), longest first: returns
+    /// the index of the word after it.
+    fn title_at(&self, k: usize) -> Option<usize> {
+        for (_, first) in self.readings(k) {
+            let mut key = first;
+            let mut best = None;
+            let mut j = k;
+            loop {
+                if self.name_word(&key).title {
+                    best = Some(j + 1);
+                }
+                if j + 1 - k >= MAX_TITLE_WORDS
+                    || j + 1 >= self.words.len()
+                    || !self.words[j].joins_next
+                {
+                    break;
+                }
+                j += 1;
+                key.push(' ');
+                key.push_str(self.token(j).folded);
+            }
+            if best.is_some() {
+                return best;
+            }
+        }
+        None
+    }
+
+    /// The composed mention over words `k..=end`, after `strip` folded bytes of word `k`.
+    fn composed(
+        &mut self,
+        k: usize,
+        strip: usize,
+        end: usize,
+        person: Option<(String, String)>,
+    ) -> Found {
+        let bs = self.norm.origin(self.words[k].start + strip);
+        let be = self.token(end).orig.1;
+        let surface = collapse_spaces(&light_form(&self.text[bs..be]));
+        let folded = crate::gazetteer::key_of(&self.text[bs..be]);
+        let (entity, name) = match person {
+            Some(person) => person,
+            None => (
+                format!("composed:{}", folded.replace(' ', "_")),
+                surface.clone(),
+            ),
+        };
+        let mention = Mention {
+            start: 0,
+            end: 0,
+            byte_start: bs,
+            byte_end: be,
+            text: self.text[bs..be].to_owned(),
+            kind: EntityType::Per,
+            entity,
+            name,
+            variant: surface,
+            prefix: self.text[self.norm.origin(self.words[k].start)..bs].to_owned(),
+            how: MatchKind::Composed,
+            cost: None,
+            form: MentionKind::Name,
+            candidates: Vec::new(),
+        };
+        Found {
+            mention,
+            end_word: end,
+        }
+    }
+
+    /// Learns the aliases a mention makes possible (a person of two or more words).
+    pub(crate) fn learn(&mut self, m: &Mention) {
+        if m.kind != EntityType::Per || m.form != MentionKind::Name {
+            return;
+        }
+        let key = crate::gazetteer::key_of(&m.text);
+        let parts: Vec<&str> = key.split(' ').collect();
+        if parts.len() < 2 {
+            return;
+        }
+        let light = collapse_spaces(&light_form(&m.text));
+        let light_parts: Vec<&str> = light.split(' ').collect();
+        let last = parts[parts.len() - 1];
+        let mut keys = vec![(
+            last.to_owned(),
+            light_parts.last().copied().unwrap_or(last).to_owned(),
+        )];
+        if parts.len() >= 3 {
+            keys.push((
+                format!("{} {last}", parts[0]),
+                format!(
+                    "{} {}",
+                    light_parts.first().copied().unwrap_or(parts[0]),
+                    light_parts.last().copied().unwrap_or(last)
+                ),
+            ));
+        }
+        for (key, variant) in keys {
+            let first_word = key.split(' ').next().unwrap_or("");
+            if key
+                .split(' ')
+                .any(|w| w.chars().count() < MIN_ALIAS_LETTERS)
+                || Self::is_function(&key)
+                || Self::is_function(first_word)
+                || self.is_common(&variant)
+                || self.other_entity_key(&key, Some(&m.entity))
+                || self.name_word(&key).title
+            {
+                continue;
+            }
+            self.aliases.entry(key).or_insert_with(|| Target {
+                entity: m.entity.clone(),
+                name: m.name.clone(),
+                variant,
+            });
+        }
+    }
+
+    /// An alias of a person named earlier, at word `k`: two-word aliases first.
+    pub(crate) fn alias(&self, k: usize) -> Option<Found> {
+        if self.aliases.is_empty() {
+            return None;
+        }
+        for (strip, key) in self.readings(k) {
+            if self.words[k].joins_next && k + 1 < self.words.len() {
+                let two = format!("{key} {}", self.token(k + 1).folded);
+                if let Some(t) = self.aliases.get(&two) {
+                    return Some(self.alias_mention(k, strip, k + 1, t));
+                }
+            }
+            if let Some(t) = self.aliases.get(&key) {
+                return Some(self.alias_mention(k, strip, k, t));
+            }
+        }
+        None
+    }
+
+    fn alias_mention(&self, k: usize, strip: usize, end: usize, t: &Target) -> Found {
+        let bs = self.norm.origin(self.words[k].start + strip);
+        let be = self.token(end).orig.1;
+        Found {
+            mention: Mention {
+                start: 0,
+                end: 0,
+                byte_start: bs,
+                byte_end: be,
+                text: self.text[bs..be].to_owned(),
+                kind: EntityType::Per,
+                entity: t.entity.clone(),
+                name: t.name.clone(),
+                variant: t.variant.clone(),
+                prefix: self.text[self.norm.origin(self.words[k].start)..bs].to_owned(),
+                how: MatchKind::Alias,
+                cost: None,
+                form: MentionKind::Name,
+                candidates: Vec::new(),
+            },
+            end_word: end,
+        }
+    }
+}
+
+fn is_arabic_letter(c: char) -> bool {
+    matches!(c, '\u{0621}'..='\u{064A}' | '\u{0671}'..='\u{06D3}')
+}
+
+fn collapse_spaces(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
