@@ -82,9 +82,14 @@ fn put_u32(out: &mut Vec<u8>, v: u32) {
 /// let sources = source::Sources {
 ///     entities: source::parse_str("x.tsv".as_ref(), "baku\tLOC\tباكو\tBaku\n").unwrap(),
 ///     common_words: vec!["على".into()],
+///     name_words: source::NameWords {
+///         given: vec!["نيكول".into()],
+///         ..Default::default()
+///     },
 /// };
 /// let gaz = Gazetteer::from_bytes(compile(&sources)).unwrap();
 /// assert_eq!(gaz.len(), 1);
+/// assert!(gaz.name_word("نيكول").given);
 /// ```
 pub fn compile(sources: &Sources) -> Vec<u8> {
     compile_all(
