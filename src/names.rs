@@ -142,6 +142,9 @@ const FUNCTION_WORDS: &[&str] = &[
     "ال",
 ];
 
+/// Words that join the parts of a name (folded): بن, ابن, بنت, أبو, آل, عبد.
+const CONNECTORS: &[&str] = &["بن", "ابن", "بنت", "ابو", "ال", "عبد"];
+
 /// Adjectives of office that may follow a title before the name.
 const OFFICE_ADJECTIVES: &[&str] = &[
     "السابق",
@@ -339,8 +342,13 @@ impl<'a> Names<'a> {
         if nw.title || Self::is_function(tok.folded) || self.is_demonym(tok.folded) {
             return false;
         }
-        // a common word behind a proclitic (وقال, بالأمس) is no name either
+        // a common word behind a proclitic (وقال, بالأمس) is no name either, and a name
+        // behind one (وهشام) starts another person
         for (strip, key) in self.readings(k).into_iter().skip(1) {
+            let nw = self.name_word(&key);
+            if nw.given || nw.part {
+                return false;
+            }
             let rest_light =
                 light_form(&self.text[self.norm.origin(self.words[k].start + strip)..tok.orig.1]);
             if Self::is_function(&key) || self.is_common(&rest_light) {
@@ -392,7 +400,7 @@ impl<'a> Names<'a> {
             if j < self.words.len()
                 && self.words[j - 1].joins_next
                 && exact(j).is_none()
-                && let Some(found) = self.run_from(j, 0, MAX_AFTER_TITLE, 1, exact)
+                && let Some(found) = self.run_from(j, 0, 0, MAX_AFTER_TITLE, exact)
             {
                 return Some(found);
             }
@@ -419,13 +427,7 @@ impl<'a> Names<'a> {
             let first_after = k + given_words;
             if first_after < self.words.len()
                 && self.words[first_after - 1].joins_next
-                && let Some(found) = self.run_from(
-                    k,
-                    strip,
-                    given_words + MAX_AFTER_GIVEN,
-                    given_words + 1,
-                    exact,
-                )
+                && let Some(found) = self.run_from(k, strip, given_words, MAX_AFTER_GIVEN, exact)
             {
                 return Some(found);
             }
@@ -451,46 +453,77 @@ impl<'a> Names<'a> {
         None
     }
 
-    /// Name-like words from word `k` (after `strip` folded bytes of it): at most `max` words,
-    /// at least `min`; the first `min - 1` are taken as they are (a given name).
+    /// The name that goes on from word `k` (after `strip` folded bytes of it) where the
+    /// first `taken` words are already known to be part of it (a given name: one or two
+    /// words; after a title: none): at most `more` further name-like words, at least one.
+    /// A connector (بن, أبو, آل, عبد …) followed by a name-like word is taken with it and not
+    /// counted. A gazetteer person ends the name, which is then reported as that person.
     fn run_from(
         &mut self,
         k: usize,
         strip: usize,
-        max: usize,
-        min: usize,
+        taken: usize,
+        more: usize,
         exact: &dyn Fn(usize) -> Option<ExactAt>,
     ) -> Option<Found> {
-        let mut end = k + min - 1; // last word taken so far (the given name's)
+        if taken == 0 && exact(k).is_some() {
+            // a gazetteer name right after the title: the gazetteer walk reports it
+            return None;
+        }
+        let mut end: Option<usize> = taken.checked_sub(1).map(|t| k + t);
+        let mut count = 0;
         let mut person = None;
-        if min == 1 {
-            // after a title: the first word must itself be name-like and no gazetteer name
-            if !self.name_like(k, exact(k).map(|e| e.kind)) || self.looks_like_verb(k) {
-                return None;
-            }
-            end = k;
-        }
-        while end + 1 < self.words.len() && end + 1 - k < max && self.words[end].joins_next {
-            let next = end + 1;
-            let ex = exact(next);
-            if !self.name_like(next, ex.as_ref().map(|e| e.kind)) {
+        while count < more {
+            let next = end.map_or(k, |e| e + 1);
+            if next >= self.words.len() || end.is_some_and(|e| !self.words[e].joins_next) {
                 break;
             }
-            end = next;
+            // a connector and the name-like word after it
+            let (first, last) = if CONNECTORS.contains(&self.token(next).folded)
+                && next + 1 < self.words.len()
+                && self.words[next].joins_next
+            {
+                (next + 1, next + 1)
+            } else {
+                (next, next)
+            };
+            let ex = exact(first);
+            if !self.name_like(first, ex.as_ref().map(|e| e.kind))
+                || (ex.is_none() && !self.unknown_word_ok(first))
+            {
+                break;
+            }
+            end = Some(last);
+            if first == next {
+                count += 1;
+            }
             if let Some(ex) = ex {
-                // a listed person ends the name: report it as that person
-                end = ex.end_word;
+                end = Some(ex.end_word);
                 person = Some((ex.entity, ex.name));
+                count += 1;
                 break;
             }
         }
-        if end + 1 - k < min {
+        if count == 0 {
             return None;
         }
-        if min == 1 && end == k && exact(k).is_some() {
-            return None;
+        Some(self.composed(k, strip, end?, person))
+    }
+
+    /// Extra checks for a word the lists do not know (not a given name, name part or
+    /// gazetteer person): it must not look like an imperfect verb, end in ة, or start with a
+    /// proclitic and the article (بالميدالية).
+    fn unknown_word_ok(&self, k: usize) -> bool {
+        let w = self.token(k).folded;
+        let nw = self.name_word(w);
+        if nw.given || nw.part {
+            return true;
         }
-        Some(self.composed(k, strip, end, person))
+        !self.looks_like_verb(k)
+            && !w.ends_with('ه')
+            && !["بال", "وال", "فال", "كال", "لل"]
+                .iter()
+                .any(|p| w.starts_with(p))
     }
 
     /// The title that starts at word `k` (possibly after a proclitic), longest first: returns
@@ -575,10 +608,24 @@ impl<'a> Names<'a> {
         let light = collapse_spaces(&light_form(&m.text));
         let light_parts: Vec<&str> = light.split(' ').collect();
         let last = parts[parts.len() - 1];
-        let mut keys = vec![(
-            last.to_owned(),
-            light_parts.last().copied().unwrap_or(last).to_owned(),
-        )];
+        let n = parts.len();
+        let mut keys = if CONNECTORS.contains(&parts[n - 2]) {
+            // a family name with its connector (آل ثاني, أبو مازن) is the short form
+            if n < 3 || CONNECTORS.contains(&last) {
+                return;
+            }
+            vec![(
+                format!("{} {last}", parts[n - 2]),
+                light_parts[light_parts.len().saturating_sub(2)..].join(" "),
+            )]
+        } else if CONNECTORS.contains(&last) {
+            return;
+        } else {
+            vec![(
+                last.to_owned(),
+                light_parts.last().copied().unwrap_or(last).to_owned(),
+            )]
+        };
         if parts.len() >= 3 {
             keys.push((
                 format!("{} {last}", parts[0]),
@@ -593,7 +640,7 @@ impl<'a> Names<'a> {
             let first_word = key.split(' ').next().unwrap_or("");
             if key
                 .split(' ')
-                .any(|w| w.chars().count() < MIN_ALIAS_LETTERS)
+                .any(|w| w.chars().count() < MIN_ALIAS_LETTERS && !CONNECTORS.contains(&w))
                 || Self::is_function(&key)
                 || Self::is_function(first_word)
                 || self.is_common(&variant)
