@@ -44,6 +44,7 @@ pub mod corpus;
 pub mod error;
 pub mod gazetteer;
 pub mod normalize;
+pub mod review;
 pub mod segment;
 pub mod tagger;
 

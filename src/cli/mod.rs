@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 mod gazetteer;
+mod review;
 mod tag;
 
 /// Exit status: everything worked.
@@ -30,6 +31,8 @@ enum Command {
     /// Check, edit, compile and query gazetteers.
     #[command(subcommand)]
     Gazetteer(gazetteer::GazetteerCommand),
+    /// Show annotated documents with their mentions highlighted, in the terminal or as HTML.
+    Review(review::ReviewArgs),
 }
 
 /// Gazetteer selection shared by the commands that tag.
@@ -72,6 +75,7 @@ pub fn run() -> i32 {
     let result = match cli.command {
         Command::Tag(args) => tag::run(args),
         Command::Gazetteer(cmd) => gazetteer::run(cmd),
+        Command::Review(args) => review::run(args),
     };
     match result {
         Ok(code) => code,
