@@ -170,6 +170,16 @@ fn missing_document_is_reported_and_the_others_reviewed() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert_eq!(stdout(&o).matches("==> ").count(), 4);
 
+    // an empty folder: nothing to review is not success
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let o = gaztag(&["review", s(&empty)]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        format!("gaztag: no annotations in {}\n", empty.display())
+    );
+
     // without --docs the names are taken from here, and the message says so
     let o = gaztag(&["review", s(&missing)]);
     assert_eq!(o.status.code(), Some(1));

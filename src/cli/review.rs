@@ -38,6 +38,12 @@ enum Color {
 pub fn run(args: ReviewArgs) -> anyhow::Result<i32> {
     let (docs, mut errors) = review::load(&args.paths, args.docs.as_deref());
     report(&errors, args.docs.is_none());
+    if docs.is_empty() && errors.is_empty() {
+        // an empty folder or file: nothing was reviewed, which is not what was asked
+        let paths: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
+        eprintln!("gaztag: no annotations in {}", paths.join(", "));
+        return Ok(EXIT_PARTIAL);
+    }
     if let Some(out) = &args.html {
         std::fs::create_dir_all(out)
             .with_context(|| format!("creating output folder {}", out.display()))?;
