@@ -133,12 +133,9 @@ fn type_word(t: EntityType) -> &'static str {
     }
 }
 
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("{n} {word}")
-    } else {
-        format!("{n} {word}s")
-    }
+/// `n` and the noun, singular for one: `plural(2, "entity", "entities")` is `2 entities`.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// The page of one document (see the module docs).
@@ -185,8 +182,8 @@ pub fn render_page(doc: &Annotated, nav: &Nav) -> String {
     let _ = write!(
         h,
         "<h1><bdi>{name}</bdi></h1>\n<p class=\"counts\">{} of {} in {} characters:",
-        plural(d.mentions.len(), "mention"),
-        plural(doc.entities().len(), "entity").replace("entitys", "entities"),
+        plural(d.mentions.len(), "mention", "mentions"),
+        plural(doc.entities().len(), "entity", "entities"),
         d.chars
     );
     for (t, n) in doc.counts_by_type() {
@@ -377,14 +374,14 @@ pub fn render_index(docs: &[&Annotated], pages: &[String]) -> String {
          <title>gaztag review: {}</title>\n<style>\n{STYLE}</style>\n</head>\n<body class=\"index\">\n\
          <header class=\"top\">\n<h1>gaztag review</h1>\n",
         env!("CARGO_PKG_VERSION"),
-        plural(docs.len(), "document")
+        plural(docs.len(), "document", "documents")
     );
     let total: usize = docs.iter().map(|d| d.doc().mentions.len()).sum();
     let _ = writeln!(
         h,
         "<p class=\"counts\">{}, {}</p>\n</header>",
-        plural(docs.len(), "document"),
-        plural(total, "mention")
+        plural(docs.len(), "document", "documents"),
+        plural(total, "mention", "mentions")
     );
     h.push_str(
         "<table>\n<thead><tr><th>document</th><th>mentions</th><th class=\"PER\">PER</th>\
@@ -613,6 +610,42 @@ mod tests {
         for external in ["http:", "https:", "src=", "<link", "@import", "url("] {
             assert!(!page.contains(external), "{external}");
         }
+    }
+
+    #[test]
+    fn tooltip_details_show_what_the_mention_has() {
+        let text = "الأذربيجانية";
+        let mut m = mention_at(text, "أذربيجانية", "ال".len());
+        m.prefix = "ال".into();
+        m.entity = "azerbaijan".into();
+        m.form = MentionKind::Demonym;
+        assert_eq!(
+            details(&m),
+            [
+                ("type", "LOC".to_owned()),
+                ("entity", "azerbaijan".into()),
+                ("name", "أذربيجانية".into()),
+                ("variant", "أذربيجانية".into()),
+                ("clitic", "ال".into()),
+                ("match", "exact".into()),
+                ("form", "demonym".into()),
+                ("chars", "2–12".into()),
+            ]
+        );
+        let mut m = mention_at("باكو", "باكو", 0);
+        (m.how, m.cost) = (MatchKind::Fuzzy, Some(2));
+        m.candidates = ["e", "baku-2"]
+            .iter()
+            .map(|id| crate::annotation::Candidate {
+                entity: (*id).into(),
+                kind: EntityType::Loc,
+                name: "باكو".into(),
+            })
+            .collect();
+        let rows = details(&m);
+        assert!(rows.contains(&("cost", "2".into())));
+        assert!(rows.contains(&("also", "LOC baku-2 (باكو)".into())));
+        assert!(!rows.iter().any(|(k, _)| *k == "clitic" || *k == "form"));
     }
 
     #[test]
