@@ -46,6 +46,7 @@ pub mod eval;
 pub mod gazetteer;
 pub mod names;
 pub mod normalize;
+pub mod review;
 pub mod segment;
 pub mod tagger;
 

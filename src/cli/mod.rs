@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 
 mod eval;
 mod gazetteer;
+mod review;
 mod tag;
 
 /// Exit status: everything worked.
@@ -33,6 +34,8 @@ enum Command {
     Gazetteer(gazetteer::GazetteerCommand),
     /// Score the tagger against gold CoNLL data: precision, recall, F1 per type.
     Eval(eval::EvalArgs),
+    /// Show annotated documents with their mentions highlighted, in the terminal or as HTML.
+    Review(review::ReviewArgs),
 }
 
 /// The matching rules a run uses, shared by the commands that tag.
@@ -108,6 +111,7 @@ pub fn run() -> i32 {
         Command::Tag(args) => tag::run(args),
         Command::Gazetteer(cmd) => gazetteer::run(cmd),
         Command::Eval(args) => eval::run(args),
+        Command::Review(args) => review::run(args),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,550 @@
+//! `gaztag review`, run as a user runs it: plain markup, HTML pages, errors, and the pages in a
+//! real browser (headless Chromium, skipped with a message when there is none).
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+mod common;
+use common::{gaztag, stderr, stdout};
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// `gaztag tag seeds --out DIR/ann`; returns DIR/ann.
+fn tag_seeds(dir: &Path) -> PathBuf {
+    let ann = dir.join("ann");
+    let o = gaztag(&["tag", "seeds", "--out", s(&ann)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    ann
+}
+
+/// The annotations of a document as JSON.
+fn annotations(ann: &Path, doc: &str) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(ann.join(format!("{doc}.json"))).unwrap()).unwrap()
+}
+
+fn seed_names() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir("seeds")
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// What plain review must print for a document, built independently of the renderer: the
+/// markup inserted at the byte offsets, then one paragraph per non-blank line.
+fn expected_markup(text: &str, doc: &serde_json::Value) -> String {
+    let mut marked = String::new();
+    let mut at = 0;
+    for m in doc["mentions"].as_array().unwrap() {
+        let (bs, be) = (
+            m["byte_start"].as_u64().unwrap() as usize,
+            m["byte_end"].as_u64().unwrap() as usize,
+        );
+        marked.push_str(&text[at..bs]);
+        marked.push('[');
+        marked.push_str(&text[bs..be]);
+        marked.push_str(&format!(
+            "]{{{}:{}}}",
+            m["type"].as_str().unwrap(),
+            m["entity"].as_str().unwrap()
+        ));
+        at = be;
+    }
+    marked.push_str(&text[at..]);
+    let paragraphs: Vec<&str> = marked
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    paragraphs.join("\n\n") + "\n"
+}
+
+#[test]
+fn plain_markup_of_the_seeds() {
+    let dir = tempfile::tempdir().unwrap();
+    let ann = tag_seeds(dir.path());
+    let o = gaztag(&["review", s(&ann), "--docs", "seeds"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    let out = stdout(&o);
+    // not a terminal: no colors, no bidi controls
+    assert!(!out.contains('\x1b') && !out.contains('\u{2066}'));
+
+    let mut expected = String::new();
+    for (i, name) in seed_names().iter().enumerate() {
+        if i > 0 {
+            expected.push('\n');
+        }
+        expected.push_str(&format!("==> {name} <==\n"));
+        let text = std::fs::read_to_string(Path::new("seeds").join(name)).unwrap();
+        expected.push_str(&expected_markup(&text, &annotations(&ann, name)));
+    }
+    assert_eq!(out, expected);
+    // one mention, as the README shows it
+    assert!(out.contains("لوقف النار ب[كاراباخ]{LOC:nagorno-karabakh}.."));
+
+    // one file, read from the documents' folder without --docs: no header
+    let one = ann.join("003_56097a8b74bfb2b0.txt.json");
+    let o = Command::new(env!("CARGO_BIN_EXE_gaztag"))
+        .args(["review", s(&std::fs::canonicalize(&one).unwrap())])
+        .current_dir("seeds")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string("seeds/003_56097a8b74bfb2b0.txt").unwrap();
+    assert_eq!(
+        stdout(&o),
+        expected_markup(&text, &annotations(&ann, "003_56097a8b74bfb2b0.txt"))
+    );
+}
+
+#[test]
+fn json_lines_read_like_the_out_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let ann = tag_seeds(dir.path());
+    let jsonl = dir.path().join("run.jsonl");
+    let o = gaztag(&["tag", "seeds"]);
+    std::fs::write(&jsonl, &o.stdout).unwrap();
+    let from_lines = gaztag(&["review", s(&jsonl), "--docs", "seeds"]);
+    let from_folder = gaztag(&["review", s(&ann), "--docs", "seeds"]);
+    assert_eq!(from_lines.status.code(), Some(0), "{}", stderr(&from_lines));
+    assert_eq!(stdout(&from_lines), stdout(&from_folder));
+    assert_eq!(stdout(&from_lines).matches("==> ").count(), 5);
+}
+
+#[test]
+fn colors_on_request_and_never_with_no_color_in_auto() {
+    let dir = tempfile::tempdir().unwrap();
+    let ann = tag_seeds(dir.path());
+    let one = ann.join("000_b7c2ae510c672f79.txt.json");
+    let o = gaztag(&["review", s(&one), "--docs", "seeds", "--color", "always"]);
+    assert!(o.status.success());
+    let out = stdout(&o);
+    assert!(out.starts_with("\x1b[1;34mPER\x1b[0m person"), "{out}");
+    assert!(out.contains(
+        "ب\x1b[1;32mكاراباخ\x1b[0m\x1b[2m\u{2066}{LOC:nagorno-karabakh}\u{2069}\x1b[0m.."
+    ));
+    let n = annotations(&ann, "000_b7c2ae510c672f79.txt")["mentions"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(out.matches('\u{2066}').count(), n);
+
+    // auto: stdout is a pipe here, so plain even without NO_COLOR; NO_COLOR is also honoured
+    let o = Command::new(env!("CARGO_BIN_EXE_gaztag"))
+        .args(["review", s(&one), "--docs", "seeds"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(!stdout(&o).contains('\x1b'));
+    assert!(stdout(&o).contains("[كاراباخ]{LOC:nagorno-karabakh}"));
+}
+
+#[test]
+fn missing_document_is_reported_and_the_others_reviewed() {
+    let dir = tempfile::tempdir().unwrap();
+    let ann = tag_seeds(dir.path());
+    let docs = dir.path().join("docs");
+    std::fs::create_dir(&docs).unwrap();
+    // every seed but one
+    for name in seed_names().iter().skip(1) {
+        std::fs::copy(Path::new("seeds").join(name), docs.join(name)).unwrap();
+    }
+    let o = gaztag(&["review", s(&ann), "--docs", s(&docs)]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    let missing = ann.join("000_b7c2ae510c672f79.txt.json");
+    assert!(
+        err.starts_with(&format!(
+            "gaztag: {}: cannot read the document it annotates: {}: No such file",
+            missing.display(),
+            docs.join("000_b7c2ae510c672f79.txt").display()
+        )),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert_eq!(stdout(&o).matches("==> ").count(), 4);
+
+    // an empty folder: nothing to review is not success
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let o = gaztag(&["review", s(&empty)]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        format!("gaztag: no annotations in {}\n", empty.display())
+    );
+
+    // without --docs the names are taken from here, and the message says so
+    let o = gaztag(&["review", s(&missing)]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("use --docs DIR"), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
+fn malformed_json_names_file_and_line_and_the_rest_is_reviewed() {
+    let dir = tempfile::tempdir().unwrap();
+    let ann = tag_seeds(dir.path());
+    let bad = ann.join("broken.jsonl");
+    std::fs::write(
+        &bad,
+        "{\"document\":\"000_b7c2ae510c672f79.txt\",\"chars\":4743,\"mentions\":[]}\n{\"document\": oops}\n",
+    )
+    .unwrap();
+    let o = gaztag(&["review", s(&ann), "--docs", "seeds"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.starts_with(&format!(
+            "gaztag: {}:2: not a gaztag annotation",
+            bad.display()
+        )),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert_eq!(stdout(&o).matches("==> ").count(), 5);
+}
+
+#[test]
+fn annotations_that_do_not_fit_the_text_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let ann = tag_seeds(dir.path());
+    let file = ann.join("003_56097a8b74bfb2b0.txt.json");
+    let mut doc = annotations(&ann, "003_56097a8b74bfb2b0.txt");
+    let original = doc["mentions"][2]["text"].as_str().unwrap().to_owned();
+    doc["mentions"][2]["text"] = "بوتن".into();
+    std::fs::write(&file, serde_json::to_vec_pretty(&doc).unwrap()).unwrap();
+    let o = gaztag(&["review", s(&ann), "--docs", "seeds"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert_eq!(
+        err.trim_end(),
+        format!(
+            "gaztag: {}: document 003_56097a8b74bfb2b0.txt: mention 3: its text \"بوتن\" is not \
+             the document's text {original:?} at bytes {}..{}",
+            file.display(),
+            doc["mentions"][2]["byte_start"],
+            doc["mentions"][2]["byte_end"]
+        )
+    );
+    assert_eq!(stdout(&o).matches("==> ").count(), 4);
+
+    // offsets in the middle of a character
+    doc["mentions"][2]["text"] = original.into();
+    doc["mentions"][2]["byte_start"] =
+        (doc["mentions"][2]["byte_start"].as_u64().unwrap() + 1).into();
+    std::fs::write(&file, serde_json::to_vec_pretty(&doc).unwrap()).unwrap();
+    let o = gaztag(&["review", s(&file), "--docs", "seeds"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("cut a character in two"),
+        "{}",
+        stderr(&o)
+    );
+
+    // a document edited after tagging
+    let docs = dir.path().join("docs");
+    std::fs::create_dir(&docs).unwrap();
+    let text = std::fs::read_to_string("seeds/004_f76ec2edefe350e1.txt").unwrap();
+    std::fs::write(
+        docs.join("004_f76ec2edefe350e1.txt"),
+        format!("عاجل: {text}"),
+    )
+    .unwrap();
+    let o = gaztag(&[
+        "review",
+        s(&ann.join("004_f76ec2edefe350e1.txt.json")),
+        "--docs",
+        s(&docs),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("was it changed after tagging?"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn html_pages_and_index_for_the_seeds() {
+    let dir = tempfile::tempdir().unwrap();
+    let ann = tag_seeds(dir.path());
+    let out = dir.path().join("html");
+    let o = gaztag(&["review", s(&ann), "--docs", "seeds", "--html", s(&out)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        format!("{}\n", out.join("index.html").display())
+    );
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    for name in seed_names() {
+        let doc = annotations(&ann, &name);
+        let n = doc["mentions"].as_array().unwrap().len();
+        let page = std::fs::read_to_string(out.join(format!("{name}.html"))).unwrap();
+        assert!(page.starts_with("<!DOCTYPE html>\n<html dir=\"rtl\" lang=\"ar\">"));
+        assert_eq!(page.matches("<mark class=\"m ").count(), n, "{name}");
+        // nothing fetched (the text itself may quote a URL)
+        for external in [
+            "href=\"http",
+            "href=\"//",
+            "src=",
+            "<link",
+            "url(",
+            "@import",
+        ] {
+            assert!(!page.contains(external), "{name}: {external}");
+        }
+        assert!(
+            index.contains(&format!(
+                "<a href=\"{name}.html\">{name}</a></td><td class=\"num\">{n}</td>"
+            )),
+            "{name}"
+        );
+    }
+    // a file where OUT should be: nothing can be done
+    let blocked = dir.path().join("file");
+    std::fs::write(&blocked, "").unwrap();
+    let o = gaztag(&["review", s(&ann), "--docs", "seeds", "--html", s(&blocked)]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("creating output folder"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+// ---- in a real browser ----
+
+/// A Chromium binary: `$GAZTAG_CHROMIUM`, or `chromium`, `chromium-browser`, `google-chrome`
+/// on the PATH.
+fn chromium() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("GAZTAG_CHROMIUM") {
+        return Some(PathBuf::from(p));
+    }
+    let path = std::env::var_os("PATH")?;
+    for name in [
+        "chromium",
+        "chromium-browser",
+        "google-chrome",
+        "google-chrome-stable",
+    ] {
+        for dir in std::env::split_paths(&path) {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+        }
+    }
+    None
+}
+
+/// Says a browser test was skipped, past the test harness's capture so that it is seen.
+fn skip(test: &str) {
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED {test}: no Chromium found (install the Debian package `chromium`, or set \
+         GAZTAG_CHROMIUM to a Chrome or Chromium binary)"
+    );
+}
+
+/// Loads `page` in headless Chromium inside a harness page that inspects it and exercises its
+/// script (hover, panel clicks), and returns what the harness found, as JSON.
+fn inspect_in_browser(browser: &Path, page: &Path) -> serde_json::Value {
+    let work = tempfile::tempdir().unwrap();
+    let harness = work.path().join("harness.html");
+    let page_url = format!("file://{}", s(&std::fs::canonicalize(page).unwrap()));
+    std::fs::write(&harness, HARNESS.replace("PAGE_URL", &page_url)).unwrap();
+    let profile = work.path().join("profile");
+    let mut child = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--allow-file-access-from-files",
+            "--window-size=1280,900",
+            &format!("--user-data-dir={}", s(&profile)),
+            "--dump-dom",
+            &format!("file://{}", s(&harness)),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromium");
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("chromium did not finish in 120 s");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let out: Output = child.wait_with_output().unwrap();
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let start = dom.find("<pre id=\"out\">").expect("harness output") + "<pre id=\"out\">".len();
+    let end = start + dom[start..].find("</pre>").unwrap();
+    let json = dom[start..end]
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"))
+}
+
+/// Inspects the page in an iframe (same origin for file URLs with
+/// --allow-file-access-from-files) once it has loaded, before Chromium dumps the DOM. Non-ASCII
+/// is escaped so the JSON survives the DOM dump.
+const HARNESS: &str = r#"<!DOCTYPE html><meta charset="utf-8"><pre id="out">not run</pre>
+<iframe id="f" src="PAGE_URL" width="1200" height="800"></iframe>
+<script>
+var f = document.getElementById('f');
+f.addEventListener('load', function () {
+  var out = {};
+  try {
+    var d = f.contentDocument;
+    out.dir = d.documentElement.getAttribute('dir');
+    out.lang = d.documentElement.getAttribute('lang');
+    out.pwned = f.contentWindow.pwned === undefined ? null : String(f.contentWindow.pwned);
+    out.paragraphs = d.querySelectorAll('main p').length;
+    out.marks = Array.from(d.querySelectorAll('mark.m')).map(function (m) {
+      return { id: m.id, text: m.textContent, entity: m.getAttribute('data-entity'),
+               type: m.getAttribute('data-type'), title: m.hasAttribute('title') };
+    });
+    var first = d.querySelector('mark.m');
+    if (first) {
+      first.dispatchEvent(new MouseEvent('mouseenter'));
+      var tip = d.getElementById('tip');
+      out.tip = { hidden: tip.hidden, text: tip.textContent };
+    }
+    out.entities = Array.from(d.querySelectorAll('a.ent')).map(function (a) {
+      var n = Number(a.querySelector('.n').textContent);
+      var visits = [];
+      for (var i = 0; i <= n; i++) {
+        a.click();
+        var cur = d.querySelectorAll('mark.current');
+        visits.push(cur.length === 1 ? cur[0].id : 'current x' + cur.length);
+      }
+      return { entity: a.getAttribute('data-entity'), count: n, visits: visits,
+               pos: a.querySelector('.pos').textContent,
+               selected: Array.from(d.querySelectorAll('mark.sel')).map(function (m) { return m.id; }) };
+    });
+  } catch (e) { out.error = String(e && e.stack || e); }
+  document.getElementById('out').textContent = JSON.stringify(out).replace(/[\u007f-\uffff]/g,
+    function (c) { return '\\u' + ('0000' + c.charCodeAt(0).toString(16)).slice(-4); });
+});
+</script>
+"#;
+
+/// Checks what the browser saw against the annotations: every mention highlighted, in order,
+/// with its text; the panel listing every entity, each entry cycling through its mentions.
+fn check_page_in_browser(found: &serde_json::Value, doc: &serde_json::Value) {
+    assert!(found.get("error").is_none(), "{found}");
+    assert_eq!(found["dir"], "rtl");
+    assert_eq!(found["lang"], "ar");
+    let mentions = doc["mentions"].as_array().unwrap();
+    let marks = found["marks"].as_array().unwrap();
+    assert_eq!(
+        marks.len(),
+        mentions.len(),
+        "highlighted elements vs mentions"
+    );
+    for (i, (mark, m)) in marks.iter().zip(mentions).enumerate() {
+        assert_eq!(mark["id"], format!("m{i}"));
+        assert_eq!(mark["text"], m["text"]);
+        assert_eq!(mark["entity"], m["entity"]);
+        assert_eq!(mark["type"], m["type"]);
+        assert_eq!(
+            mark["title"], false,
+            "the script replaces titles by its tooltip"
+        );
+    }
+    let tip = &found["tip"];
+    assert_eq!(tip["hidden"], false);
+    assert!(
+        tip["text"]
+            .as_str()
+            .unwrap()
+            .contains(mentions[0]["entity"].as_str().unwrap()),
+        "{tip}"
+    );
+
+    // the panel: every entity once, with all its mentions, visited in order then cycling
+    let mut expected: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for (i, m) in mentions.iter().enumerate() {
+        let key = m["entity"].as_str().unwrap().to_owned();
+        expected.entry(key).or_default().push(format!("m{i}"));
+    }
+    let entries = found["entities"].as_array().unwrap();
+    assert_eq!(entries.len(), expected.len(), "panel entries vs entities");
+    for e in entries {
+        let ids = &expected[e["entity"].as_str().unwrap()];
+        assert_eq!(e["count"], ids.len());
+        let mut cycle = ids.clone();
+        cycle.push(ids[0].clone());
+        assert_eq!(e["visits"], serde_json::json!(cycle), "{e}");
+        assert_eq!(e["pos"], format!("1/{}", ids.len()));
+        assert_eq!(e["selected"], serde_json::json!(ids));
+    }
+}
+
+#[test]
+fn html_page_of_a_seed_in_headless_chromium() {
+    let Some(browser) = chromium() else {
+        skip("html_page_of_a_seed_in_headless_chromium");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let ann = tag_seeds(dir.path());
+    let out = dir.path().join("html");
+    let o = gaztag(&["review", s(&ann), "--docs", "seeds", "--html", s(&out)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let name = "000_b7c2ae510c672f79.txt";
+    let found = inspect_in_browser(&browser, &out.join(format!("{name}.html")));
+    let doc = annotations(&ann, name);
+    check_page_in_browser(&found, &doc);
+    let text = std::fs::read_to_string(Path::new("seeds").join(name)).unwrap();
+    assert_eq!(
+        found["paragraphs"],
+        text.lines().filter(|l| !l.trim().is_empty()).count()
+    );
+}
+
+#[test]
+fn markup_in_the_text_stays_text_in_the_browser() {
+    let Some(browser) = chromium() else {
+        skip("markup_in_the_text_stays_text_in_the_browser");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let docs = dir.path().join("docs");
+    std::fs::create_dir(&docs).unwrap();
+    std::fs::write(
+        docs.join("x.txt"),
+        "وصل <script>window.pwned = 1</script> بوتين & \"<b>باكو</b>\" </p></mark><!-- '\n\n<i>موسكو",
+    )
+    .unwrap();
+    let ann = dir.path().join("ann");
+    assert!(
+        gaztag(&["tag", s(&docs), "--out", s(&ann)])
+            .status
+            .success()
+    );
+    let out = dir.path().join("html");
+    let o = gaztag(&["review", s(&ann), "--docs", s(&docs), "--html", s(&out)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let found = inspect_in_browser(&browser, &out.join("x.txt.html"));
+    let doc = annotations(&ann, "x.txt");
+    assert_eq!(doc["mentions"].as_array().unwrap().len(), 3);
+    check_page_in_browser(&found, &doc);
+    assert_eq!(found["pwned"], serde_json::Value::Null);
+    assert_eq!(found["paragraphs"], 2);
+}
