@@ -41,7 +41,9 @@
 pub mod annotation;
 pub mod atomic;
 pub mod corpus;
+pub mod diff;
 pub mod error;
+pub mod export;
 pub mod gazetteer;
 pub mod normalize;
 pub mod segment;

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+mod diff;
 mod gazetteer;
 mod tag;
 
@@ -30,6 +31,8 @@ enum Command {
     /// Check, edit, compile and query gazetteers.
     #[command(subcommand)]
     Gazetteer(gazetteer::GazetteerCommand),
+    /// Compare two sets of annotations: mentions added, removed and changed per document.
+    Diff(diff::DiffArgs),
 }
 
 /// Gazetteer selection shared by the commands that tag.
@@ -72,6 +75,7 @@ pub fn run() -> i32 {
     let result = match cli.command {
         Command::Tag(args) => tag::run(args),
         Command::Gazetteer(cmd) => gazetteer::run(cmd),
+        Command::Diff(args) => diff::run(args),
     };
     match result {
         Ok(code) => code,
