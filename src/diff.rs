@@ -631,7 +631,7 @@ struct JsonChange<'a> {
 }
 
 /// The machine-readable report of `gaztag diff --json`, pretty-printed (its shape is in
-/// `docs/annotations.md`): whether the sides are equal, the [`Summary`], and each document
+/// `docs/diff.md`): whether the sides are equal, the [`Summary`], and each document
 /// that differs with its changes; each change carries the old and new mentions in the
 /// annotation format and a context snippet (`null` when the text was not found).
 pub fn render_json(diff: &Diff, sources: &Sources, width: usize) -> String {

@@ -26,7 +26,7 @@ pub struct DiffArgs {
     /// Characters of context either side of a mention.
     #[arg(long, value_name = "N", default_value_t = 30)]
     context: usize,
-    /// Print one JSON object (shape in docs/annotations.md) instead of the report.
+    /// Print one JSON object (shape in docs/diff.md) instead of the report.
     #[arg(long)]
     json: bool,
 }
