@@ -41,8 +41,10 @@
 pub mod annotation;
 pub mod atomic;
 pub mod corpus;
+pub mod diff;
 pub mod error;
 pub mod eval;
+pub mod export;
 pub mod gazetteer;
 pub mod names;
 pub mod normalize;

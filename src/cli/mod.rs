@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+mod diff;
 mod eval;
 mod gazetteer;
 mod review;
@@ -36,6 +37,8 @@ enum Command {
     Eval(eval::EvalArgs),
     /// Show annotated documents with their mentions highlighted, in the terminal or as HTML.
     Review(review::ReviewArgs),
+    /// Compare two sets of annotations: mentions added, removed and changed per document.
+    Diff(diff::DiffArgs),
 }
 
 /// The matching rules a run uses, shared by the commands that tag.
@@ -112,6 +115,7 @@ pub fn run() -> i32 {
         Command::Gazetteer(cmd) => gazetteer::run(cmd),
         Command::Eval(args) => eval::run(args),
         Command::Review(args) => review::run(args),
+        Command::Diff(args) => diff::run(args),
     };
     match result {
         Ok(code) => code,

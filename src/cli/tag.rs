@@ -1,13 +1,13 @@
 //! `gaztag tag`: tag documents in parallel, write annotations in a deterministic order.
 
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Context;
 use rayon::prelude::*;
 
+use gaztag::Tagger;
 use gaztag::corpus::{self, Input};
-use gaztag::{Document, Tagger};
+use gaztag::export::{Exporter, Format};
 
 use super::{EXIT_OK, EXIT_PARTIAL, GazetteerArgs, RuleArgs};
 
@@ -16,10 +16,15 @@ pub struct TagArgs {
     /// Files and folders to tag (folders are searched recursively).
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
-    /// Write one pretty-printed `NAME.json` per document into DIR, mirroring the input tree,
-    /// instead of JSON Lines on stdout.
+    /// Write into DIR instead of stdout: with the default format, one pretty-printed
+    /// `NAME.json` per document, mirroring the input tree.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Output format: json (default: JSON Lines on stdout, `NAME.json` files with --out),
+    /// jsonl (with --out: one `annotations.jsonl`), conll (`token TAG` lines, IOB2), brat
+    /// (`NAME.txt` + `NAME.ann`, needs --out).
+    #[arg(long, value_name = "FORMAT", default_value = "json", value_parser = format_parser())]
+    format: Format,
     /// Extension of the files to tag inside folders (repeatable).
     #[arg(long = "ext", value_name = "EXT", default_value = "txt")]
     exts: Vec<String>,
@@ -36,6 +41,11 @@ pub struct TagArgs {
 const BATCH_PER_THREAD: usize = 64;
 
 pub fn run(args: TagArgs) -> anyhow::Result<i32> {
+    anyhow::ensure!(
+        args.out.is_some() || !args.format.needs_dir(),
+        "--format {} writes files: give --out DIR",
+        args.format.as_str()
+    );
     let tagger = args.rules.apply(args.gazetteer.builder()?).build();
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(n) = args.jobs {
@@ -52,22 +62,23 @@ pub fn run(args: TagArgs) -> anyhow::Result<i32> {
         std::fs::create_dir_all(out)
             .with_context(|| format!("creating output folder {}", out.display()))?;
     }
+    let exporter = match &args.out {
+        Some(out) => Exporter::to_dir(args.format, out)?,
+        None => Exporter::to_stream(args.format).context("this format needs --out DIR")?,
+    };
     let stdout = std::io::stdout();
-    let mut sink = std::io::BufWriter::new(stdout.lock());
+    let mut sink = exporter.sink(std::io::BufWriter::new(stdout.lock()))?;
     let batch = BATCH_PER_THREAD * pool.current_num_threads();
     for chunk in inputs.chunks(batch) {
         let results: Vec<gaztag::Result<Option<String>>> = pool.install(|| {
             chunk
                 .par_iter()
-                .map(|input| process(&tagger, input, args.out.as_deref()))
+                .map(|input| process(&tagger, input, &exporter))
                 .collect()
         });
         for result in results {
             match result {
-                Ok(Some(line)) => {
-                    sink.write_all(line.as_bytes())?;
-                    sink.write_all(b"\n")?;
-                }
+                Ok(Some(chunk)) => sink.push(&chunk)?,
                 Ok(None) => {}
                 Err(e) => {
                     // every library error names its file (the input, or the output written)
@@ -77,34 +88,21 @@ pub fn run(args: TagArgs) -> anyhow::Result<i32> {
             }
         }
     }
-    sink.flush()?;
+    sink.finish()?;
     Ok(if failed > 0 { EXIT_PARTIAL } else { EXIT_OK })
 }
 
-/// Tags one document; returns its JSON line, or writes its file and returns `None`.
-fn process(tagger: &Tagger, input: &Input, out: Option<&Path>) -> gaztag::Result<Option<String>> {
+/// Tags one document and exports it: returns the chunk for the sink, or writes its files and
+/// returns `None`.
+fn process(tagger: &Tagger, input: &Input, exporter: &Exporter) -> gaztag::Result<Option<String>> {
     let text = corpus::read_document(&input.path)?;
     let doc = tagger.annotate(&input.name, &text);
-    match out {
-        None => Ok(Some(
-            serde_json::to_string(&doc).expect("a Document always serializes"),
-        )),
-        Some(dir) => {
-            write_document(&dir.join(format!("{}.json", input.name)), &doc)?;
-            Ok(None)
-        }
-    }
+    exporter.document(&doc, &text)
 }
 
-/// Writes `doc` pretty-printed to `path`, atomically: a file in `--out` is always complete.
-fn write_document(path: &Path, doc: &Document) -> gaztag::Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| gaztag::Error::Io {
-            path: dir.to_owned(),
-            source: e,
-        })?;
-    }
-    let mut bytes = serde_json::to_vec_pretty(doc).expect("a Document always serializes");
-    bytes.push(b'\n');
-    gaztag::atomic::write(path, &bytes)
+/// `--format`: one of the names of [`Format::ALL`], listed in the help.
+fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(Format::ALL.map(|f| f.as_str()))
+        .try_map(|name| Format::parse(&name).ok_or("unknown format"))
 }

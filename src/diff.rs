@@ -1,0 +1,914 @@
+//! Comparing two sets of annotations of the same documents: what `gaztag diff` reports after
+//! a gazetteer change.
+//!
+//! Documents are matched by their `document` name. Within a document present on both sides,
+//! mentions are compared by span, type and entity (the other fields, such as `variant` or
+//! `match`, are not compared):
+//!
+//! * a mention with the same span on both sides is unchanged when its type and entity are
+//!   the same, and **changed** otherwise ([`Field::Type`], [`Field::Entity`]);
+//! * of the mentions left, an old and a new one whose spans overlap are one **changed**
+//!   mention ([`Field::Span`], plus type or entity if those differ too): `كاراباخ` becoming
+//!   `ناغورنو كاراباخ`. Where a mention overlaps several, the pairs naming the same entity
+//!   are taken first, then those of the same type, then the largest overlaps;
+//! * every other old mention is **removed**, every other new one **added**.
+//!
+//! A document present on one side only is reported as such, with its number of mentions;
+//! its mentions are not listed.
+//!
+//! [`compare`] is pure; [`Sources`] finds the documents' texts for context snippets, and
+//! [`render_text`] and [`render_json`] write the report.
+//!
+//! ```
+//! # fn main() -> Result<(), gaztag::diff::DuplicateDocument> {
+//! use gaztag::diff::{compare, Change};
+//! use gaztag::{Gazetteer, Tagger};
+//! let tagger = Tagger::new(Gazetteer::embedded());
+//! let old = tagger.annotate("a.txt", "زار بوتين باكو");
+//! let mut new = old.clone();
+//! new.mentions.remove(0);
+//! let diff = compare(&[old], &[new])?;
+//! let s = diff.summary();
+//! assert_eq!((s.documents, s.differing, s.removed, s.added), (1, 1, 1, 0));
+//! assert!(matches!(&diff.documents[0].changes[0], Change::Removed(m) if m.text == "بوتين"));
+//! # Ok(())
+//! # }
+//! ```
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::annotation::{Document, Mention};
+
+/// Which side of a comparison.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    /// The first (old) annotations.
+    Old,
+    /// The second (new) annotations.
+    New,
+}
+
+impl fmt::Display for Side {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Side::Old => "OLD",
+            Side::New => "NEW",
+        })
+    }
+}
+
+/// What differs between an old and a new mention.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Field {
+    /// The start or end.
+    Span,
+    /// The type (PER, LOC, ORG).
+    Type,
+    /// The entity id.
+    Entity,
+}
+
+impl Field {
+    /// Its name in reports: `span`, `type`, `entity`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Field::Span => "span",
+            Field::Type => "type",
+            Field::Entity => "entity",
+        }
+    }
+}
+
+/// One difference between the mentions of a document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// Only in the new annotations.
+    Added(Mention),
+    /// Only in the old annotations.
+    Removed(Mention),
+    /// In both, with a different span, type or entity.
+    Changed {
+        /// The old mention.
+        old: Box<Mention>,
+        /// The new mention.
+        new: Box<Mention>,
+        /// What differs, in [`Field`] order.
+        fields: Vec<Field>,
+    },
+}
+
+impl Change {
+    /// The mention as it is now: the new one, or the old one for a removed mention.
+    pub fn current(&self) -> &Mention {
+        match self {
+            Change::Added(m) | Change::Removed(m) => m,
+            Change::Changed { new, .. } => new,
+        }
+    }
+
+    fn order(&self) -> (usize, usize, u8) {
+        match self {
+            Change::Removed(m) => (m.start, m.end, 0),
+            Change::Changed { old, new, .. } => (old.start.min(new.start), old.end, 1),
+            Change::Added(m) => (m.start, m.end, 2),
+        }
+    }
+}
+
+/// The comparison of one document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DocumentDiff {
+    /// The document's name.
+    pub document: String,
+    /// Its length in characters in the old annotations; `None` if it is not there.
+    pub old_chars: Option<usize>,
+    /// Its length in characters in the new annotations; `None` if it is not there.
+    pub new_chars: Option<usize>,
+    /// Its number of mentions in the old annotations (0 if it is not there).
+    pub old_mentions: usize,
+    /// Its number of mentions in the new annotations (0 if it is not there).
+    pub new_mentions: usize,
+    /// The differences, in text order; empty for a document on one side only.
+    pub changes: Vec<Change>,
+}
+
+impl DocumentDiff {
+    /// Whether the document is on one side only, and which.
+    pub fn only_in(&self) -> Option<Side> {
+        match (self.old_chars, self.new_chars) {
+            (Some(_), None) => Some(Side::Old),
+            (None, Some(_)) => Some(Side::New),
+            _ => None,
+        }
+    }
+
+    /// Whether nothing differs.
+    pub fn is_equal(&self) -> bool {
+        self.only_in().is_none() && self.changes.is_empty()
+    }
+}
+
+/// The comparison of two sets of annotations.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diff {
+    /// Every document of either side, by name.
+    pub documents: Vec<DocumentDiff>,
+}
+
+/// Counts over a [`Diff`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Documents on both sides.
+    pub documents: usize,
+    /// Of those, the ones whose mentions differ.
+    pub differing: usize,
+    /// Documents only in the old annotations.
+    pub only_old: usize,
+    /// Documents only in the new annotations.
+    pub only_new: usize,
+    /// Mentions added (in documents on both sides).
+    pub added: usize,
+    /// Mentions removed.
+    pub removed: usize,
+    /// Mentions changed.
+    pub changed: usize,
+}
+
+impl Summary {
+    /// Whether the two sides are equal.
+    pub fn is_equal(&self) -> bool {
+        self.differing == 0 && self.only_old == 0 && self.only_new == 0
+    }
+}
+
+impl Diff {
+    /// The counts.
+    pub fn summary(&self) -> Summary {
+        let mut s = Summary::default();
+        for d in &self.documents {
+            match d.only_in() {
+                Some(Side::Old) => s.only_old += 1,
+                Some(Side::New) => s.only_new += 1,
+                None => {
+                    s.documents += 1;
+                    s.differing += usize::from(!d.changes.is_empty());
+                    for c in &d.changes {
+                        match c {
+                            Change::Added(_) => s.added += 1,
+                            Change::Removed(_) => s.removed += 1,
+                            Change::Changed { .. } => s.changed += 1,
+                        }
+                    }
+                }
+            }
+        }
+        s
+    }
+
+    /// Whether the two sides are equal.
+    pub fn is_equal(&self) -> bool {
+        self.documents.iter().all(DocumentDiff::is_equal)
+    }
+}
+
+/// A document name found twice on one side: the comparison would be ambiguous (a folder
+/// holding both `NAME.json` files and an `annotations.jsonl` of the same run, say).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DuplicateDocument {
+    /// The side it is on.
+    pub side: Side,
+    /// The document's name.
+    pub document: String,
+}
+
+impl fmt::Display for DuplicateDocument {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "document `{}` is annotated twice in {}: compare one run with one run",
+            self.document, self.side
+        )
+    }
+}
+
+impl std::error::Error for DuplicateDocument {}
+
+fn by_name(docs: &[Document], side: Side) -> Result<BTreeMap<&str, &Document>, DuplicateDocument> {
+    let mut map = BTreeMap::new();
+    for d in docs {
+        if map.insert(d.document.as_str(), d).is_some() {
+            return Err(DuplicateDocument {
+                side,
+                document: d.document.clone(),
+            });
+        }
+    }
+    Ok(map)
+}
+
+/// Compares `old` with `new` (rules in the [module docs](self)).
+///
+/// # Errors
+/// [`DuplicateDocument`] when a side annotates a document twice.
+pub fn compare(old: &[Document], new: &[Document]) -> Result<Diff, DuplicateDocument> {
+    let old = by_name(old, Side::Old)?;
+    let new = by_name(new, Side::New)?;
+    let mut names: Vec<&str> = old.keys().chain(new.keys()).copied().collect();
+    names.sort_unstable();
+    names.dedup();
+    let documents = names
+        .into_iter()
+        .map(|name| {
+            let (o, n) = (old.get(name), new.get(name));
+            let changes = match (o, n) {
+                (Some(o), Some(n)) => compare_mentions(&o.mentions, &n.mentions),
+                _ => Vec::new(),
+            };
+            DocumentDiff {
+                document: name.to_owned(),
+                old_chars: o.map(|d| d.chars),
+                new_chars: n.map(|d| d.chars),
+                old_mentions: o.map_or(0, |d| d.mentions.len()),
+                new_mentions: n.map_or(0, |d| d.mentions.len()),
+                changes,
+            }
+        })
+        .collect();
+    Ok(Diff { documents })
+}
+
+fn fields(old: &Mention, new: &Mention) -> Vec<Field> {
+    let mut f = Vec::new();
+    if (old.start, old.end) != (new.start, new.end) {
+        f.push(Field::Span);
+    }
+    if old.kind != new.kind {
+        f.push(Field::Type);
+    }
+    if old.entity != new.entity {
+        f.push(Field::Entity);
+    }
+    f
+}
+
+/// Compares the mentions of one document (rules in the [module docs](self)); the changes
+/// come in text order.
+///
+/// ```
+/// use gaztag::diff::{compare_mentions, Change, Field};
+/// use gaztag::{Gazetteer, Tagger};
+/// let tagger = Tagger::new(Gazetteer::embedded());
+/// let old = tagger.tag("وصلوا إلى كاراباخ");
+/// let new = tagger.tag("وصلوا إلى ناغورنو كاراباخ");
+/// // the texts differ here only to make the spans differ
+/// let changes = compare_mentions(&old, &new);
+/// assert!(matches!(&changes[..], [Change::Changed { fields, .. }] if fields == &[Field::Span]));
+/// ```
+pub fn compare_mentions(old: &[Mention], new: &[Mention]) -> Vec<Change> {
+    let mut old: Vec<&Mention> = old.iter().collect();
+    let mut new: Vec<&Mention> = new.iter().collect();
+    old.sort_by_key(|m| (m.start, m.end));
+    new.sort_by_key(|m| (m.start, m.end));
+    let mut changes = Vec::new();
+    let (mut old_done, mut new_done) = (vec![false; old.len()], vec![false; new.len()]);
+
+    // the same span
+    let mut at: HashMap<(usize, usize), usize> = HashMap::new();
+    for (j, m) in new.iter().enumerate() {
+        at.entry((m.start, m.end)).or_insert(j);
+    }
+    for (i, o) in old.iter().enumerate() {
+        if let Some(&j) = at.get(&(o.start, o.end)) {
+            if new_done[j] {
+                continue;
+            }
+            old_done[i] = true;
+            new_done[j] = true;
+            let f = fields(o, new[j]);
+            if !f.is_empty() {
+                changes.push(Change::Changed {
+                    old: Box::new((*o).clone()),
+                    new: Box::new(new[j].clone()),
+                    fields: f,
+                });
+            }
+        }
+    }
+
+    // overlapping spans: same entity first, then same type, then the largest overlap
+    let mut pairs: Vec<((bool, bool, usize), usize, usize)> = Vec::new();
+    for (i, o) in old.iter().enumerate().filter(|(i, _)| !old_done[*i]) {
+        for (j, n) in new.iter().enumerate().filter(|(j, _)| !new_done[*j]) {
+            if n.start >= o.end {
+                break;
+            }
+            let overlap = o.end.min(n.end).saturating_sub(o.start.max(n.start));
+            if overlap > 0 {
+                let rank = (o.entity == n.entity, o.kind == n.kind, overlap);
+                pairs.push((rank, i, j));
+            }
+        }
+    }
+    pairs.sort_by(|a, b| b.0.cmp(&a.0).then((a.1, a.2).cmp(&(b.1, b.2))));
+    for (_, i, j) in pairs {
+        if old_done[i] || new_done[j] {
+            continue;
+        }
+        old_done[i] = true;
+        new_done[j] = true;
+        changes.push(Change::Changed {
+            old: Box::new(old[i].clone()),
+            new: Box::new(new[j].clone()),
+            fields: fields(old[i], new[j]),
+        });
+    }
+
+    for (i, o) in old.iter().enumerate() {
+        if !old_done[i] {
+            changes.push(Change::Removed((*o).clone()));
+        }
+    }
+    for (j, n) in new.iter().enumerate() {
+        if !new_done[j] {
+            changes.push(Change::Added((*n).clone()));
+        }
+    }
+    changes.sort_by_key(Change::order);
+    changes
+}
+
+/// The texts of the documents, for context snippets.
+///
+/// A document's text is read from `DIR/NAME` when a folder is given (`--docs DIR`), and from
+/// its name taken as a path otherwise (relative to the current folder). A mention gets a
+/// context only if the text read has exactly the mention's text at its offsets; otherwise
+/// (no such file, or a file changed since it was tagged) reports show the span alone.
+#[derive(Clone, Debug, Default)]
+pub struct Sources {
+    texts: HashMap<String, Source>,
+}
+
+/// Where a document's text was looked for, and what was found.
+#[derive(Clone, Debug)]
+pub struct Source {
+    /// The path tried.
+    pub path: PathBuf,
+    /// The text, as characters, when it could be read.
+    pub chars: Option<Vec<char>>,
+}
+
+impl Source {
+    /// A context snippet for `m` ([`context`]), or `None` when the text is not there or does
+    /// not hold the mention's text at its offsets.
+    pub fn context(&self, m: &Mention, width: usize) -> Option<String> {
+        let chars = self.chars.as_ref()?;
+        let span = chars.get(m.start..m.end)?;
+        span.iter()
+            .copied()
+            .eq(m.text.chars())
+            .then(|| context(chars, m.start, m.end, width))
+    }
+}
+
+impl Sources {
+    /// Reads the texts of the documents of `diff` that differ (see [`Sources`]).
+    pub fn load(diff: &Diff, dir: Option<&Path>) -> Sources {
+        let mut texts = HashMap::new();
+        for d in diff.documents.iter().filter(|d| !d.changes.is_empty()) {
+            let path = match dir {
+                Some(dir) => dir.join(&d.document),
+                None => PathBuf::from(&d.document),
+            };
+            let chars = crate::corpus::read_document(&path)
+                .ok()
+                .map(|t| t.chars().collect());
+            texts.insert(d.document.clone(), Source { path, chars });
+        }
+        Sources { texts }
+    }
+
+    /// The source of a document, if [`Sources::load`] looked for it.
+    pub fn get(&self, document: &str) -> Option<&Source> {
+        self.texts.get(document)
+    }
+
+    fn context(&self, document: &str, m: &Mention, width: usize) -> Option<String> {
+        self.get(document)?.context(m, width)
+    }
+}
+
+/// Up to `width` characters either side of `start..end`, the span in brackets, whitespace
+/// runs (line breaks too) written as one space, invisible controls left out, and `…` where
+/// the text goes on.
+///
+/// ```
+/// let chars: Vec<char> = "أبدى كل من أذربيجان\nوالانفصاليين".chars().collect();
+/// assert_eq!(gaztag::diff::context(&chars, 11, 19, 6), "…كل من [أذربيجان] والان…");
+/// ```
+pub fn context(chars: &[char], start: usize, end: usize, width: usize) -> String {
+    let end = end.min(chars.len());
+    let start = start.min(end);
+    let from = start.saturating_sub(width);
+    let to = (end + width).min(chars.len());
+    let mut out = String::new();
+    if from > 0 {
+        out.push('…');
+    }
+    let push = |part: &[char], out: &mut String| {
+        for &c in part {
+            if crate::normalize::is_invisible_control(c) {
+                continue;
+            }
+            if c.is_whitespace() {
+                if !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            } else {
+                out.push(c);
+            }
+        }
+    };
+    push(&chars[from..start], &mut out);
+    out.push('[');
+    push(&chars[start..end], &mut out);
+    out.push(']');
+    push(&chars[end..to], &mut out);
+    if to < chars.len() {
+        out.push('…');
+    }
+    out
+}
+
+fn span(m: &Mention) -> String {
+    format!("{}..{}", m.start, m.end)
+}
+
+fn label(m: &Mention) -> String {
+    format!("{} {}", m.kind.as_str(), m.entity)
+}
+
+/// The report `gaztag diff` prints: per document that differs, a header, then one line per
+/// change (`-` removed, `+` added, `~` changed) with offsets, type, entity, text and a
+/// context snippet of `width` characters either side; then a summary line.
+///
+/// ```text
+/// == 000_b7c2ae510c672f79.txt: 0 added, 1 removed, 1 changed
+/// - 812..818 LOC yerevan «يريفان»  …وصل لافروف إلى [يريفان] اليوم…
+/// ~ 21..28 → 14..28 LOC nagorno-karabakh (span) «كاراباخ» → «ناغورنو كاراباخ»  …في [ناغورنو كاراباخ] استعدادهم…
+/// ~ 40..44 LOC baku → ORG baku-2 (type, entity) «باكو»  …
+/// summary: 5 documents on both sides, 1 differing: 0 added, 1 removed, 1 changed; 0 only in OLD, 0 only in NEW
+/// ```
+pub fn render_text(diff: &Diff, sources: &Sources, width: usize) -> String {
+    let mut out = String::new();
+    for d in &diff.documents {
+        if let Some(side) = d.only_in() {
+            let n = d.old_mentions.max(d.new_mentions);
+            out.push_str(&format!(
+                "== {}: only in {side} ({n} mention{})\n",
+                d.document,
+                if n == 1 { "" } else { "s" }
+            ));
+            continue;
+        }
+        if d.changes.is_empty() {
+            continue;
+        }
+        let count = |f: fn(&Change) -> bool| d.changes.iter().filter(|c| f(c)).count();
+        out.push_str(&format!(
+            "== {}: {} added, {} removed, {} changed\n",
+            d.document,
+            count(|c| matches!(c, Change::Added(_))),
+            count(|c| matches!(c, Change::Removed(_))),
+            count(|c| matches!(c, Change::Changed { .. })),
+        ));
+        if d.old_chars != d.new_chars {
+            out.push_str(&format!(
+                "   note: the text differs (OLD {} characters, NEW {}): spans may not line up\n",
+                d.old_chars.unwrap_or(0),
+                d.new_chars.unwrap_or(0)
+            ));
+        }
+        let mut missing = false;
+        for c in &d.changes {
+            let mut line = match c {
+                Change::Removed(m) => format!("- {} {} «{}»", span(m), label(m), m.text),
+                Change::Added(m) => format!("+ {} {} «{}»", span(m), label(m), m.text),
+                Change::Changed { old, new, fields } => {
+                    let mut l = format!("~ {}", span(old));
+                    if fields.contains(&Field::Span) {
+                        l.push_str(&format!(" → {}", span(new)));
+                    }
+                    l.push_str(&format!(" {}", label(old)));
+                    if label(old) != label(new) {
+                        l.push_str(&format!(" → {}", label(new)));
+                    }
+                    let names: Vec<&str> = fields.iter().map(Field::as_str).collect();
+                    l.push_str(&format!(" ({}) «{}»", names.join(", "), old.text));
+                    if old.text != new.text {
+                        l.push_str(&format!(" → «{}»", new.text));
+                    }
+                    l
+                }
+            };
+            match sources.context(&d.document, c.current(), width) {
+                Some(ctx) => {
+                    line.push_str("  ");
+                    line.push_str(&ctx);
+                }
+                None => missing = true,
+            }
+            line.push('\n');
+            out.push_str(&line);
+        }
+        if missing {
+            let why = match sources.get(&d.document) {
+                Some(Source {
+                    path,
+                    chars: Some(_),
+                }) => format!("{} does not hold these mentions", path.display()),
+                Some(Source { path, chars: None }) => format!("{} not found", path.display()),
+                None => "not looked for".to_owned(),
+            };
+            out.push_str(&format!(
+                "   note: no context ({why}): spans shown alone; give --docs DIR, the folder that was tagged\n"
+            ));
+        }
+    }
+    let s = diff.summary();
+    if s.is_equal() {
+        out.push_str(&format!(
+            "summary: {} document{} on both sides, no differences\n",
+            s.documents,
+            if s.documents == 1 { "" } else { "s" }
+        ));
+    } else {
+        out.push_str(&format!(
+            "summary: {} document{} on both sides, {} differing: {} added, {} removed, {} changed; \
+             {} only in OLD, {} only in NEW\n",
+            s.documents,
+            if s.documents == 1 { "" } else { "s" },
+            s.differing,
+            s.added,
+            s.removed,
+            s.changed,
+            s.only_old,
+            s.only_new
+        ));
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    equal: bool,
+    summary: Summary,
+    documents: Vec<JsonDocument<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonDocument<'a> {
+    document: &'a str,
+    status: &'static str,
+    old_chars: Option<usize>,
+    new_chars: Option<usize>,
+    old_mentions: Option<usize>,
+    new_mentions: Option<usize>,
+    source: Option<String>,
+    changes: Vec<JsonChange<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonChange<'a> {
+    op: &'static str,
+    fields: Vec<&'static str>,
+    old: Option<&'a Mention>,
+    new: Option<&'a Mention>,
+    context: Option<String>,
+}
+
+/// The machine-readable report of `gaztag diff --json`, pretty-printed (its shape is in
+/// `docs/diff.md`): whether the sides are equal, the [`Summary`], and each document
+/// that differs with its changes; each change carries the old and new mentions in the
+/// annotation format and a context snippet (`null` when the text was not found).
+pub fn render_json(diff: &Diff, sources: &Sources, width: usize) -> String {
+    let summary = diff.summary();
+    let documents = diff
+        .documents
+        .iter()
+        .filter(|d| !d.is_equal())
+        .map(|d| JsonDocument {
+            document: &d.document,
+            status: match d.only_in() {
+                Some(Side::Old) => "only_old",
+                Some(Side::New) => "only_new",
+                None => "differs",
+            },
+            old_chars: d.old_chars,
+            new_chars: d.new_chars,
+            old_mentions: d.old_chars.map(|_| d.old_mentions),
+            new_mentions: d.new_chars.map(|_| d.new_mentions),
+            source: sources
+                .get(&d.document)
+                .filter(|s| s.chars.is_some())
+                .map(|s| s.path.display().to_string()),
+            changes: d
+                .changes
+                .iter()
+                .map(|c| {
+                    let context = sources.context(&d.document, c.current(), width);
+                    let (op, fields, old, new) = match c {
+                        Change::Removed(m) => ("removed", vec![], Some(m), None),
+                        Change::Added(m) => ("added", vec![], None, Some(m)),
+                        Change::Changed { old, new, fields } => (
+                            "changed",
+                            fields.iter().map(Field::as_str).collect(),
+                            Some(&**old),
+                            Some(&**new),
+                        ),
+                    };
+                    JsonChange {
+                        op,
+                        fields,
+                        old,
+                        new,
+                        context,
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let report = JsonReport {
+        equal: summary.is_equal(),
+        summary,
+        documents,
+    };
+    let mut out = serde_json::to_string_pretty(&report).expect("a report always serializes");
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{EntityType, MatchKind};
+
+    fn m(start: usize, end: usize, kind: EntityType, entity: &str) -> Mention {
+        Mention {
+            start,
+            end,
+            byte_start: start,
+            byte_end: end,
+            text: "x".repeat(end - start),
+            kind,
+            entity: entity.into(),
+            name: entity.into(),
+            variant: entity.into(),
+            prefix: String::new(),
+            how: MatchKind::Exact,
+            cost: None,
+            form: Default::default(),
+            candidates: Vec::new(),
+        }
+    }
+
+    fn doc(name: &str, mentions: Vec<Mention>) -> Document {
+        Document {
+            document: name.into(),
+            chars: 100,
+            mentions,
+        }
+    }
+
+    /// Changes as short strings: `-0..3`, `+5..8`, `~0..3>0..5:span`.
+    fn short(changes: &[Change]) -> Vec<String> {
+        changes
+            .iter()
+            .map(|c| match c {
+                Change::Removed(m) => format!("-{}", span(m)),
+                Change::Added(m) => format!("+{}", span(m)),
+                Change::Changed { old, new, fields } => {
+                    let f: Vec<&str> = fields.iter().map(Field::as_str).collect();
+                    format!("~{}>{}:{}", span(old), span(new), f.join(","))
+                }
+            })
+            .collect()
+    }
+
+    use EntityType::{Loc, Org, Per};
+
+    #[test]
+    fn same_span_changes_type_or_entity() {
+        let old = [m(0, 3, Loc, "a"), m(5, 8, Loc, "b"), m(10, 12, Per, "c")];
+        let new = [m(0, 3, Org, "a"), m(5, 8, Loc, "bb"), m(10, 12, Per, "c")];
+        assert_eq!(
+            short(&compare_mentions(&old, &new)),
+            ["~0..3>0..3:type", "~5..8>5..8:entity"]
+        );
+        assert!(compare_mentions(&old, &old).is_empty());
+    }
+
+    #[test]
+    fn overlapping_spans_are_span_changes_and_the_rest_added_or_removed() {
+        let old = [m(0, 3, Loc, "a"), m(10, 14, Per, "p"), m(20, 22, Loc, "z")];
+        let new = [
+            m(0, 7, Loc, "a"),     // grew
+            m(8, 11, Org, "o"),    // overlaps 10..14 by 1
+            m(11, 14, Per, "p"),   // overlaps 10..14 by 3: wins
+            m(30, 33, Loc, "new"), // added
+        ];
+        assert_eq!(
+            short(&compare_mentions(&old, &new)),
+            [
+                "~0..3>0..7:span",
+                "+8..11",
+                "~10..14>11..14:span",
+                "-20..22",
+                "+30..33"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_split_name_is_one_change_and_one_addition() {
+        let old = [m(0, 15, Loc, "nk")];
+        let new = [m(0, 7, Loc, "ng"), m(8, 15, Loc, "nk")];
+        assert_eq!(
+            short(&compare_mentions(&old, &new)),
+            ["+0..7", "~0..15>8..15:span"]
+        );
+        // and the other way round
+        assert_eq!(
+            short(&compare_mentions(&new, &old)),
+            ["-0..7", "~8..15>0..15:span"]
+        );
+        // the same entity wins over a larger overlap
+        let old = [m(0, 10, Loc, "x")];
+        let new = [m(0, 8, Loc, "y"), m(8, 10, Loc, "x")];
+        assert_eq!(
+            short(&compare_mentions(&old, &new)),
+            ["+0..8", "~0..10>8..10:span"]
+        );
+    }
+
+    #[test]
+    fn span_and_type_change_together() {
+        let old = [m(0, 3, Loc, "a")];
+        let new = [m(1, 3, Per, "b")];
+        assert_eq!(
+            short(&compare_mentions(&old, &new)),
+            ["~0..3>1..3:span,type,entity"]
+        );
+    }
+
+    #[test]
+    fn documents_are_matched_by_name_and_one_sided_ones_reported() {
+        let old = [
+            doc("b.txt", vec![m(0, 3, Loc, "a")]),
+            doc("a.txt", vec![m(0, 3, Loc, "a")]),
+            doc("gone.txt", vec![m(0, 3, Loc, "a"), m(4, 5, Loc, "b")]),
+        ];
+        let new = [
+            doc("a.txt", vec![m(0, 3, Loc, "a")]),
+            doc("b.txt", vec![]),
+            doc("fresh.txt", vec![]),
+        ];
+        let diff = compare(&old, &new).unwrap();
+        let names: Vec<&str> = diff.documents.iter().map(|d| d.document.as_str()).collect();
+        assert_eq!(names, ["a.txt", "b.txt", "fresh.txt", "gone.txt"]);
+        assert_eq!(diff.documents[2].only_in(), Some(Side::New));
+        assert_eq!(diff.documents[3].only_in(), Some(Side::Old));
+        assert_eq!(diff.documents[3].old_mentions, 2);
+        assert!(diff.documents[0].is_equal());
+        let s = diff.summary();
+        assert_eq!(
+            s,
+            Summary {
+                documents: 2,
+                differing: 1,
+                only_old: 1,
+                only_new: 1,
+                added: 0,
+                removed: 1,
+                changed: 0
+            }
+        );
+        assert!(!diff.is_equal() && !s.is_equal());
+        let same = compare(&old, &old).unwrap();
+        assert!(same.is_equal() && same.summary().is_equal());
+
+        let text = render_text(&diff, &Sources::default(), 10);
+        assert_eq!(
+            text,
+            "== b.txt: 0 added, 1 removed, 0 changed\n\
+             - 0..3 LOC a «xxx»\n   \
+             note: no context (not looked for): spans shown alone; give --docs DIR, the folder that was tagged\n\
+             == fresh.txt: only in NEW (0 mentions)\n\
+             == gone.txt: only in OLD (2 mentions)\n\
+             summary: 2 documents on both sides, 1 differing: 0 added, 1 removed, 0 changed; \
+             1 only in OLD, 1 only in NEW\n"
+        );
+        assert_eq!(
+            render_text(&same, &Sources::default(), 10),
+            "summary: 3 documents on both sides, no differences\n"
+        );
+    }
+
+    #[test]
+    fn a_document_twice_on_one_side_is_refused() {
+        let old = [doc("a.txt", vec![]), doc("a.txt", vec![])];
+        let e = compare(&old, &[]).unwrap_err();
+        assert_eq!(
+            e,
+            DuplicateDocument {
+                side: Side::Old,
+                document: "a.txt".into()
+            }
+        );
+        assert!(e.to_string().contains("`a.txt` is annotated twice in OLD"));
+    }
+
+    #[test]
+    fn contexts_come_from_the_text_when_it_holds_the_mention() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "قال\n\u{200F}بوتين اليوم كلاما طويلا";
+        std::fs::write(dir.path().join("a.txt"), format!("\u{FEFF}{text}")).unwrap();
+        let tagger = crate::Tagger::new(crate::Gazetteer::embedded());
+        let old = tagger.annotate("a.txt", text);
+        let mut new = old.clone();
+        new.mentions.clear();
+        let mut stale = old.clone();
+        stale.document = "stale.txt".into();
+        std::fs::write(dir.path().join("stale.txt"), "نص آخر تماما لا يحوي الاسم").unwrap();
+        let mut stale_new = stale.clone();
+        stale_new.mentions.clear();
+        let diff = compare(&[old, stale], &[new, stale_new]).unwrap();
+        let sources = Sources::load(&diff, Some(dir.path()));
+        let report = render_text(&diff, &sources, 5);
+        assert!(
+            report.contains("- 5..10 PER vladimir-putin «بوتين»  قال [بوتين] اليو…\n"),
+            "{report}"
+        );
+        assert!(
+            report.contains("stale.txt does not hold these mentions"),
+            "{report}"
+        );
+        let json: serde_json::Value =
+            serde_json::from_str(&render_json(&diff, &sources, 5)).unwrap();
+        assert_eq!(json["equal"], false);
+        assert_eq!(json["summary"]["removed"], 2);
+        let docs = json["documents"].as_array().unwrap();
+        assert_eq!(docs[0]["status"], "differs");
+        assert_eq!(docs[0]["changes"][0]["op"], "removed");
+        assert_eq!(docs[0]["changes"][0]["old"]["entity"], "vladimir-putin");
+        assert_eq!(docs[0]["changes"][0]["context"], "قال [بوتين] اليو…");
+        assert_eq!(docs[0]["changes"][0]["new"], serde_json::Value::Null);
+        assert_eq!(docs[1]["changes"][0]["context"], serde_json::Value::Null);
+        // no folder: the name is taken as a path, and is not found from here
+        let report = render_text(&diff, &Sources::load(&diff, None), 5);
+        assert!(report.contains("a.txt not found"), "{report}");
+    }
+}
