@@ -339,7 +339,11 @@ impl<'a> Names<'a> {
         if nw.given || nw.part {
             return true;
         }
-        if nw.title || Self::is_function(tok.folded) || self.is_demonym(tok.folded) {
+        if nw.title
+            || Self::is_function(tok.folded)
+            || self.is_demonym(tok.folded)
+            || self.title_at(k).is_some()
+        {
             return false;
         }
         // a common word behind a proclitic (وقال, بالأمس) is no name either, and a name
@@ -359,14 +363,15 @@ impl<'a> Names<'a> {
     }
 
     /// Does word `k`, not a known name word, start like an imperfect verb (ي… ت…, four
-    /// letters or more)? A title is far more often followed by its verb (الرئيس يبحث) than
+    /// letters or more; سي… ست… سن…, five or more)? A title is far more often followed by its verb (الرئيس يبحث) than
     /// by an unknown name spelled so.
     fn looks_like_verb(&self, k: usize) -> bool {
         let w = self.token(k).folded;
         let nw = self.name_word(w);
+        let n = w.chars().count();
         !(nw.given || nw.part)
-            && (w.starts_with('ي') || w.starts_with('ت'))
-            && w.chars().count() >= 4
+            && (((w.starts_with('ي') || w.starts_with('ت')) && n >= 4)
+                || (["سي", "ست", "سن"].iter().any(|p| w.starts_with(p)) && n >= 5))
     }
 
     /// Tries the name rules at word `k` (from its start); `exact(j)` tells the type of the

@@ -1,0 +1,189 @@
+//! The name rules and document aliases (issue: beyond the list), on hand-made documents: each
+//! mechanism firing where it should, and not firing where it must not.
+
+use std::path::Path;
+
+use gaztag::gazetteer::{compile, source};
+use gaztag::{Gazetteer, MatchKind, Tagger};
+
+const ENTITIES: &str = "\
+baku\tLOC\tباكو
+moscow\tLOC\tموسكو
+putin\tPER\tفلاديمير بوتين\tبوتين
+jihad\tORG\tحركة الجهاد الإسلامي\tالجهاد الإسلامي\tshort=الجهاد
+azerbaijan\tLOC\tأذربيجان\t\tadj=الأذربيجاني
+";
+
+/// A gazetteer with its own word lists, so the cases do not depend on the default's lists.
+fn gazetteer() -> Gazetteer {
+    let words = |ws: &[&str]| ws.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+    let sources = source::Sources {
+        entities: source::parse_str(Path::new("t.tsv"), ENTITIES).unwrap(),
+        common_words: words(&["قال", "إن", "أمس", "الجديد", "اليوم", "وصل"]),
+        name_words: source::NameWords {
+            given: words(&["نيكول", "محمد", "عبد الله"]),
+            parts: words(&["الحسيني", "الدباغ"]),
+            titles: words(&["الرئيس", "وزير الخارجية"]),
+        },
+    };
+    Gazetteer::from_bytes(compile(&sources)).unwrap()
+}
+
+fn tagger(aliases: bool, compose: bool) -> Tagger {
+    Tagger::builder()
+        .gazetteer(gazetteer())
+        .aliases(aliases)
+        .compose(compose)
+        .build()
+}
+
+/// (text, match kind, entity) of every mention that is not an exact gazetteer match.
+fn found(t: &Tagger, text: &str) -> Vec<(String, &'static str, String)> {
+    t.tag(text)
+        .into_iter()
+        .filter(|m| m.how != MatchKind::Exact)
+        .map(|m| (m.text.clone(), m.how.as_str(), m.entity.clone()))
+        .collect()
+}
+
+fn rows(rows: &[(&str, &'static str, &str)]) -> Vec<(String, &'static str, String)> {
+    rows.iter()
+        .map(|(a, b, c)| (a.to_string(), *b, c.to_string()))
+        .collect()
+}
+
+#[test]
+fn given_name_then_name_like_word_is_composed_and_its_surname_an_alias() {
+    let t = tagger(true, true);
+    let text = "وصل نيكول باشينيان إلى موسكو. وقال باشينيان إن الاتفاق قريب، ولباشينيان رأي.";
+    assert_eq!(
+        found(&t, text),
+        rows(&[
+            ("نيكول باشينيان", "composed", "composed:نيكول_باشينيان"),
+            ("باشينيان", "alias", "composed:نيكول_باشينيان"),
+            ("باشينيان", "alias", "composed:نيكول_باشينيان"),
+        ])
+    );
+    // the proclitic stays outside the alias span
+    let m = t.tag(text);
+    assert_eq!(m.last().unwrap().prefix, "ول");
+}
+
+#[test]
+fn alias_needs_the_full_name_first_and_stays_in_its_document() {
+    let t = tagger(true, true);
+    // the surname before the full name is not tagged; after it, it is
+    let text = "قال باشينيان أمس إن نيكول باشينيان سيزور باكو";
+    assert_eq!(
+        found(&t, text),
+        rows(&[("نيكول باشينيان", "composed", "composed:نيكول_باشينيان")])
+    );
+    // another document (another call) knows nothing of the first one's names
+    assert!(found(&t, "وقال باشينيان إن").is_empty());
+}
+
+#[test]
+fn listed_person_aliases_and_three_word_names() {
+    let t = tagger(true, true);
+    let text = "التقى محمد صالح الحسيني بالوفد. وقال محمد الحسيني إن الحسيني راض.";
+    assert_eq!(
+        found(&t, text),
+        rows(&[
+            (
+                "محمد صالح الحسيني",
+                "composed",
+                "composed:محمد_صالح_الحسيني"
+            ),
+            ("محمد الحسيني", "alias", "composed:محمد_صالح_الحسيني"),
+            ("الحسيني", "alias", "composed:محمد_صالح_الحسيني"),
+        ])
+    );
+}
+
+#[test]
+fn title_and_adjective_introduce_a_person_outside_the_span() {
+    let t = tagger(true, true);
+    let text = "استقبل الرئيس الأذربيجاني راميز حسنوف وزير الخارجية لوران فابيوس";
+    assert_eq!(
+        found(&t, text),
+        rows(&[
+            ("راميز حسنوف", "composed", "composed:راميز_حسنوف"),
+            ("لوران فابيوس", "composed", "composed:لوران_فابيوس"),
+        ])
+    );
+}
+
+#[test]
+fn known_name_parts_in_a_run_are_a_person() {
+    let t = tagger(true, true);
+    assert_eq!(
+        found(&t, "وحضر الحسيني الدباغ الاجتماع"),
+        rows(&[("الحسيني الدباغ", "composed", "composed:الحسيني_الدباغ")])
+    );
+    // one known part alone is not enough
+    assert!(found(&t, "وحضر الحسيني الاجتماع").is_empty());
+}
+
+#[test]
+fn composition_does_not_fire_on_verbs_common_words_or_other_names() {
+    let t = tagger(true, true);
+    // a given name followed by a verb, a common word, a preposition, a place
+    for text in [
+        "قال محمد يريد السلام",
+        "وصل محمد أمس",
+        "وصل محمد إلى باكو",
+        "زار محمد موسكو",
+        "وصل الرئيس الجديد",
+        "قال الرئيس يبحث الاتفاق",
+        "وقع الرئيس مرسوماً",
+    ] {
+        assert!(found(&t, text).is_empty(), "{text}: {:?}", found(&t, text));
+    }
+}
+
+#[test]
+fn a_surname_that_is_a_common_word_or_another_key_is_never_an_alias() {
+    let t = tagger(true, true);
+    // الجديد is a common word, موسكو a key of a place
+    let text = "وصل نيكول الجديد ثم نيكول موسكو. وقال الجديد إن موسكو";
+    let got = found(&t, text);
+    assert!(got.iter().all(|(_, how, _)| *how != "alias"), "{got:?}");
+}
+
+#[test]
+fn a_listed_person_at_the_end_of_a_composed_name_names_it() {
+    let t = tagger(true, true);
+    let got = t.tag("قال الرئيس عبد الله بوتين");
+    let m = got.iter().find(|m| m.text == "عبد الله بوتين").unwrap();
+    assert_eq!((m.how, m.entity.as_str()), (MatchKind::Composed, "putin"));
+}
+
+#[test]
+fn declared_short_forms_only_after_the_full_name() {
+    let t = tagger(true, true);
+    let text = "قال الجهاد أمس. ثم التقى حركة الجهاد الإسلامي، وقال الجهاد إن";
+    let got = t.tag(text);
+    let jihad: Vec<(&str, MatchKind)> = got
+        .iter()
+        .filter(|m| m.entity == "jihad")
+        .map(|m| (m.text.as_str(), m.how))
+        .collect();
+    assert_eq!(
+        jihad,
+        [
+            ("حركة الجهاد الإسلامي", MatchKind::Exact),
+            ("الجهاد", MatchKind::Alias)
+        ]
+    );
+    // aliases off: short forms off too
+    let off = tagger(false, true);
+    assert!(off.tag(text).iter().all(|m| m.how != MatchKind::Alias));
+}
+
+#[test]
+fn each_mechanism_can_be_turned_off() {
+    let text = "وصل نيكول باشينيان إلى موسكو. وقال باشينيان إن";
+    assert_eq!(found(&tagger(false, true), text).len(), 1);
+    assert!(found(&tagger(true, false), text).is_empty());
+    assert!(found(&tagger(false, false), text).is_empty());
+}
