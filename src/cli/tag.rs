@@ -40,7 +40,8 @@ pub struct TagArgs {
     /// finish an interrupted run).
     #[arg(long, requires = "out")]
     resume: bool,
-    /// Print no summary line at the end (errors and warnings are still printed).
+    /// No progress bar and no summary line at the end (errors and warnings are still
+    /// printed).
     #[arg(long, short = 'q')]
     quiet: bool,
     #[command(flatten)]
@@ -101,6 +102,8 @@ pub fn run(args: TagArgs) -> anyhow::Result<i32> {
     let stdout = std::io::stdout();
     let mut sink = exporter.sink(std::io::BufWriter::new(stdout.lock()))?;
     let batch = BATCH_PER_THREAD * pool.current_num_threads();
+    let bar = progress_bar(args.quiet, inputs.len());
+    let mut bytes = 0u64;
     for chunk in inputs.chunks(batch) {
         let results: Vec<gaztag::Result<Done>> = pool.install(|| {
             chunk
@@ -110,8 +113,13 @@ pub fn run(args: TagArgs) -> anyhow::Result<i32> {
         });
         for result in results {
             match result {
-                Ok(Done::Tagged { chunk, mentions }) => {
+                Ok(Done::Tagged {
+                    chunk,
+                    mentions,
+                    size,
+                }) => {
                     count.tagged += 1;
+                    bytes += size as u64;
                     count.mentions += mentions;
                     if let Some(chunk) = chunk {
                         sink.push(&chunk)?;
@@ -120,16 +128,19 @@ pub fn run(args: TagArgs) -> anyhow::Result<i32> {
                 Ok(Done::UpToDate) => count.up_to_date += 1,
                 Err(e @ gaztag::Error::Binary { .. }) => {
                     count.skipped += 1;
-                    eprintln!("gaztag: warning: {e}");
+                    bar.suspend(|| eprintln!("gaztag: warning: {e}"));
                 }
                 Err(e) => {
                     // every library error names its file (the input, or the output written)
                     count.failed += 1;
-                    eprintln!("gaztag: {e}");
+                    bar.suspend(|| eprintln!("gaztag: {e}"));
                 }
             }
         }
+        bar.inc(chunk.len() as u64);
+        bar.set_message(format!("{:.1} MB", bytes as f64 / 1e6));
     }
+    bar.finish_and_clear();
     sink.finish()?;
     if !args.quiet {
         eprintln!("gaztag: {}", count.summary(started.elapsed()));
@@ -147,6 +158,8 @@ enum Done {
     Tagged {
         chunk: Option<String>,
         mentions: usize,
+        /// Its length in bytes (as UTF-8).
+        size: usize,
     },
     /// Left alone by `--resume`: its output is already there.
     UpToDate,
@@ -168,7 +181,26 @@ fn process(
     Ok(Done::Tagged {
         chunk,
         mentions: doc.mentions.len(),
+        size: text.len(),
     })
+}
+
+/// A progress bar on stderr (documents and MB done, rate, time left) when it is a terminal and
+/// the run is not `--quiet`; a hidden one otherwise.
+fn progress_bar(quiet: bool, documents: usize) -> indicatif::ProgressBar {
+    use std::io::IsTerminal as _;
+    if quiet || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(documents as u64);
+    bar.set_message("0.0 MB");
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{wide_bar} {pos}/{len} documents, {msg}, {per_sec}, {eta} left",
+        )
+        .expect("a valid template"),
+    );
+    bar
 }
 
 /// The documents of a run, by outcome, for the summary line.
