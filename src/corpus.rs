@@ -72,7 +72,8 @@ pub fn discover(args: &[PathBuf], exts: &[String]) -> (Vec<Input>, Vec<Error>) {
                 name,
             });
         }
-        found.sort_by(|a, b| a.name.cmp(&b.name));
+        // names that are not UTF-8 can be equal once made readable: the path decides then
+        found.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.path.cmp(&b.path)));
         inputs.extend(found);
     }
     (inputs, errors)
@@ -83,6 +84,29 @@ fn has_ext(path: &Path, exts: &[String]) -> bool {
         exts.iter()
             .any(|x| x.trim_start_matches('.').eq_ignore_ascii_case(e))
     })
+}
+
+/// Splits off the inputs whose name an earlier input already has (the same relative path under
+/// two folder arguments, two file arguments with the same file name, two file names that are
+/// not UTF-8 and differ only in their invalid bytes): their output files would overwrite each
+/// other's. Returns the inputs to keep, in order, and each duplicate with the path of the
+/// input that keeps the name.
+pub fn split_duplicates(inputs: Vec<Input>) -> (Vec<Input>, Vec<(Input, PathBuf)>) {
+    let mut first: std::collections::HashMap<String, PathBuf> = Default::default();
+    let (mut keep, mut dups) = (Vec::new(), Vec::new());
+    for input in inputs {
+        match first.get(&input.name) {
+            Some(path) => {
+                let path = path.clone();
+                dups.push((input, path));
+            }
+            None => {
+                first.insert(input.name.clone(), input.path.clone());
+                keep.push(input);
+            }
+        }
+    }
+    (keep, dups)
 }
 
 /// The first of `outputs` that is one of the `inputs` files (after following symlinks): writing
@@ -347,5 +371,20 @@ mod tests {
         let e = decode(p, b"abc\0\xFF", Encoding::Auto).unwrap_err();
         assert!(matches!(e, Error::Binary { offset: 3, .. }), "{e}");
         assert_eq!(decode(p, b"", Encoding::Auto).unwrap(), "");
+    }
+
+    #[test]
+    fn duplicate_names_split_off() {
+        let input = |path: &str, name: &str| Input {
+            path: path.into(),
+            name: name.into(),
+        };
+        let (keep, dups) = split_duplicates(vec![
+            input("a/x.txt", "x.txt"),
+            input("b/x.txt", "x.txt"),
+            input("a/y.txt", "y.txt"),
+        ]);
+        assert_eq!(keep, [input("a/x.txt", "x.txt"), input("a/y.txt", "y.txt")]);
+        assert_eq!(dups, [(input("b/x.txt", "x.txt"), "a/x.txt".into())]);
     }
 }

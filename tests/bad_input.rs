@@ -271,3 +271,55 @@ fn resume_needs_one_file_per_document() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--resume needs"), "{}", stderr(&o));
 }
+
+#[cfg(unix)]
+#[test]
+fn file_names_that_are_not_utf8_and_clashing_output_names() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b, out) = (
+        dir.path().join("a"),
+        dir.path().join("b"),
+        dir.path().join("out"),
+    );
+    std::fs::create_dir_all(&a).unwrap();
+    std::fs::create_dir_all(&b).unwrap();
+    std::fs::write(a.join(OsStr::from_bytes(b"\xff.txt")), "باكو").unwrap();
+    std::fs::write(a.join(OsStr::from_bytes(b"\xfe.txt")), "موسكو").unwrap();
+    std::fs::write(a.join("x.txt"), "يريفان").unwrap();
+    std::fs::write(b.join("x.txt"), "روسيا").unwrap();
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+
+    // on stdout every document is tagged, named with U+FFFD for the bytes that are not UTF-8
+    let o = gaztag(&["tag", a, b, "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let names: Vec<String> = json_lines(&o)
+        .iter()
+        .map(|d| d["document"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(names, ["x.txt", "\u{FFFD}.txt", "\u{FFFD}.txt", "x.txt"]);
+    // the two names equal once readable come in the order of their bytes: \xfe, then \xff
+    assert_eq!(json_lines(&o)[1]["mentions"][0]["text"], "موسكو");
+
+    // into a folder, the second document of a name would overwrite the first's output
+    let o = gaztag(&["tag", a, b, "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!(
+            "{b}/x.txt: its output name x.txt is already {a}/x.txt's: skipped"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("its output name \u{FFFD}.txt is already"),
+        "{err}"
+    );
+    assert!(
+        err.contains("2 documents tagged (2 mentions), 0 skipped, 2 failed"),
+        "{err}"
+    );
+    let x = std::fs::read_to_string(out.join("x.txt.json")).unwrap();
+    assert!(x.contains("يريفان") && !x.contains("روسيا"), "{x}");
+}

@@ -71,13 +71,27 @@ pub fn run(args: TagArgs) -> anyhow::Result<i32> {
         pool = pool.num_threads(n);
     }
     let pool = pool.build().context("starting worker threads")?;
-    let (inputs, errors) = corpus::discover(&args.paths, &args.exts);
+    let (mut inputs, errors) = corpus::discover(&args.paths, &args.exts);
     let mut count = Count {
         failed: errors.len(),
         ..Count::default()
     };
     for e in &errors {
         eprintln!("gaztag: {e}");
+    }
+    if args.out.is_some() {
+        // one output file per name: a second document of the same name would overwrite it
+        let (keep, dups) = corpus::split_duplicates(inputs);
+        inputs = keep;
+        count.failed += dups.len();
+        for (dup, first) in dups {
+            eprintln!(
+                "gaztag: {}: its output name {} is already {}'s: skipped",
+                dup.path.display(),
+                dup.name,
+                first.display()
+            );
+        }
     }
     if let Some(out) = &args.out {
         std::fs::create_dir_all(out)
