@@ -72,7 +72,8 @@ pub fn discover(args: &[PathBuf], exts: &[String]) -> (Vec<Input>, Vec<Error>) {
                 name,
             });
         }
-        found.sort_by(|a, b| a.name.cmp(&b.name));
+        // names that are not UTF-8 can be equal once made readable: the path decides then
+        found.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.path.cmp(&b.path)));
         inputs.extend(found);
     }
     (inputs, errors)
@@ -85,22 +86,209 @@ fn has_ext(path: &Path, exts: &[String]) -> bool {
     })
 }
 
+/// Splits off the inputs whose name an earlier input already has (the same relative path under
+/// two folder arguments, two file arguments with the same file name, two file names that are
+/// not UTF-8 and differ only in their invalid bytes): their output files would overwrite each
+/// other's. Returns the inputs to keep, in order, and each duplicate with the path of the
+/// input that keeps the name.
+pub fn split_duplicates(inputs: Vec<Input>) -> (Vec<Input>, Vec<(Input, PathBuf)>) {
+    let mut first: std::collections::HashMap<String, PathBuf> = Default::default();
+    let (mut keep, mut dups) = (Vec::new(), Vec::new());
+    for input in inputs {
+        match first.get(&input.name) {
+            Some(path) => {
+                let path = path.clone();
+                dups.push((input, path));
+            }
+            None => {
+                first.insert(input.name.clone(), input.path.clone());
+                keep.push(input);
+            }
+        }
+    }
+    (keep, dups)
+}
+
+/// The first of `outputs` that is one of the `inputs` files (after following symlinks): writing
+/// it would destroy an input. `None` when no output is an input.
+///
+/// Outputs that do not exist yet are compared through their folder, so an output folder that
+/// is an input folder under another name (a symlink, `./in`) is caught too.
+pub fn overwritten_input(
+    inputs: &[Input],
+    outputs: impl IntoIterator<Item = PathBuf>,
+) -> Option<PathBuf> {
+    let inputs: std::collections::HashSet<PathBuf> = inputs
+        .iter()
+        .filter_map(|i| std::fs::canonicalize(&i.path).ok())
+        .collect();
+    let mut folders: std::collections::HashMap<PathBuf, Option<PathBuf>> = Default::default();
+    outputs.into_iter().find(|out| {
+        let (Some(parent), Some(file)) = (out.parent(), out.file_name()) else {
+            return false;
+        };
+        let parent = folders
+            .entry(parent.to_owned())
+            .or_insert_with(|| std::fs::canonicalize(parent).ok());
+        parent
+            .as_ref()
+            .is_some_and(|p| inputs.contains(&p.join(file)))
+    })
+}
+
+/// The text encoding of input documents (`gaztag tag --encoding`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Encoding {
+    /// UTF-8, with or without a byte order mark; a file starting with a UTF-16 byte order mark
+    /// (`FF FE` or `FE FF`) is read as UTF-16 of that byte order. The default.
+    #[default]
+    Auto,
+    /// Windows-1256, the Arabic code page of Windows.
+    Windows1256,
+    /// ISO-8859-6, the Latin/Arabic code page.
+    Iso8859_6,
+}
+
+impl Encoding {
+    /// Every encoding, in the order the help lists them.
+    pub const ALL: [Encoding; 3] = [Encoding::Auto, Encoding::Windows1256, Encoding::Iso8859_6];
+
+    /// The name given to `--encoding`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Encoding::Auto => "utf-8",
+            Encoding::Windows1256 => "windows-1256",
+            Encoding::Iso8859_6 => "iso-8859-6",
+        }
+    }
+
+    /// Parses a name given to `--encoding` (case-insensitive; `utf8`, `cp1256` and `iso8859-6`
+    /// are accepted too).
+    ///
+    /// ```
+    /// use gaztag::corpus::Encoding;
+    /// assert_eq!(Encoding::parse("CP1256"), Some(Encoding::Windows1256));
+    /// assert_eq!(Encoding::parse("latin1"), None);
+    /// ```
+    pub fn parse(name: &str) -> Option<Encoding> {
+        match name.to_ascii_lowercase().as_str() {
+            "utf-8" | "utf8" | "auto" => Some(Encoding::Auto),
+            "windows-1256" | "cp1256" => Some(Encoding::Windows1256),
+            "iso-8859-6" | "iso8859-6" => Some(Encoding::Iso8859_6),
+            _ => None,
+        }
+    }
+}
+
 /// Reads a document as UTF-8 text. A leading byte order mark is dropped, so offsets count from
-/// the first character after it.
+/// the first character after it. Same as [`read_document_as`] with [`Encoding::Auto`].
 ///
 /// # Errors
-/// [`Error::Io`] when the file cannot be read, [`Error::Encoding`] (with the byte offset of the
-/// first invalid sequence) when it is not UTF-8.
+/// See [`decode`].
 pub fn read_document(path: &Path) -> Result<String> {
+    read_document_as(path, Encoding::Auto)
+}
+
+/// Reads a document in `encoding` (see [`decode`]).
+///
+/// # Errors
+/// [`Error::Io`] when the file cannot be read, and the errors of [`decode`].
+pub fn read_document_as(path: &Path, encoding: Encoding) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let mut text = String::from_utf8(bytes).map_err(|e| Error::Encoding {
-        path: path.to_owned(),
-        offset: e.utf8_error().valid_up_to(),
-    })?;
-    if text.starts_with('\u{FEFF}') {
-        text.drain(..3);
+    decode(path, &bytes, encoding)
+}
+
+/// Decodes the bytes of the document at `path` (named in errors only) as `encoding`.
+///
+/// Byte order marks are dropped, so offsets count from the first character after one; line
+/// ends are kept as they are (a `\r` of a CRLF line end is a character of the text, and
+/// counts in offsets, like any other).
+///
+/// # Errors
+/// * [`Error::Binary`] when the file holds a NUL byte (or, in UTF-16, a NUL character): it is
+///   not text.
+/// * [`Error::Encoding`] when a UTF-8 document is not valid UTF-8, [`Error::Decode`] when a
+///   document is not valid in another encoding; both give the byte offset of the first
+///   invalid sequence.
+///
+/// ```
+/// use gaztag::corpus::{decode, Encoding};
+/// use std::path::Path;
+/// let p = Path::new("a.txt");
+/// assert_eq!(decode(p, b"\xEF\xBB\xBFab", Encoding::Auto).unwrap(), "ab");
+/// assert_eq!(decode(p, b"\xFF\xFEa\x00", Encoding::Auto).unwrap(), "a");
+/// assert_eq!(decode(p, b"\xC8\xC7\xDF\xE6", Encoding::Windows1256).unwrap(), "باكو");
+/// assert!(decode(p, b"ab\x00", Encoding::Auto).is_err());
+/// ```
+pub fn decode(path: &Path, bytes: &[u8], encoding: Encoding) -> Result<String> {
+    let utf16 = match bytes {
+        [0xFF, 0xFE, ..] if encoding == Encoding::Auto => Some(encoding_rs::UTF_16LE),
+        [0xFE, 0xFF, ..] if encoding == Encoding::Auto => Some(encoding_rs::UTF_16BE),
+        _ => None,
+    };
+    if let Some(enc) = utf16 {
+        let text = decode_with(path, &bytes[2..], enc, 2)?;
+        if let Some(i) = text.find('\0') {
+            let units: usize = text[..i].chars().map(char::len_utf16).sum();
+            return Err(Error::Binary {
+                path: path.to_owned(),
+                offset: 2 + 2 * units,
+            });
+        }
+        return Ok(text);
     }
-    Ok(text)
+    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+        return Err(Error::Binary {
+            path: path.to_owned(),
+            offset,
+        });
+    }
+    match encoding {
+        Encoding::Auto => {
+            let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+            let text = std::str::from_utf8(body).map_err(|e| Error::Encoding {
+                path: path.to_owned(),
+                offset: bytes.len() - body.len() + e.valid_up_to(),
+            })?;
+            Ok(text.to_owned())
+        }
+        Encoding::Windows1256 => decode_with(path, bytes, encoding_rs::WINDOWS_1256, 0),
+        Encoding::Iso8859_6 => decode_with(path, bytes, encoding_rs::ISO_8859_6, 0),
+    }
+}
+
+/// Decodes `bytes` (which start at byte `base` of the file) without replacement characters,
+/// reporting the file offset of the first malformed sequence.
+fn decode_with(
+    path: &Path,
+    bytes: &[u8],
+    enc: &'static encoding_rs::Encoding,
+    base: usize,
+) -> Result<String> {
+    use encoding_rs::DecoderResult;
+    let mut decoder = enc.new_decoder_without_bom_handling();
+    let mut text = String::with_capacity(
+        decoder
+            .max_utf8_buffer_length_without_replacement(bytes.len())
+            .unwrap_or(bytes.len()),
+    );
+    let mut read = 0;
+    loop {
+        let (result, n) =
+            decoder.decode_to_string_without_replacement(&bytes[read..], &mut text, true);
+        read += n;
+        match result {
+            DecoderResult::InputEmpty => return Ok(text),
+            DecoderResult::OutputFull => text.reserve(bytes.len() - read + 16),
+            DecoderResult::Malformed(bad, after) => {
+                return Err(Error::Decode {
+                    path: path.to_owned(),
+                    encoding: enc.name(),
+                    offset: base + read - usize::from(after) - usize::from(bad),
+                });
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -138,5 +326,65 @@ mod tests {
             e.ends_with("not valid UTF-8 (first invalid byte at offset 2)"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn utf16_both_orders_and_offsets_of_bad_sequences() {
+        let p = Path::new("x.txt");
+        let text = "باكو\r\nموسكو";
+        let mut le = vec![0xFF, 0xFE];
+        let mut be = vec![0xFE, 0xFF];
+        for u in text.encode_utf16() {
+            le.extend(u.to_le_bytes());
+            be.extend(u.to_be_bytes());
+        }
+        assert_eq!(decode(p, &le, Encoding::Auto).unwrap(), text);
+        assert_eq!(decode(p, &be, Encoding::Auto).unwrap(), text);
+        // an unpaired high surrogate as the third unit: bytes 6..8 of the file
+        let mut bad = le[..6].to_vec();
+        bad.extend([0x00, 0xD8, 0x41, 0x00]);
+        let e = decode(p, &bad, Encoding::Auto).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "x.txt: not valid UTF-16LE (first invalid sequence at byte offset 6)"
+        );
+        // a NUL character in UTF-16 is binary, located in bytes
+        let mut nul = le[..4].to_vec();
+        nul.extend([0, 0]);
+        let e = decode(p, &nul, Encoding::Auto).unwrap_err();
+        assert!(matches!(e, Error::Binary { offset: 4, .. }), "{e}");
+        // ISO-8859-6 leaves 0xA1 unassigned
+        let e = decode(p, b"\xC8\xC7\xA1", Encoding::Iso8859_6)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.ends_with("not valid ISO-8859-6 (first invalid sequence at byte offset 2)"),
+            "{e}"
+        );
+        assert_eq!(
+            decode(p, b"\xC8\xC7\xE3", Encoding::Iso8859_6).unwrap(),
+            "باك"
+        );
+        // the BOM counts in the offset of a UTF-8 error
+        let e = decode(p, b"\xEF\xBB\xBFa\xFF", Encoding::Auto).unwrap_err();
+        assert!(matches!(e, Error::Encoding { offset: 4, .. }), "{e}");
+        let e = decode(p, b"abc\0\xFF", Encoding::Auto).unwrap_err();
+        assert!(matches!(e, Error::Binary { offset: 3, .. }), "{e}");
+        assert_eq!(decode(p, b"", Encoding::Auto).unwrap(), "");
+    }
+
+    #[test]
+    fn duplicate_names_split_off() {
+        let input = |path: &str, name: &str| Input {
+            path: path.into(),
+            name: name.into(),
+        };
+        let (keep, dups) = split_duplicates(vec![
+            input("a/x.txt", "x.txt"),
+            input("b/x.txt", "x.txt"),
+            input("a/y.txt", "y.txt"),
+        ]);
+        assert_eq!(keep, [input("a/x.txt", "x.txt"), input("a/y.txt", "y.txt")]);
+        assert_eq!(dups, [(input("b/x.txt", "x.txt"), "a/x.txt".into())]);
     }
 }

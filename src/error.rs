@@ -43,6 +43,22 @@ pub enum Error {
         /// Byte offset of the first invalid sequence.
         offset: usize,
     },
+    /// A document is not valid in the encoding it was read as (other than UTF-8).
+    Decode {
+        /// The document.
+        path: PathBuf,
+        /// The encoding's name (`UTF-16LE`, `windows-1256`, `ISO-8859-6`).
+        encoding: &'static str,
+        /// Byte offset, in the file, of the first invalid sequence.
+        offset: usize,
+    },
+    /// A document holds a NUL byte: it is binary, not text.
+    Binary {
+        /// The document.
+        path: PathBuf,
+        /// Byte offset of the first NUL.
+        offset: usize,
+    },
 }
 
 impl Error {
@@ -90,6 +106,20 @@ impl fmt::Display for Error {
             Error::Encoding { path, offset } => write!(
                 f,
                 "{}: not valid UTF-8 (first invalid byte at offset {offset})",
+                path.display()
+            ),
+            Error::Decode {
+                path,
+                encoding,
+                offset,
+            } => write!(
+                f,
+                "{}: not valid {encoding} (first invalid sequence at byte offset {offset})",
+                path.display()
+            ),
+            Error::Binary { path, offset } => write!(
+                f,
+                "{}: binary file, not text (NUL byte at offset {offset}): skipped",
                 path.display()
             ),
         }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 mod diff;
+mod docs;
 mod eval;
 mod gazetteer;
 mod review;
@@ -39,6 +40,10 @@ enum Command {
     Review(review::ReviewArgs),
     /// Compare two sets of annotations: mentions added, removed and changed per document.
     Diff(diff::DiffArgs),
+    /// Print the completion script for a shell (bash, elvish, fish, powershell, zsh).
+    Completions(docs::CompletionsArgs),
+    /// Print the man page, or write one per command into a folder.
+    Man(docs::ManArgs),
 }
 
 /// The matching rules a run uses, shared by the commands that tag.
@@ -116,6 +121,8 @@ pub fn run() -> i32 {
         Command::Eval(args) => eval::run(args),
         Command::Review(args) => review::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Completions(args) => docs::completions(args),
+        Command::Man(args) => docs::man(args),
     };
     match result {
         Ok(code) => code,

@@ -1,12 +1,13 @@
 //! `gaztag tag`: tag documents in parallel, write annotations in a deterministic order.
 
 use std::path::PathBuf;
+use std::time::Instant;
 
 use anyhow::Context;
 use rayon::prelude::*;
 
 use gaztag::Tagger;
-use gaztag::corpus::{self, Input};
+use gaztag::corpus::{self, Encoding, Input};
 use gaztag::export::{Exporter, Format};
 
 use super::{EXIT_OK, EXIT_PARTIAL, GazetteerArgs, RuleArgs};
@@ -31,6 +32,18 @@ pub struct TagArgs {
     /// Number of worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<usize>,
+    /// Encoding of the documents: utf-8 (with or without a byte order mark; a file starting
+    /// with a UTF-16 byte order mark is read as UTF-16), windows-1256 or iso-8859-6.
+    #[arg(long, value_name = "ENCODING", default_value = "utf-8", value_parser = encoding_parser())]
+    encoding: Encoding,
+    /// Skip the documents whose output in --out exists and is newer than the document (to
+    /// finish an interrupted run).
+    #[arg(long, requires = "out")]
+    resume: bool,
+    /// No progress bar and no summary line at the end (errors and warnings are still
+    /// printed).
+    #[arg(long, short = 'q')]
+    quiet: bool,
     #[command(flatten)]
     rules: RuleArgs,
     #[command(flatten)]
@@ -46,6 +59,11 @@ pub fn run(args: TagArgs) -> anyhow::Result<i32> {
         "--format {} writes files: give --out DIR",
         args.format.as_str()
     );
+    let started = Instant::now();
+    anyhow::ensure!(
+        !args.resume || args.format != Format::Jsonl,
+        "--resume needs a format that writes one file per document (json, conll, brat)"
+    );
     let tagger = args.rules.apply(args.gazetteer.builder()?).build();
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(n) = args.jobs {
@@ -53,14 +71,43 @@ pub fn run(args: TagArgs) -> anyhow::Result<i32> {
         pool = pool.num_threads(n);
     }
     let pool = pool.build().context("starting worker threads")?;
-    let (inputs, errors) = corpus::discover(&args.paths, &args.exts);
-    let mut failed = errors.len();
+    let (mut inputs, errors) = corpus::discover(&args.paths, &args.exts);
+    let mut count = Count {
+        failed: errors.len(),
+        ..Count::default()
+    };
     for e in &errors {
         eprintln!("gaztag: {e}");
+    }
+    if args.out.is_some() {
+        // one output file per name: a second document of the same name would overwrite it
+        let (keep, dups) = corpus::split_duplicates(inputs);
+        inputs = keep;
+        count.failed += dups.len();
+        for (dup, first) in dups {
+            eprintln!(
+                "gaztag: {}: its output name {} is already {}'s: skipped",
+                dup.path.display(),
+                dup.name,
+                first.display()
+            );
+        }
     }
     if let Some(out) = &args.out {
         std::fs::create_dir_all(out)
             .with_context(|| format!("creating output folder {}", out.display()))?;
+        let outputs = inputs
+            .iter()
+            .flat_map(|i| args.format.document_files(out, &i.name))
+            .chain(args.format.run_files(out));
+        if let Some(clash) = corpus::overwritten_input(&inputs, outputs) {
+            anyhow::bail!(
+                "--out {} would overwrite the input {}: choose an output folder outside the \
+                 inputs",
+                out.display(),
+                clash.display()
+            );
+        }
     }
     let exporter = match &args.out {
         Some(out) => Exporter::to_dir(args.format, out)?,
@@ -69,35 +116,146 @@ pub fn run(args: TagArgs) -> anyhow::Result<i32> {
     let stdout = std::io::stdout();
     let mut sink = exporter.sink(std::io::BufWriter::new(stdout.lock()))?;
     let batch = BATCH_PER_THREAD * pool.current_num_threads();
+    let bar = progress_bar(args.quiet, inputs.len());
+    let mut bytes = 0u64;
     for chunk in inputs.chunks(batch) {
-        let results: Vec<gaztag::Result<Option<String>>> = pool.install(|| {
+        let results: Vec<gaztag::Result<Done>> = pool.install(|| {
             chunk
                 .par_iter()
-                .map(|input| process(&tagger, input, &exporter))
+                .map(|input| process(&tagger, input, &exporter, &args))
                 .collect()
         });
         for result in results {
             match result {
-                Ok(Some(chunk)) => sink.push(&chunk)?,
-                Ok(None) => {}
+                Ok(Done::Tagged {
+                    chunk,
+                    mentions,
+                    size,
+                }) => {
+                    count.tagged += 1;
+                    bytes += size as u64;
+                    count.mentions += mentions;
+                    if let Some(chunk) = chunk {
+                        sink.push(&chunk)?;
+                    }
+                }
+                Ok(Done::UpToDate) => count.up_to_date += 1,
+                Err(e @ gaztag::Error::Binary { .. }) => {
+                    count.skipped += 1;
+                    bar.suspend(|| eprintln!("gaztag: warning: {e}"));
+                }
                 Err(e) => {
                     // every library error names its file (the input, or the output written)
-                    failed += 1;
-                    eprintln!("gaztag: {e}");
+                    count.failed += 1;
+                    bar.suspend(|| eprintln!("gaztag: {e}"));
                 }
             }
         }
+        bar.inc(chunk.len() as u64);
+        bar.set_message(format!("{:.1} MB", bytes as f64 / 1e6));
     }
+    bar.finish_and_clear();
     sink.finish()?;
-    Ok(if failed > 0 { EXIT_PARTIAL } else { EXIT_OK })
+    if !args.quiet {
+        eprintln!("gaztag: {}", count.summary(started.elapsed()));
+    }
+    Ok(if count.failed > 0 {
+        EXIT_PARTIAL
+    } else {
+        EXIT_OK
+    })
 }
 
-/// Tags one document and exports it: returns the chunk for the sink, or writes its files and
-/// returns `None`.
-fn process(tagger: &Tagger, input: &Input, exporter: &Exporter) -> gaztag::Result<Option<String>> {
-    let text = corpus::read_document(&input.path)?;
+/// What became of one document.
+enum Done {
+    /// Tagged: the chunk for the sink (`None` when its files were written), and its mentions.
+    Tagged {
+        chunk: Option<String>,
+        mentions: usize,
+        /// Its length in bytes (as UTF-8).
+        size: usize,
+    },
+    /// Left alone by `--resume`: its output is already there.
+    UpToDate,
+}
+
+/// Tags one document and exports it, unless `--resume` finds its output up to date.
+fn process(
+    tagger: &Tagger,
+    input: &Input,
+    exporter: &Exporter,
+    args: &TagArgs,
+) -> gaztag::Result<Done> {
+    if args.resume && exporter.up_to_date(&input.name, &input.path) {
+        return Ok(Done::UpToDate);
+    }
+    let text = corpus::read_document_as(&input.path, args.encoding)?;
     let doc = tagger.annotate(&input.name, &text);
-    exporter.document(&doc, &text)
+    let chunk = exporter.document(&doc, &text)?;
+    Ok(Done::Tagged {
+        chunk,
+        mentions: doc.mentions.len(),
+        size: text.len(),
+    })
+}
+
+/// A progress bar on stderr (documents and MB done, rate, time left) when it is a terminal and
+/// the run is not `--quiet`; a hidden one otherwise.
+fn progress_bar(quiet: bool, documents: usize) -> indicatif::ProgressBar {
+    use std::io::IsTerminal as _;
+    if quiet || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(documents as u64);
+    bar.set_message("0.0 MB");
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{wide_bar} {pos}/{len} documents, {msg}, {per_sec}, {eta} left",
+        )
+        .expect("a valid template"),
+    );
+    bar
+}
+
+/// The documents of a run, by outcome, for the summary line.
+#[derive(Default)]
+struct Count {
+    tagged: usize,
+    mentions: usize,
+    up_to_date: usize,
+    skipped: usize,
+    failed: usize,
+}
+
+impl Count {
+    /// `N documents tagged (M mentions), U up to date, S skipped, F failed in T s`, the up to
+    /// date part only with `--resume`'s skips.
+    fn summary(&self, elapsed: std::time::Duration) -> String {
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let mut line = format!(
+            "{} tagged ({}), ",
+            plural(self.tagged, "document", "documents"),
+            plural(self.mentions, "mention", "mentions")
+        );
+        if self.up_to_date > 0 {
+            line += &format!("{} up to date, ", self.up_to_date);
+        }
+        line += &format!(
+            "{} skipped, {} failed in {:.2} s",
+            self.skipped,
+            self.failed,
+            elapsed.as_secs_f64()
+        );
+        line
+    }
+}
+
+/// `--encoding`: one of the names of [`Encoding::ALL`], listed in the help.
+fn encoding_parser() -> impl clap::builder::TypedValueParser<Value = Encoding> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(Encoding::ALL.map(|e| e.as_str()))
+        .try_map(|name| Encoding::parse(&name).ok_or("unknown encoding"))
 }
 
 /// `--format`: one of the names of [`Format::ALL`], listed in the help.

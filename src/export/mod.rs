@@ -202,6 +202,59 @@ impl Exporter {
         };
         Ok(Sink { target })
     }
+
+    /// The files [`Exporter::document`] writes for the document named `name` (empty when its
+    /// output goes to the sink).
+    pub fn document_files(&self, name: &str) -> Vec<PathBuf> {
+        match &self.dir {
+            Some(dir) => self.format.document_files(dir, name),
+            None => Vec::new(),
+        }
+    }
+
+    /// Whether the document named `name`, read from `input`, already has its output: every
+    /// file of [`Exporter::document_files`] exists and was written no earlier than `input`
+    /// was last modified. Files are written atomically, so one that exists is complete.
+    /// Always `false` when the output is a stream or a single file (nothing to resume).
+    pub fn up_to_date(&self, name: &str, input: &Path) -> bool {
+        let files = self.document_files(name);
+        let Ok(modified) = std::fs::metadata(input).and_then(|m| m.modified()) else {
+            return false;
+        };
+        !files.is_empty()
+            && files.iter().all(|f| {
+                std::fs::metadata(f)
+                    .and_then(|m| m.modified())
+                    .is_ok_and(|t| t >= modified)
+            })
+    }
+}
+
+impl Format {
+    /// The files written into `dir` for the document named `name`, one per document formats
+    /// only (json: `NAME.json`, conll: `NAME.conll`, brat: `NAME.txt` and `NAME.ann`).
+    pub fn document_files(&self, dir: &Path, name: &str) -> Vec<PathBuf> {
+        let exts: &[&str] = match self {
+            Format::Json => &["json"],
+            Format::Jsonl => &[],
+            Format::Conll => &["conll"],
+            Format::Brat => &["txt", "ann"],
+        };
+        exts.iter()
+            .map(|ext| dir.join(format!("{name}.{ext}")))
+            .collect()
+    }
+
+    /// The files written into `dir` once per run (jsonl: [`JSONL_FILE`], brat: its two
+    /// configuration files).
+    pub fn run_files(&self, dir: &Path) -> Vec<PathBuf> {
+        let names: &[&str] = match self {
+            Format::Jsonl => &[JSONL_FILE],
+            Format::Brat => &["annotation.conf", "visual.conf"],
+            Format::Json | Format::Conll => &[],
+        };
+        names.iter().map(|n| dir.join(n)).collect()
+    }
 }
 
 /// Writes `DIR/NAME.EXT` atomically, creating the folders of `NAME`.
