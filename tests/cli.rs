@@ -136,7 +136,8 @@ fn bad_files_are_reported_and_the_rest_still_tagged() {
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     let lines: Vec<&str> = err.lines().collect();
-    assert_eq!(lines.len(), 2, "{err}");
+    assert_eq!(lines.len(), 3, "{err}");
+    assert!(lines[2].starts_with("gaztag: 1 document tagged (1 mention), 0 skipped, 2 failed"));
     assert!(
         err.contains(&format!("{}: No such file or directory", missing.display())),
         "{err}"
