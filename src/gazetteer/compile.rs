@@ -3,12 +3,12 @@
 //! Every variant goes through the matcher's normalizer ([`crate::normalize::fold`]) and
 //! [`crate::segment::key_form`], so a key is exactly what the tagger's walk spells. Keys are
 //! sorted and merged: variants of different entities that fold together share a key, and the
-//! tagger reports all of them. This module needs only std, fst and crc32fast (`build.rs`
-//! includes it).
-
-use std::collections::BTreeMap;
+//! tagger reports all of them. This module needs only std, fst, crc32fast and rayon
+//! (`build.rs` includes it).
 
 use super::format::*;
+use std::collections::BTreeMap;
+
 use super::source::{Entity, NameWords, Sources};
 use crate::normalize::{self, Mode};
 use crate::segment;
@@ -56,18 +56,56 @@ impl Strings {
     }
 }
 
-/// An fst from each key to its range of `postings`, appended to `postings`.
-fn build_map(keys: &BTreeMap<String, Vec<u32>>, postings: &mut Vec<u8>) -> Vec<u8> {
-    let mut map = fst::MapBuilder::memory();
-    for (key, vs) in keys {
-        let first = (postings.len() / 4) as u32;
-        map.insert(key.as_bytes(), pack_postings(first, vs.len() as u32))
-            .expect("BTreeMap keys are sorted and unique");
-        for v in vs {
-            put_u32(postings, *v);
-        }
+/// Keys stored back to back in one buffer, each with the variant it belongs to: millions of
+/// keys without an allocation each.
+#[derive(Default)]
+struct KeyList {
+    bytes: Vec<u8>,
+    /// `(offset, length, variant)`
+    items: Vec<(usize, usize, u32)>,
+}
+
+impl KeyList {
+    fn push(&mut self, key: &[u8], variant: u32) {
+        self.items.push((self.bytes.len(), key.len(), variant));
+        self.bytes.extend_from_slice(key);
     }
-    map.into_inner().expect("writing to memory")
+
+    fn key(&self, item: &(usize, usize, u32)) -> &[u8] {
+        &self.bytes[item.0..item.0 + item.1]
+    }
+
+    /// Sorts by key, then variant (on every core); the order is unique.
+    fn sort(&mut self) {
+        use rayon::prelude::*;
+        let bytes = &self.bytes;
+        let key = |i: &(usize, usize, u32)| &bytes[i.0..i.0 + i.1];
+        self.items
+            .par_sort_unstable_by(|a, b| key(a).cmp(key(b)).then(a.2.cmp(&b.2)));
+    }
+}
+
+/// An fst from each key to its range of postings, and those postings (`u32` variant indexes,
+/// numbered from `first`). `keys` is sorted.
+fn build_map(keys: &KeyList, first: u32) -> (Vec<u8>, Vec<u8>) {
+    let mut map = fst::MapBuilder::memory();
+    let mut postings = Vec::with_capacity(keys.items.len() * 4);
+    let mut at = 0;
+    while at < keys.items.len() {
+        let key = keys.key(&keys.items[at]);
+        let n = keys.items[at..]
+            .iter()
+            .take_while(|i| keys.key(i) == key)
+            .count();
+        let start = first + (postings.len() / 4) as u32;
+        map.insert(key, pack_postings(start, n as u32))
+            .expect("sorted keys, each inserted once");
+        for (_, _, v) in &keys.items[at..at + n] {
+            put_u32(&mut postings, *v);
+        }
+        at += n;
+    }
+    (map.into_inner().expect("writing to memory"), postings)
 }
 
 fn put_u32(out: &mut Vec<u8>, v: u32) {
@@ -99,11 +137,6 @@ pub fn compile(sources: &Sources) -> Vec<u8> {
     )
 }
 
-/// Compiles entities and common words into index bytes.
-pub fn compile_entities(entities: &[Entity], common_words: &[String]) -> Vec<u8> {
-    compile_all(entities, common_words, &NameWords::default())
-}
-
 /// The name-words fst: every folded word of the lists, with the flags of the lists it is in.
 fn name_words_fst(lists: &NameWords) -> Vec<u8> {
     let mut words: BTreeMap<String, u64> = BTreeMap::new();
@@ -125,59 +158,160 @@ fn name_words_fst(lists: &NameWords) -> Vec<u8> {
         .into_inner()
 }
 
-fn compile_all(entities: &[Entity], common_words: &[String], name_words: &NameWords) -> Vec<u8> {
-    let mut strings = Strings::default();
-    let mut entity_bytes = Vec::with_capacity(entities.len() * ENTITY_LEN);
-    let mut variant_bytes = Vec::new();
-    let mut keys: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-    let mut skeletons: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-    let mut n_variants = 0u32;
-    for (ei, e) in entities.iter().enumerate() {
-        put_u32(&mut entity_bytes, e.kind.code());
-        for s in [
-            Some(e.id.as_str()),
-            Some(e.name.as_str()),
-            e.en.as_deref(),
-            e.wikidata.as_deref(),
-        ] {
-            let (off, len) = strings.push(s);
-            put_u32(&mut entity_bytes, off);
-            put_u32(&mut entity_bytes, len);
-        }
-        let mut own_keys: Vec<(String, u32)> = Vec::new();
-        let spellings = e
+/// A stored spelling: which of its entity's spellings (variants, demonyms, then short forms), its flags,
+/// and where its key and skeleton key lie in the buffer of its chunk.
+struct Spelling {
+    entity: usize,
+    which: usize,
+    flags: u32,
+    key: (usize, usize),
+    skeleton: Option<(usize, usize)>,
+}
+
+/// The spellings of a run of entities, with their keys in one buffer.
+struct Chunk {
+    bytes: Vec<u8>,
+    spellings: Vec<Spelling>,
+}
+
+/// Entities folded per task: large enough that tasks are few, small enough to share out.
+const CHUNK: usize = 1024;
+
+/// Folds the spellings of `entities` (numbered from `first`) into keys: the costly part of
+/// compiling, run on every core, one chunk per task.
+fn fold_chunk(first: usize, entities: &[Entity]) -> Chunk {
+    let mut chunk = Chunk {
+        bytes: Vec::new(),
+        spellings: Vec::new(),
+    };
+    let mut own: Vec<(String, u32)> = Vec::new();
+    for (i, e) in entities.iter().enumerate() {
+        own.clear();
+        let names = e
             .variants
             .iter()
             .map(|v| (v.text.as_str(), if v.exact { FLAG_EXACT } else { 0 }));
         let demonyms = e.demonyms.iter().map(|d| (d.as_str(), FLAG_DEMONYM));
         let short = e.short.iter().map(|d| (d.as_str(), FLAG_SHORT));
-        for (text, flags) in spellings.chain(demonyms).chain(short) {
+        for (which, (text, flags)) in names.chain(demonyms).chain(short).enumerate() {
             let key = key_of(text);
             // the same key twice with the same flags in one entity (redundant spellings) is
-            // stored once; an exact-only spelling and a folding one of the same key are both kept.
-            if key.is_empty() || own_keys.iter().any(|(k, f)| *k == key && *f == flags) {
+            // stored once; an exact-only spelling and a folding one of the same key are both
+            // kept.
+            if key.is_empty() || own.iter().any(|(k, f)| *k == key && *f == flags) {
                 continue;
             }
-            own_keys.push((key.clone(), flags));
-            let (off, len) = strings.push(Some(text));
+            let mut put = |s: &str| {
+                chunk.bytes.extend_from_slice(s.as_bytes());
+                (chunk.bytes.len() - s.len(), s.len())
+            };
+            // folding name spellings (never exact-only ones, never demonyms) of keys long
+            // enough are also reachable through their skeleton, for fuzzy matching
+            let skeleton = if flags == 0 {
+                skeleton_key(&key).map(|sk| put(&sk))
+            } else {
+                None
+            };
+            chunk.spellings.push(Spelling {
+                entity: first + i,
+                which,
+                flags,
+                key: put(&key),
+                skeleton,
+            });
+            own.push((key, flags));
+        }
+    }
+    chunk
+}
+
+/// Compiles entities and common words into index bytes.
+///
+/// The keys are folded on every core ([`rayon`]), sorted in parallel, and the names and
+/// skeleton fsts are built side by side; the bytes are the same whatever the number of
+/// threads.
+pub fn compile_entities(entities: &[Entity], common_words: &[String]) -> Vec<u8> {
+    compile_all(entities, common_words, &NameWords::default())
+}
+
+fn compile_all(entities: &[Entity], common_words: &[String], name_words: &NameWords) -> Vec<u8> {
+    use rayon::prelude::*;
+    let chunks: Vec<Chunk> = entities
+        .par_chunks(CHUNK)
+        .enumerate()
+        .map(|(c, es)| fold_chunk(c * CHUNK, es))
+        .collect();
+    let n_spellings: usize = chunks.iter().map(|c| c.spellings.len()).sum();
+    let mut strings = Strings::default();
+    let mut entity_bytes = Vec::with_capacity(entities.len() * ENTITY_LEN);
+    let mut variant_bytes = Vec::with_capacity(n_spellings * VARIANT_LEN);
+    let mut keys = KeyList::default();
+    keys.items.reserve(n_spellings);
+    let mut skeletons = KeyList::default();
+    let mut spellings = chunks
+        .iter()
+        .flat_map(|c| c.spellings.iter().map(move |s| (c, s)))
+        .peekable();
+    for (ei, e) in entities.iter().enumerate() {
+        put_u32(&mut entity_bytes, e.kind.code());
+        let mut name = (0, 0);
+        for (i, s) in [
+            Some(e.id.as_str()),
+            Some(e.name.as_str()),
+            e.en.as_deref(),
+            e.wikidata.as_deref(),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let (off, len) = strings.push(s);
+            if i == 1 {
+                name = (off, len);
+            }
+            put_u32(&mut entity_bytes, off);
+            put_u32(&mut entity_bytes, len);
+        }
+        while let Some((chunk, s)) = spellings.next_if(|(_, s)| s.entity == ei) {
+            let (nv, nd) = (e.variants.len(), e.demonyms.len());
+            let text = match e.variants.get(s.which) {
+                Some(v) => v.text.as_str(),
+                None if s.which < nv + nd => e.demonyms[s.which - nv].as_str(),
+                None => e.short[s.which - nv - nd].as_str(),
+            };
+            // the canonical name is usually also the first variant: its text is stored once
+            let (off, len) = if text == e.name {
+                name
+            } else {
+                strings.push(Some(text))
+            };
+            let n = keys.items.len() as u32;
             put_u32(&mut variant_bytes, ei as u32);
             put_u32(&mut variant_bytes, off);
             put_u32(&mut variant_bytes, len);
-            put_u32(&mut variant_bytes, flags);
-            // folding name spellings (never exact-only ones, never demonyms) of keys long enough
-            // are also reachable through their skeleton, for fuzzy matching
-            if flags == 0
-                && let Some(sk) = skeleton_key(&key)
-            {
-                skeletons.entry(sk).or_default().push(n_variants);
+            put_u32(&mut variant_bytes, s.flags);
+            let slice = |(at, len): (usize, usize)| &chunk.bytes[at..at + len];
+            keys.push(slice(s.key), n);
+            if let Some(sk) = s.skeleton {
+                skeletons.push(slice(sk), n);
             }
-            keys.entry(key).or_default().push(n_variants);
-            n_variants += 1;
         }
     }
-    let mut postings = Vec::new();
-    let names = build_map(&keys, &mut postings);
-    let skeletons = build_map(&skeletons, &mut postings);
+    drop(spellings);
+    drop(chunks);
+    // (key, variant) pairs are unique, so an unstable sort gives one order; the skeleton
+    // postings follow the names' postings, one per variant
+    let n_variants = keys.items.len() as u32;
+    let ((names, mut postings), (skeletons, skeleton_postings)) = rayon::join(
+        || {
+            keys.sort();
+            build_map(&keys, 0)
+        },
+        || {
+            skeletons.sort();
+            build_map(&skeletons, n_variants)
+        },
+    );
+    postings.extend_from_slice(&skeleton_postings);
     let mut common: Vec<String> = common_words
         .iter()
         .map(|w| light_form(w))
@@ -215,4 +349,77 @@ fn compile_all(entities: &[Entity], common_words: &[String], name_words: &NameWo
     let sum = crc32fast::hash(&out[HEADER_LEN..]);
     out[16..20].copy_from_slice(&sum.to_le_bytes());
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gazetteer::{Gazetteer, source};
+    use std::path::Path;
+
+    /// More entities than a chunk, with variants, exact-only spellings and demonyms.
+    fn many() -> Vec<Entity> {
+        let letters: Vec<char> = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي".chars().collect();
+        let word = |i: usize, salt: usize| -> String {
+            let n = letters.len();
+            (0..4usize)
+                .map(|k| letters[(i / n.pow(k as u32) + k * salt) % n])
+                .collect()
+        };
+        let mut tsv = String::new();
+        for i in 0..CHUNK * 2 + 37 {
+            let (a, b) = (word(i, 1), word(i, 3));
+            tsv.push_str(&format!("e{i}\tLOC\t{a} {b}\t{b}|={a}\tadj={a}ي\n"));
+        }
+        source::parse_str(Path::new("many.tsv"), &tsv).unwrap()
+    }
+
+    fn with_threads(n: usize, entities: &[Entity]) -> Vec<u8> {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .unwrap()
+            .install(|| compile_entities(entities, &["على".into()]))
+    }
+
+    #[test]
+    fn same_bytes_whatever_the_threads() {
+        let entities = many();
+        let one = with_threads(1, &entities);
+        assert_eq!(one, with_threads(2, &entities));
+        assert_eq!(one, with_threads(3, &entities));
+    }
+
+    #[test]
+    fn every_spelling_across_chunks_round_trips() {
+        let entities = many();
+        let g = Gazetteer::from_bytes(with_threads(2, &entities)).unwrap();
+        assert_eq!(g.len(), entities.len());
+        for (i, e) in entities.iter().enumerate() {
+            let got = g.entity(i as u32).unwrap();
+            assert_eq!((got.id, got.name), (e.id.as_str(), e.name.as_str()));
+            for v in &e.variants {
+                let hits = g.lookup(&v.text);
+                assert!(
+                    hits.iter().any(|h| h.entity == i as u32
+                        && h.text == v.text
+                        && h.exact == v.exact
+                        && !h.demonym),
+                    "{} {}",
+                    e.id,
+                    v.text
+                );
+            }
+            let adj = g.lookup(&e.demonyms[0]);
+            assert!(adj.iter().any(|h| h.entity == i as u32 && h.demonym));
+        }
+        // the canonical name's text is stored once, for the entity and its variant
+        let strings = g.strings.as_ref();
+        let name = &entities[0].name;
+        let count = strings
+            .windows(name.len())
+            .filter(|w| *w == name.as_bytes())
+            .count();
+        assert_eq!(count, 1);
+    }
 }

@@ -27,7 +27,15 @@
 //! * **name-words fst**: folded word (or title, several words) → flags of the lists it is in
 //!   ([`WORD_GIVEN`], [`WORD_PART`], [`WORD_TITLE`]), for the person-name rules.
 //!
-//! Everything is read in place: loading checks the header and checksum, and does no parsing.
+//! Strings may be shared: a variant spelled like its entity's canonical name points at the
+//! name's bytes.
+//!
+//! Everything is read in place, and an index file is memory-mapped: loading checks the
+//! header, the versions and the section lengths (they must add up to the file's size), and
+//! does no parsing. The checksum is checked at load for indexes of up to
+//! `VERIFY_AT_LOAD_MAX` bytes (64 MiB) and always for in-memory and embedded ones; a bigger
+//! mapped index is checked by `Gazetteer::verify`, which `gaztag gazetteer build` runs on
+//! what it writes, so that loading it does not read every page.
 //! This module needs only std: `build.rs` includes it.
 
 /// First bytes of every index file.

@@ -27,6 +27,17 @@ static EMBEDDED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/default.gaz")
 enum Backing {
     Static(&'static [u8]),
     Shared(Arc<Vec<u8>>),
+    Mapped(Arc<memmap2::Mmap>),
+}
+
+impl Backing {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Backing::Static(b) => b,
+            Backing::Shared(b) => b,
+            Backing::Mapped(m) => m,
+        }
+    }
 }
 
 /// A cheap-to-clone view of part of an index buffer.
@@ -39,11 +50,7 @@ pub struct Bytes {
 
 impl AsRef<[u8]> for Bytes {
     fn as_ref(&self) -> &[u8] {
-        let all: &[u8] = match &self.backing {
-            Backing::Static(b) => b,
-            Backing::Shared(b) => b,
-        };
-        &all[self.start..self.end]
+        &self.backing.bytes()[self.start..self.end]
     }
 }
 
@@ -53,6 +60,8 @@ impl AsRef<[u8]> for Bytes {
 #[derive(Clone)]
 pub struct Gazetteer {
     origin: String,
+    /// The whole index, for [`Gazetteer::verify`].
+    all: Bytes,
     names: fst::Map<Bytes>,
     skeletons: fst::Map<Bytes>,
     common: fst::Set<Bytes>,
@@ -133,7 +142,7 @@ impl Gazetteer {
     /// # Errors
     /// As [`Gazetteer::from_bytes`].
     pub fn from_static(bytes: &'static [u8], origin: &str) -> Result<Gazetteer> {
-        Gazetteer::parse(Backing::Static(bytes), origin)
+        Gazetteer::parse(Backing::Static(bytes), origin, true)
     }
 
     /// Reads an index from bytes that [`compile`] produced.
@@ -142,10 +151,27 @@ impl Gazetteer {
     /// [`Error::Index`] when the bytes are truncated, corrupted (checksum), or of another format
     /// or normalizer version.
     pub fn from_bytes(bytes: Vec<u8>) -> Result<Gazetteer> {
-        Gazetteer::parse(Backing::Shared(Arc::new(bytes)), "<memory>")
+        Gazetteer::parse(Backing::Shared(Arc::new(bytes)), "<memory>", true)
     }
 
     /// Loads a gazetteer from `path`: a folder of sources (compiled in memory) or an index file.
+    ///
+    /// An index file is memory-mapped, not read: loading takes the same few microseconds
+    /// whatever its size, nothing is parsed, and the tagger's walks read only the pages of
+    /// the fst they visit (shared with every other process using the file).
+    ///
+    /// Loading checks the header, the versions, and that the section lengths add up to the
+    /// file's size (a truncated or extended file is refused). The checksum over the whole
+    /// file is checked too for indexes of up to [`VERIFY_AT_LOAD_MAX`] bytes (every
+    /// gazetteer of up to a few hundred thousand entries); a bigger index is not read in full
+    /// at load, as that would cost time and memory in proportion to its size (for a
+    /// million entries: ~25 ms and 230 MB of resident pages), so damage inside it that keeps
+    /// its size is found by [`Gazetteer::verify`] instead, which `gaztag gazetteer build`
+    /// runs on every index it writes.
+    ///
+    /// `gaztag gazetteer build` replaces an index by renaming a new file over it, which
+    /// leaves a running process's mapping intact; do not rewrite an index file in place
+    /// while a process uses it.
     ///
     /// # Errors
     /// An unreadable path, a malformed source line (with file and line), or a bad index.
@@ -154,18 +180,60 @@ impl Gazetteer {
         let origin = path.display().to_string();
         if meta.is_dir() {
             let sources = source::read_dir(path)?;
-            Gazetteer::parse(Backing::Shared(Arc::new(compile(&sources))), &origin)
+            Gazetteer::parse(Backing::Shared(Arc::new(compile(&sources))), &origin, true)
         } else {
-            let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-            Gazetteer::parse(Backing::Shared(Arc::new(bytes)), &origin)
+            let verify = meta.len() <= VERIFY_AT_LOAD_MAX as u64;
+            Gazetteer::map(path, verify)
         }
     }
 
-    fn parse(backing: Backing, origin: &str) -> Result<Gazetteer> {
-        let all: &[u8] = match &backing {
-            Backing::Static(b) => b,
-            Backing::Shared(b) => b,
-        };
+    /// Maps the index file at `path`; checks its checksum at once when `verify`.
+    fn map(path: &Path, verify: bool) -> Result<Gazetteer> {
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let mut options = memmap2::MmapOptions::new();
+        if verify {
+            // every page is read at once: fault them all in with one call
+            options.populate();
+        }
+        // SAFETY: the map is read-only and lives as long as the `Gazetteer` (the `Arc` in
+        // `Backing`). Undefined behaviour would need the file to be truncated or rewritten in
+        // place while it is mapped; gaztag never does that (it writes an index to a new file
+        // and renames it over the old one, see `atomic::write`), and the `load` docs say not
+        // to.
+        let map = unsafe { options.map(&file) }.map_err(|e| Error::io(path, e))?;
+        Gazetteer::parse(
+            Backing::Mapped(Arc::new(map)),
+            &path.display().to_string(),
+            verify,
+        )
+    }
+
+    /// Checks the checksum over the whole index (see [`format`](mod@format)).
+    ///
+    /// [`Gazetteer::load`] does it for indexes of up to [`VERIFY_AT_LOAD_MAX`] bytes, and
+    /// every other constructor always; this is for a bigger index, to check the whole file
+    /// once (it reads every page).
+    ///
+    /// # Errors
+    /// [`Error::Index`] naming the index when the checksum does not match.
+    ///
+    /// # Example
+    /// ```
+    /// gaztag::Gazetteer::embedded().verify().unwrap();
+    /// ```
+    pub fn verify(&self) -> Result<()> {
+        let all = self.all.as_ref();
+        if crc32fast::hash(&all[HEADER_LEN..]) != u32_at(all, 16) {
+            return Err(Error::index(
+                self.origin.clone(),
+                "checksum mismatch: the file is corrupted",
+            ));
+        }
+        Ok(())
+    }
+
+    fn parse(backing: Backing, origin: &str, verify: bool) -> Result<Gazetteer> {
+        let all = backing.bytes();
         let bad = |m: String| Error::index(origin, m);
         if all.len() < HEADER_LEN || &all[..8] != MAGIC {
             return Err(bad(
@@ -207,7 +275,7 @@ impl Gazetteer {
                 all.len() - at as usize
             )));
         }
-        if crc32fast::hash(&all[HEADER_LEN..]) != u32_at(all, 16) {
+        if verify && crc32fast::hash(&all[HEADER_LEN..]) != u32_at(all, 16) {
             return Err(bad("checksum mismatch: the file is corrupted".into()));
         }
         let (plen, vlen, elen) = (
@@ -232,6 +300,11 @@ impl Gazetteer {
             fst::Map::new(section(NAME_WORDS)).map_err(|e| bad(format!("name words: {e}")))?;
         Ok(Gazetteer {
             origin: origin.to_owned(),
+            all: Bytes {
+                backing: backing.clone(),
+                start: 0,
+                end: all.len(),
+            },
             names,
             skeletons,
             common,
@@ -441,6 +514,10 @@ impl Gazetteer {
     }
 }
 
+/// Indexes up to this many bytes are checksummed whenever [`Gazetteer::load`] maps them;
+/// bigger ones by [`Gazetteer::verify`] (see [`Gazetteer::load`]).
+pub const VERIFY_AT_LOAD_MAX: usize = 64 << 20;
+
 /// The largest edit distance [`Gazetteer::fuzzy`] accepts.
 pub const MAX_FUZZY_DISTANCE: u32 = 3;
 
@@ -600,6 +677,62 @@ mod tests {
         let mut extra = good;
         extra.push(0);
         assert!(msg(extra).contains("trailing garbage"));
+    }
+
+    #[test]
+    fn index_files_are_mapped_and_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("small.gaz");
+        std::fs::write(&path, small()).unwrap();
+        let g = Gazetteer::load(&path).unwrap();
+        assert_eq!(g.origin(), path.display().to_string());
+        assert_eq!(g.entity(g.lookup("باكو")[0].entity).unwrap().id, "baku");
+        g.verify().unwrap();
+        // a clone shares the mapping and outlives the original
+        let copy = g.clone();
+        drop(g);
+        assert_eq!(copy.stats().index_bytes, small().len());
+
+        let msg = |bytes: &[u8]| {
+            std::fs::write(&path, bytes).unwrap();
+            Gazetteer::load(&path).unwrap_err().to_string()
+        };
+        let good = small();
+        let mut flipped = good.clone();
+        flipped[good.len() - 1] ^= 0xff;
+        for (bytes, want) in [
+            (&flipped[..], "checksum mismatch"),
+            (&good[..good.len() - 1], "truncated"),
+            (&b""[..], "missing the gaztag index header"),
+        ] {
+            let m = msg(bytes);
+            assert!(
+                m.contains(want) && m.contains(&*path.to_string_lossy()),
+                "{m}"
+            );
+        }
+        let missing = dir.path().join("missing.gaz");
+        assert!(Gazetteer::load(&missing).is_err());
+    }
+
+    #[test]
+    fn big_indexes_are_verified_on_demand() {
+        // what `load` does above VERIFY_AT_LOAD_MAX bytes: map without reading every page
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.gaz");
+        let mut bytes = small();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 0xff;
+        std::fs::write(&path, &bytes).unwrap();
+        let g = Gazetteer::map(&path, false).unwrap();
+        let err = g.verify().unwrap_err().to_string();
+        assert!(
+            err.contains("checksum mismatch") && err.contains(&*path.to_string_lossy()),
+            "{err}"
+        );
+        // the header checks still run: a truncated big index is refused at load
+        std::fs::write(&path, &small()[..100]).unwrap();
+        assert!(Gazetteer::map(&path, false).is_err());
     }
 
     #[test]

@@ -21,14 +21,16 @@ pub fn run(args: BuildArgs) -> anyhow::Result<i32> {
     let t = Instant::now();
     let sources = source::read_dir(&args.dir)?;
     let bytes = compile(&sources);
-    let stats = Gazetteer::from_bytes(bytes.clone())?.stats();
     gaztag::atomic::write(&args.output, &bytes)?;
+    // read back the file users will load, checksum included whatever its size
+    let index = Gazetteer::load(&args.output)?;
+    index.verify()?;
     eprintln!(
         "{}: {} entities, {} keys, {} bytes, in {:.2?}",
         args.output.display(),
-        stats.entities,
-        stats.keys,
-        stats.index_bytes,
+        index.len(),
+        index.key_count(),
+        bytes.len(),
         t.elapsed()
     );
     Ok(super::super::EXIT_OK)
