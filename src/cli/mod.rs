@@ -9,6 +9,7 @@ mod diff;
 mod eval;
 mod gazetteer;
 mod review;
+mod stream;
 mod tag;
 
 /// Exit status: everything worked.
