@@ -50,6 +50,7 @@ pub mod names;
 pub mod normalize;
 pub mod review;
 pub mod segment;
+pub mod stream;
 pub mod tagger;
 
 pub use annotation::{Candidate, Document, MatchKind, Mention, MentionKind};

@@ -10,6 +10,7 @@ mod docs;
 mod eval;
 mod gazetteer;
 mod review;
+mod stream;
 mod tag;
 
 /// Exit status: everything worked.

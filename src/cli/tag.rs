@@ -15,8 +15,18 @@ use super::{EXIT_OK, EXIT_PARTIAL, GazetteerArgs, RuleArgs};
 #[derive(clap::Args, Debug)]
 pub struct TagArgs {
     /// Files and folders to tag (folders are searched recursively).
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(
+        required_unless_present = "stdin",
+        conflicts_with = "stdin",
+        value_name = "PATH"
+    )]
     paths: Vec<PathBuf>,
+    /// Read JSON Lines records (`{"id": ..., "text": ..., ...}`) from standard input and write
+    /// one annotated record per line to standard output, in input order (see
+    /// docs/scale-out.md). A malformed line gives `{"line": N, "error": ...}` and the stream goes
+    /// on.
+    #[arg(long, conflicts_with_all = ["out", "format", "exts"])]
+    stdin: bool,
     /// Write into DIR instead of stdout: with the default format, one pretty-printed
     /// `NAME.json` per document, mirroring the input tree.
     #[arg(long, value_name = "DIR")]
@@ -54,6 +64,9 @@ pub struct TagArgs {
 const BATCH_PER_THREAD: usize = 64;
 
 pub fn run(args: TagArgs) -> anyhow::Result<i32> {
+    if args.stdin {
+        return super::stream::run(args.jobs, &args.rules, &args.gazetteer);
+    }
     anyhow::ensure!(
         args.out.is_some() || !args.format.needs_dir(),
         "--format {} writes files: give --out DIR",
