@@ -236,24 +236,14 @@ impl<'a> Names<'a> {
 
     fn token(&self, k: usize) -> Token<'a> {
         let w = self.words[k];
-        let orig = (self.norm.origin(w.start), self.orig_end(w.end));
+        let orig = (
+            self.norm.origin(w.start),
+            crate::tagger::original_end(self.text, self.norm, w.end),
+        );
         Token {
             folded: &self.t[w.start..w.end],
             orig,
         }
-    }
-
-    /// Original byte after the folded word ending at folded byte `end`.
-    fn orig_end(&self, end: usize) -> usize {
-        let last = self.norm.origin(end - 1);
-        let mut e = last + self.text[last..].chars().next().map_or(0, char::len_utf8);
-        for c in self.text[e..].chars() {
-            if !crate::normalize::is_arabic_mark(c) {
-                break;
-            }
-            e += c.len_utf8();
-        }
-        e
     }
 
     fn name_word(&self, key: &str) -> NameWord {
@@ -578,24 +568,38 @@ impl<'a> Names<'a> {
                 surface.clone(),
             ),
         };
-        let mention = Mention {
-            start: 0,
-            end: 0,
-            byte_start: bs,
-            byte_end: be,
-            text: self.text[bs..be].to_owned(),
-            kind: EntityType::Per,
-            entity,
-            name,
-            variant: surface,
-            prefix: self.text[self.norm.origin(self.words[k].start)..bs].to_owned(),
-            how: MatchKind::Composed,
-            cost: None,
-            form: MentionKind::Name,
-            candidates: Vec::new(),
-        };
+        self.person(k, strip, end, (entity, name, surface), MatchKind::Composed)
+    }
+
+    /// A PER mention over words `k..=end`, after `strip` folded bytes of word `k`, naming
+    /// `(entity, canonical name, variant)`.
+    fn person(
+        &self,
+        k: usize,
+        strip: usize,
+        end: usize,
+        (entity, name, variant): (String, String, String),
+        how: MatchKind,
+    ) -> Found {
+        let bs = self.norm.origin(self.words[k].start + strip);
+        let be = self.token(end).orig.1;
         Found {
-            mention,
+            mention: Mention {
+                start: 0,
+                end: 0,
+                byte_start: bs,
+                byte_end: be,
+                text: self.text[bs..be].to_owned(),
+                kind: EntityType::Per,
+                entity,
+                name,
+                variant,
+                prefix: self.text[self.norm.origin(self.words[k].start)..bs].to_owned(),
+                how,
+                cost: None,
+                form: MentionKind::Name,
+                candidates: Vec::new(),
+            },
             end_word: end,
         }
     }
@@ -682,27 +686,8 @@ impl<'a> Names<'a> {
     }
 
     fn alias_mention(&self, k: usize, strip: usize, end: usize, t: &Target) -> Found {
-        let bs = self.norm.origin(self.words[k].start + strip);
-        let be = self.token(end).orig.1;
-        Found {
-            mention: Mention {
-                start: 0,
-                end: 0,
-                byte_start: bs,
-                byte_end: be,
-                text: self.text[bs..be].to_owned(),
-                kind: EntityType::Per,
-                entity: t.entity.clone(),
-                name: t.name.clone(),
-                variant: t.variant.clone(),
-                prefix: self.text[self.norm.origin(self.words[k].start)..bs].to_owned(),
-                how: MatchKind::Alias,
-                cost: None,
-                form: MentionKind::Name,
-                candidates: Vec::new(),
-            },
-            end_word: end,
-        }
+        let named = (t.entity.clone(), t.name.clone(), t.variant.clone());
+        self.person(k, strip, end, named, MatchKind::Alias)
     }
 }
 

@@ -786,7 +786,7 @@ fn utf8_len(first: u8) -> usize {
 
 /// Original byte where a name ending at folded byte `end` ends: after the character that
 /// produced the last folded byte, and after the diacritics and tatweel attached to it.
-fn original_end(text: &str, norm: &Normalized, end: usize) -> usize {
+pub(crate) fn original_end(text: &str, norm: &Normalized, end: usize) -> usize {
     let last = norm.origin(end - 1);
     let mut e = last + text[last..].chars().next().map_or(0, char::len_utf8);
     for c in text[e..].chars() {
