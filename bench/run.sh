@@ -25,6 +25,7 @@
 #      BIG=1                1: also time the 1 GB corpus; 0: skip
 #      CRITERION=1          1: also run cargo bench --bench tagging; 0: skip
 #      OUT=bench/data/results/<UTC time>
+#      KEEP_OUT=0           1: keep the JSON Lines outputs (~3 GB a full run); counts are in raw.tsv
 # A full run takes about an hour on 2 cores, most of it in the slow peers at 1M (PEERS=none
 # leaves them out: ~10 min).
 set -uo pipefail
@@ -244,4 +245,5 @@ fi
     python3 "$HERE/summarize.py" "$RAW" "$DATA" "$OUT/criterion.txt"
 } > "$OUT/results.md"
 cat "$OUT/results.md"
+[[ "${KEEP_OUT:-0}" == 1 ]] || rm -f "$OUT"/out/*.jsonl
 log "results: $OUT/results.md"
