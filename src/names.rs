@@ -194,6 +194,8 @@ pub(crate) struct Names<'a> {
     words: &'a [Word],
     /// Folded alias key (one or two words) → the person it names.
     aliases: HashMap<String, Target>,
+    /// First words of the two-word aliases (the full key is built only after one).
+    alias_firsts: std::collections::HashSet<String>,
 }
 
 /// The gazetteer name that starts at a word, as the name rules need to know it.
@@ -231,6 +233,7 @@ impl<'a> Names<'a> {
             norm,
             words,
             aliases: HashMap::new(),
+            alias_firsts: Default::default(),
         }
     }
 
@@ -287,20 +290,34 @@ impl<'a> Names<'a> {
 
     /// Readings of word `k` that a name may start with: the whole word, then after each
     /// proclitic that leaves the name's own letters (و ف ب ل ك and pairs, لل with its ال
-    /// restored), never after a bare article. Yields (folded bytes stripped, key).
-    fn readings(&self, k: usize) -> Vec<(usize, String)> {
-        let word = self.token(k).folded;
-        let mut out = vec![(0, word.to_owned())];
-        for c in segment::clitics_of(word) {
-            if c.strip.ends_with("ال") {
-                continue;
-            }
-            out.push((
-                c.strip.len(),
-                format!("{}{}", c.restore, &word[c.strip.len()..]),
-            ));
-        }
-        out
+    /// restored), never after a bare article. Yields (folded bytes stripped, letters
+    /// restored, rest of the word): the reading's key is the last two joined ([`key`]).
+    fn readings(&self, k: usize) -> impl Iterator<Item = (usize, &'static str, &'a str)> + 'a {
+        let word: &'a str = &self.t[self.words[k].start..self.words[k].end];
+        std::iter::once((0, "", word)).chain(
+            segment::clitics_of(word)
+                .filter(|c| !c.strip.ends_with("ال"))
+                .map(move |c| (c.strip.len(), c.restore, &word[c.strip.len()..])),
+        )
+    }
+
+    /// Does some entry of the name rules' lists (a title, a given name, a name part) start
+    /// with a reading of word `k`? Walks the lists' fsts without allocating: most words fail
+    /// at once, so the rules cost next to nothing where no list entry can start.
+    fn could_start_list_entry(&self, k: usize) -> bool {
+        self.readings(k).any(|(_, restore, rest)| {
+            self.layers.iter().any(|g| {
+                let fst = g.name_words().as_fst();
+                let mut node = fst.root();
+                for b in restore.bytes().chain(rest.bytes()) {
+                    match node.find_input(b) {
+                        Some(i) => node = fst.node(node.transition(i).addr),
+                        None => return false,
+                    }
+                }
+                true
+            })
+        })
     }
 
     /// Could word `k` be part of a person name (module docs)? `exact` says what gazetteer
@@ -338,7 +355,8 @@ impl<'a> Names<'a> {
         }
         // a common word behind a proclitic (وقال, بالأمس) is no name either, and a name
         // behind one (وهشام) starts another person
-        for (strip, key) in self.readings(k).into_iter().skip(1) {
+        for (strip, restore, rest) in self.readings(k).skip(1) {
+            let key = key(restore, rest);
             let nw = self.name_word(&key);
             if nw.given || nw.part {
                 return false;
@@ -371,6 +389,10 @@ impl<'a> Names<'a> {
         k: usize,
         exact: &dyn Fn(usize) -> Option<ExactAt>,
     ) -> Option<Found> {
+        // every rule starts with an entry of the lists: a title, a given name, a name part
+        if !self.could_start_list_entry(k) {
+            return None;
+        }
         // 1. a title, adjectives, then name-like words
         if let Some(after) = self.title_at(k) {
             let mut j = after;
@@ -403,7 +425,8 @@ impl<'a> Names<'a> {
         // 2. a given name (one or two words), then one or two name-like words
         let tok = self.token(k);
         let written = light_form(&self.text[tok.orig.0..tok.orig.1]);
-        for (strip, key) in self.readings(k) {
+        for (strip, restore, rest) in self.readings(k) {
+            let key = key(restore, rest);
             if self.is_common(&written) || (strip == 0 && Self::is_function(&key)) {
                 break;
             }
@@ -524,8 +547,11 @@ impl<'a> Names<'a> {
     /// The title that starts at word `k` (possibly after a proclitic), longest first: returns
     /// the index of the word after it.
     fn title_at(&self, k: usize) -> Option<usize> {
-        for (_, first) in self.readings(k) {
-            let mut key = first;
+        if !self.could_start_list_entry(k) {
+            return None;
+        }
+        for (_, restore, rest) in self.readings(k) {
+            let mut key = key(restore, rest).into_owned();
             let mut best = None;
             let mut j = k;
             loop {
@@ -658,6 +684,9 @@ impl<'a> Names<'a> {
             {
                 continue;
             }
+            if let Some((first, _)) = key.split_once(' ') {
+                self.alias_firsts.insert(first.to_owned());
+            }
             self.aliases.entry(key).or_insert_with(|| Target {
                 entity: m.entity.clone(),
                 name: m.name.clone(),
@@ -671,14 +700,18 @@ impl<'a> Names<'a> {
         if self.aliases.is_empty() {
             return None;
         }
-        for (strip, key) in self.readings(k) {
-            if self.words[k].joins_next && k + 1 < self.words.len() {
+        for (strip, restore, rest) in self.readings(k) {
+            let key = key(restore, rest);
+            if self.words[k].joins_next
+                && k + 1 < self.words.len()
+                && self.alias_firsts.contains(key.as_ref())
+            {
                 let two = format!("{key} {}", self.token(k + 1).folded);
                 if let Some(t) = self.aliases.get(&two) {
                     return Some(self.alias_mention(k, strip, k + 1, t));
                 }
             }
-            if let Some(t) = self.aliases.get(&key) {
+            if let Some(t) = self.aliases.get(key.as_ref()) {
                 return Some(self.alias_mention(k, strip, k, t));
             }
         }
@@ -688,6 +721,15 @@ impl<'a> Names<'a> {
     fn alias_mention(&self, k: usize, strip: usize, end: usize, t: &Target) -> Found {
         let named = (t.entity.clone(), t.name.clone(), t.variant.clone());
         self.person(k, strip, end, named, MatchKind::Alias)
+    }
+}
+
+/// The key of a proclitic reading: the restored letters, then the rest of the word.
+fn key<'w>(restore: &str, rest: &'w str) -> std::borrow::Cow<'w, str> {
+    if restore.is_empty() {
+        std::borrow::Cow::Borrowed(rest)
+    } else {
+        std::borrow::Cow::Owned(format!("{restore}{rest}"))
     }
 }
 
