@@ -149,35 +149,61 @@ pub struct Document {
 /// # }
 /// ```
 pub fn read_annotations(path: &std::path::Path) -> crate::Result<Vec<Document>> {
-    let meta = std::fs::metadata(path).map_err(|e| crate::Error::io(path, e))?;
-    if !meta.is_dir() {
-        return read_annotation_file(path);
-    }
-    let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(path)
-        .follow_links(true)
-        .sort_by_file_name()
-    {
-        let entry = entry.map_err(|e| {
-            let at = e.path().unwrap_or(path).to_owned();
-            let io = e
-                .into_io_error()
-                .unwrap_or_else(|| std::io::Error::other("symlink loop"));
-            crate::Error::io(at, io)
-        })?;
-        let is_json = entry
-            .path()
-            .extension()
-            .is_some_and(|x| x == "json" || x == "jsonl");
-        if entry.file_type().is_file() && is_json {
-            files.push(entry.into_path());
-        }
+    let mut errors = Vec::new();
+    let files = annotation_files(path, &mut errors);
+    if let Some(e) = errors.into_iter().next() {
+        return Err(e);
     }
     let mut docs = Vec::new();
     for file in files {
         docs.extend(read_annotation_file(&file)?);
     }
     Ok(docs)
+}
+
+/// The annotation files [`read_annotations`] reads under `path`: `path` itself when it is a
+/// file, else the `*.json` and `*.jsonl` files inside the folder, sorted by file name at each
+/// level. A path that cannot be read, or a folder entry that cannot (a symlink loop), is
+/// pushed to `errors` and the walk goes on.
+pub fn annotation_files(
+    path: &std::path::Path,
+    errors: &mut Vec<crate::Error>,
+) -> Vec<std::path::PathBuf> {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => {
+            errors.push(crate::Error::io(path, e));
+            return Vec::new();
+        }
+    };
+    if !meta.is_dir() {
+        return vec![path.to_owned()];
+    }
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(path)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
+        match entry {
+            Ok(entry) => {
+                let is_json = entry
+                    .path()
+                    .extension()
+                    .is_some_and(|x| x == "json" || x == "jsonl");
+                if entry.file_type().is_file() && is_json {
+                    files.push(entry.into_path());
+                }
+            }
+            Err(e) => {
+                let at = e.path().unwrap_or(path).to_owned();
+                let io = e
+                    .into_io_error()
+                    .unwrap_or_else(|| std::io::Error::other("symlink loop"));
+                errors.push(crate::Error::io(at, io));
+            }
+        }
+    }
+    files
 }
 
 /// Reads every document of one annotation file (see [`read_annotations`]).

@@ -308,41 +308,15 @@ pub fn load(paths: &[PathBuf], docs: Option<&Path>) -> (Vec<Annotated>, Vec<Revi
     (out, errors)
 }
 
-/// The annotation files under `paths`, in order: files given directly, and the `*.json` and
-/// `*.jsonl` files inside folders, sorted by file name at each level.
+/// The annotation files under `paths`, in order (see
+/// [`annotation_files`](crate::annotation::annotation_files)).
 fn annotation_files(paths: &[PathBuf], errors: &mut Vec<ReviewError>) -> Vec<PathBuf> {
     let mut files = Vec::new();
+    let mut walk_errors = Vec::new();
     for path in paths {
-        match std::fs::metadata(path) {
-            Err(e) => errors.push(ReviewError::Annotations(crate::Error::io(path, e))),
-            Ok(meta) if !meta.is_dir() => files.push(path.clone()),
-            Ok(_) => {
-                for entry in walkdir::WalkDir::new(path)
-                    .follow_links(true)
-                    .sort_by_file_name()
-                {
-                    match entry {
-                        Ok(e) => {
-                            let is_json = e
-                                .path()
-                                .extension()
-                                .is_some_and(|x| x == "json" || x == "jsonl");
-                            if e.file_type().is_file() && is_json {
-                                files.push(e.into_path());
-                            }
-                        }
-                        Err(e) => {
-                            let at = e.path().unwrap_or(path).to_owned();
-                            let io = e
-                                .into_io_error()
-                                .unwrap_or_else(|| std::io::Error::other("symlink loop"));
-                            errors.push(ReviewError::Annotations(crate::Error::io(at, io)));
-                        }
-                    }
-                }
-            }
-        }
+        files.extend(crate::annotation::annotation_files(path, &mut walk_errors));
     }
+    errors.extend(walk_errors.into_iter().map(ReviewError::Annotations));
     files
 }
 
