@@ -7,7 +7,7 @@
 //! would) instead of the private 0600 of a temporary file.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
@@ -17,30 +17,83 @@ use crate::error::{Error, Result};
 /// [`Error::Io`] naming `path` (or its folder) when the folder is not writable, the disk is
 /// full, or the rename fails.
 pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".gaztag-")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, e))?;
-    tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_all())
-        .map_err(|e| Error::io(path, e))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let perms = match std::fs::metadata(path) {
-            Ok(m) => m.permissions(),
-            Err(_) => std::fs::Permissions::from_mode(0o644),
-        };
-        tmp.as_file()
-            .set_permissions(perms)
-            .map_err(|e| Error::io(path, e))?;
+    let mut file = AtomicFile::create(path)?;
+    file.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    file.commit()
+}
+
+/// A file being written atomically, for output written piece by piece (see the module
+/// docs): the bytes go to a temporary file beside `path`, and [`AtomicFile::commit`] puts it
+/// in place. Dropped without a commit, it leaves nothing behind.
+#[derive(Debug)]
+pub struct AtomicFile {
+    tmp: tempfile::NamedTempFile,
+    path: PathBuf,
+}
+
+impl AtomicFile {
+    /// Starts writing `path`.
+    ///
+    /// # Errors
+    /// [`Error::Io`] naming the folder when the temporary file cannot be created there.
+    pub fn create(path: &Path) -> Result<AtomicFile> {
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let tmp = tempfile::Builder::new()
+            .prefix(".gaztag-")
+            .tempfile_in(dir)
+            .map_err(|e| Error::io(dir, e))?;
+        Ok(AtomicFile {
+            tmp,
+            path: path.to_owned(),
+        })
     }
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
+
+    /// The file this will become.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Flushes the bytes to disk, gives the file the permissions of the one it replaces (or
+    /// ordinary ones), and renames it over `path`.
+    ///
+    /// # Errors
+    /// [`Error::Io`] naming `path`.
+    pub fn commit(self) -> Result<()> {
+        let path = self.path;
+        self.tmp
+            .as_file()
+            .sync_all()
+            .map_err(|e| Error::io(&path, e))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let perms = match std::fs::metadata(&path) {
+                Ok(m) => m.permissions(),
+                Err(_) => std::fs::Permissions::from_mode(0o644),
+            };
+            self.tmp
+                .as_file()
+                .set_permissions(perms)
+                .map_err(|e| Error::io(&path, e))?;
+        }
+        self.tmp
+            .persist(&path)
+            .map_err(|e| Error::io(&path, e.error))?;
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.tmp.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.tmp.flush()
+    }
 }
 
 #[cfg(test)]

@@ -188,15 +188,8 @@ impl Exporter {
     pub fn sink<W: Write>(&self, stream: W) -> Result<Sink<W>> {
         let target = match (self.format, &self.dir) {
             (Format::Jsonl, Some(dir)) => {
-                let path = dir.join(JSONL_FILE);
-                let tmp = tempfile::Builder::new()
-                    .prefix(".gaztag-")
-                    .tempfile_in(dir)
-                    .map_err(|e| Error::io(dir, e))?;
-                Target::File {
-                    out: std::io::BufWriter::new(tmp),
-                    path,
-                }
+                let file = crate::atomic::AtomicFile::create(&dir.join(JSONL_FILE))?;
+                Target::File(std::io::BufWriter::new(file))
             }
             _ => Target::Stream(stream),
         };
@@ -275,10 +268,7 @@ pub struct Sink<W: Write> {
 #[derive(Debug)]
 enum Target<W: Write> {
     Stream(W),
-    File {
-        out: std::io::BufWriter<tempfile::NamedTempFile>,
-        path: PathBuf,
-    },
+    File(std::io::BufWriter<crate::atomic::AtomicFile>),
 }
 
 /// How a write error on the stream is reported (it has no file name).
@@ -294,9 +284,9 @@ impl<W: Write> Sink<W> {
             Target::Stream(w) => w
                 .write_all(chunk.as_bytes())
                 .map_err(|e| Error::io(STREAM, e)),
-            Target::File { out, path } => out
+            Target::File(out) => out
                 .write_all(chunk.as_bytes())
-                .map_err(|e| Error::io(&*path, e)),
+                .map_err(|e| Error::io(out.get_ref().path(), e)),
         }
     }
 
@@ -308,24 +298,11 @@ impl<W: Write> Sink<W> {
     pub fn finish(self) -> Result<()> {
         match self.target {
             Target::Stream(mut w) => w.flush().map_err(|e| Error::io(STREAM, e)),
-            Target::File { out, path } => {
-                let tmp = out
-                    .into_inner()
-                    .map_err(|e| Error::io(&path, e.into_error()))?;
-                tmp.as_file().sync_all().map_err(|e| Error::io(&path, e))?;
-                #[cfg(unix)]
-                {
-                    use std::os::unix::fs::PermissionsExt;
-                    let perms = match std::fs::metadata(&path) {
-                        Ok(m) => m.permissions(),
-                        Err(_) => std::fs::Permissions::from_mode(0o644),
-                    };
-                    tmp.as_file()
-                        .set_permissions(perms)
-                        .map_err(|e| Error::io(&path, e))?;
-                }
-                tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
-                Ok(())
+            Target::File(out) => {
+                let path = out.get_ref().path().to_owned();
+                out.into_inner()
+                    .map_err(|e| Error::io(path, e.into_error()))?
+                    .commit()
             }
         }
     }
