@@ -50,6 +50,7 @@ pub mod names;
 pub mod normalize;
 pub mod review;
 pub mod segment;
+mod starts;
 pub mod stream;
 pub mod tagger;
 

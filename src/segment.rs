@@ -22,11 +22,29 @@ pub struct Word {
     pub joins_next: bool,
 }
 
-/// Does `c` belong inside a word?
+/// Does `c` belong inside a word: a letter or digit (Unicode's Alphabetic or Numeric), an
+/// Arabic mark or tatweel, a combining diacritic U+0300–U+036F?
+///
+/// ASCII and the Arabic block, nearly every character of Arabic news, are decided by a range
+/// test; std's general lookup (hundreds of instructions a call) is left for the rest. A unit test
+/// checks the fast ranges against the general definition for every code point.
+#[inline]
 pub fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphanumeric();
     }
+    if ('\u{0600}'..='\u{06FF}').contains(&c) {
+        // letters, digits, marks and tatweel of the Arabic block; not its punctuation
+        // (، ؛ ؟ ٪ ٫ ٬ ۔ …) and signs
+        return matches!(c,
+            '\u{0610}'..='\u{061A}' | '\u{0620}'..='\u{0669}' | '\u{066E}'..='\u{06D3}'
+            | '\u{06D5}'..='\u{06FC}' | '\u{06FF}');
+    }
+    is_word_char_general(c)
+}
+
+/// [`is_word_char`]'s definition, for any character.
+fn is_word_char_general(c: char) -> bool {
     c.is_alphanumeric()
         || crate::normalize::is_arabic_mark(c)
         || matches!(c, '\u{0300}'..='\u{036F}')
@@ -166,12 +184,59 @@ pub fn clitics() -> &'static [Clitic] {
 }
 
 /// The clitic readings that apply to the folded word `word`, leaving at least two letters.
+///
+/// Only words that start with و ف ب ل ك or ا have readings; the readings are grouped by that
+/// letter (in the order of [`clitics`]), so a word is tried against a handful of them at most.
+#[inline]
 pub fn clitics_of(word: &str) -> impl Iterator<Item = &'static Clitic> + '_ {
-    clitics().iter().filter(move |c| {
-        word.starts_with(c.strip) && {
-            let rest = &word[c.strip.len()..];
+    let b = word.as_bytes();
+    let candidates: &'static [Clitic] = match (b.first(), b.get(1)) {
+        (Some(0xD9), Some(0x88)) => by_first_letter().waw,
+        (Some(0xD9), Some(0x81)) => by_first_letter().feh,
+        (Some(0xD8), Some(0xA8)) => by_first_letter().beh,
+        (Some(0xD9), Some(0x84)) => by_first_letter().lam,
+        (Some(0xD9), Some(0x83)) => by_first_letter().kaf,
+        (Some(0xD8), Some(0xA7)) => by_first_letter().alef,
+        _ => &[],
+    };
+    candidates.iter().filter(move |c| {
+        let strip = c.strip.as_bytes();
+        b.len() > strip.len() && b[..strip.len()] == *strip && {
+            let rest = &word[strip.len()..];
             // لل: the name must go on with its own ل (ل + ال → لل + rest)
             (c.restore.is_empty() || rest.starts_with('ل')) && rest.chars().nth(1).is_some()
+        }
+    })
+}
+
+/// [`clitics`] grouped by their first letter.
+struct ByFirstLetter {
+    waw: &'static [Clitic],
+    feh: &'static [Clitic],
+    beh: &'static [Clitic],
+    lam: &'static [Clitic],
+    kaf: &'static [Clitic],
+    alef: &'static [Clitic],
+}
+
+fn by_first_letter() -> &'static ByFirstLetter {
+    static GROUPS: std::sync::OnceLock<ByFirstLetter> = std::sync::OnceLock::new();
+    GROUPS.get_or_init(|| {
+        let group = |letter: char| -> &'static [Clitic] {
+            let v: Vec<Clitic> = clitics()
+                .iter()
+                .filter(|c| c.strip.starts_with(letter))
+                .copied()
+                .collect();
+            Box::leak(v.into_boxed_slice())
+        };
+        ByFirstLetter {
+            waw: group('و'),
+            feh: group('ف'),
+            beh: group('ب'),
+            lam: group('ل'),
+            kaf: group('ك'),
+            alef: group('ا'),
         }
     })
 }
@@ -230,6 +295,30 @@ mod tests {
         // at least two letters must remain
         assert_eq!(readings("بي"), []);
         assert_eq!(readings("russia"), []);
+    }
+
+    #[test]
+    fn fast_word_chars_agree_with_the_general_definition() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(
+                is_word_char(c),
+                is_word_char_general(c),
+                "U+{:04X}",
+                c as u32
+            );
+        }
+    }
+
+    #[test]
+    fn only_clitic_letters_have_readings() {
+        let letters = ['و', 'ف', 'ب', 'ل', 'ك', 'ا'];
+        for c in clitics() {
+            assert!(
+                letters.contains(&c.strip.chars().next().unwrap()),
+                "{}",
+                c.strip
+            );
+        }
     }
 
     #[test]

@@ -45,6 +45,7 @@ use crate::gazetteer::{Gazetteer, LevenshteinDfa, VariantRef, key_of, light_form
 use crate::names::{ExactAt, Names};
 use crate::normalize::{self, Normalized};
 use crate::segment::{self, Clitic, Word};
+use crate::starts::{Start, Starts};
 use fst::raw::{Fst, Node, Output};
 
 /// Tags text against one or more gazetteers.
@@ -71,6 +72,8 @@ use fst::raw::{Fst, Node, Output};
 #[derive(Clone, Debug)]
 pub struct Tagger {
     layers: Vec<Gazetteer>,
+    /// The first letters of each layer's names fst (see [`crate::starts`]).
+    starts: Vec<Starts>,
     demonyms: bool,
     fuzzy: bool,
     aliases: bool,
@@ -147,6 +150,11 @@ impl TaggerBuilder {
     pub fn build(&self) -> Tagger {
         Tagger {
             layers: self.layers.clone(),
+            starts: self
+                .layers
+                .iter()
+                .map(|g| Starts::new(g.names().as_fst()))
+                .collect(),
             demonyms: self.demonyms,
             fuzzy: self.fuzzy,
             aliases: self.aliases,
@@ -398,6 +406,7 @@ impl Tagger {
                         let restore = clitic.map_or("", |c| c.restore);
                         walk(
                             g.names().as_fst(),
+                            Some(&self.starts[layer]),
                             t,
                             words,
                             k,
@@ -633,6 +642,7 @@ fn walk_skeleton(
     let from = sk.of_folded[s] as usize;
     walk(
         g.skeletons().as_fst(),
+        None,
         &sk.text,
         &sk.words,
         k,
@@ -658,9 +668,13 @@ fn walk_skeleton(
 }
 
 /// Walks `fst` from folded byte `pos` of word `k` (after feeding `restore`), calling
-/// `emit(end, end_word, value)` for every key that ends at an allowed place.
+/// `emit(end, end_word, value)` for every key that ends at an allowed place. `starts`, the
+/// table of `fst`'s first letters, lets the walk skip the top of the fst and refuse most starts
+/// before decoding any node.
+#[allow(clippy::too_many_arguments)]
 fn walk(
     fst: &Fst<crate::gazetteer::Bytes>,
+    starts: Option<&Starts>,
     t: &str,
     words: &[Word],
     k: usize,
@@ -668,7 +682,79 @@ fn walk(
     restore: &str,
     emit: &mut impl FnMut(usize, usize, u64),
 ) {
-    let bytes = t.as_bytes();
+    // the first letter from the table (the restored one, or the word's own)
+    let first = restore.chars().next().or_else(|| t[pos..].chars().next());
+    if let (Some(starts), Some(c)) = (starts, first)
+        && restore.len() <= c.len_utf8()
+    {
+        match starts.start(c) {
+            Start::Root => {}
+            Start::Never => return,
+            Start::Node { addr, out, slot } => {
+                let after = if restore.is_empty() {
+                    pos + c.len_utf8()
+                } else {
+                    pos
+                };
+                let word = words[k];
+                let crosses = word.joins_next && k + 1 < words.len();
+                // what the walk feeds next: the word's next letter, or the space to the next word
+                let next = if after < word.end {
+                    t[after..].chars().next()
+                } else if crosses {
+                    Some(' ')
+                } else {
+                    None
+                };
+                let one = Walk {
+                    node_addr: addr,
+                    out: Output::new(out),
+                    pos: after,
+                    word: k,
+                    part: 1,
+                    total: 1,
+                };
+                let Some(n) = next else {
+                    return walk_from(fst, t, words, one, emit);
+                };
+                if !starts.may_follow(slot, n) {
+                    // only a one-letter key ending with the word can be there
+                    return emit_if_final(fst, words, &one, emit);
+                }
+                let pair = match starts.pair(slot, n) {
+                    Some(p) if n != ' ' => p,
+                    // an untabled letter, or the space to the next word: walk on from there
+                    _ => return walk_from(fst, t, words, one, emit),
+                };
+                let after = after + n.len_utf8();
+                let two = Walk {
+                    node_addr: pair.addr,
+                    out: Output::new(pair.out),
+                    pos: after,
+                    word: k,
+                    part: 2,
+                    total: 2,
+                };
+                // a third letter, the space to the next word, or a space taken inside the word
+                // (which needs two letters after it)
+                let goes_on = if after < word.end {
+                    t[after..]
+                        .chars()
+                        .next()
+                        .is_some_and(|c| pair.may_follow(c))
+                        || (pair.may_follow(' ') && t[after..word.end].chars().nth(1).is_some())
+                } else {
+                    crosses && pair.may_follow(' ')
+                };
+                if goes_on {
+                    walk_from(fst, t, words, two, emit);
+                } else {
+                    emit_if_final(fst, words, &two, emit);
+                }
+                return;
+            }
+        }
+    }
     let mut node = fst.root();
     let mut out = Output::zero();
     for &b in restore.as_bytes() {
@@ -681,17 +767,52 @@ fn walk(
         }
     }
     let letters = restore.chars().count();
+    walk_from(
+        fst,
+        t,
+        words,
+        Walk {
+            node_addr: node.addr(),
+            out,
+            pos,
+            word: k,
+            part: letters,
+            total: letters,
+        },
+        emit,
+    );
+}
+
+/// Emits the key of a walk that cannot go on, when it is at the end of its word on a final
+/// node (what the walk loop would do there).
+fn emit_if_final(
+    fst: &Fst<crate::gazetteer::Bytes>,
+    words: &[Word],
+    w: &Walk,
+    emit: &mut impl FnMut(usize, usize, u64),
+) {
+    if w.pos != words[w.word].end {
+        return;
+    }
+    let node = fst.node(w.node_addr);
+    if node.is_final() {
+        emit(w.pos, w.word, w.out.cat(node.final_output()).value());
+    }
+}
+
+/// The walk loop of [`walk`], from a given state.
+fn walk_from(
+    fst: &Fst<crate::gazetteer::Bytes>,
+    t: &str,
+    words: &[Word],
+    start: Walk,
+    emit: &mut impl FnMut(usize, usize, u64),
+) {
+    let bytes = t.as_bytes();
     // branches (a space taken inside a word) are rare: the stack allocates only when one is
     // pushed, not on every walk
     let mut stack: Vec<Walk> = Vec::new();
-    let mut next = Some(Walk {
-        node_addr: node.addr(),
-        out,
-        pos,
-        word: k,
-        part: letters,
-        total: letters,
-    });
+    let mut next = Some(start);
     while let Some(w) = next.take().or_else(|| stack.pop()) {
         let Walk {
             node_addr,
