@@ -932,3 +932,76 @@ fn set_char_offsets(text: &str, mentions: &mut [Mention]) {
         m.end = advance(m.byte_end);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fst::Streamer as _;
+
+    /// Every walk over `text` (each word start, whole word and each proclitic reading), with
+    /// the table of first letters and without it.
+    fn walks(g: &Gazetteer, starts: Option<&Starts>, text: &str) -> Vec<(usize, usize, u64)> {
+        let norm = normalize::normalize(text);
+        let t = norm.as_str();
+        let words = segment::words(t);
+        let mut out = Vec::new();
+        for k in 0..words.len() {
+            let word = &t[words[k].start..words[k].end];
+            let readings = std::iter::once(("", ""))
+                .chain(segment::clitics_of(word).map(|c| (c.strip, c.restore)));
+            for (strip, restore) in readings {
+                let s = words[k].start + strip.len();
+                walk(
+                    g.names().as_fst(),
+                    starts,
+                    t,
+                    &words,
+                    k,
+                    s,
+                    restore,
+                    &mut |e, w, v| out.push((e, w, v)),
+                );
+            }
+        }
+        out
+    }
+
+    /// The table changes where a walk starts and what it refuses early, never what it finds:
+    /// over the seeds and over text made of the gazetteer's own keys, cut, glued, joined and
+    /// behind proclitics, both walks find the same keys at the same places.
+    #[test]
+    fn first_letter_table_finds_what_a_plain_walk_finds() {
+        let g = Gazetteer::embedded();
+        let starts = Starts::new(g.names().as_fst());
+        let mut texts: Vec<String> =
+            std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds"))
+                .unwrap()
+                .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+                .collect();
+        let mut keys = Vec::new();
+        let mut stream = g.names().stream();
+        while let Some((k, _)) = stream.next() {
+            keys.push(String::from_utf8(k.to_vec()).unwrap());
+        }
+        let mut synthetic = String::new();
+        for (i, key) in keys.iter().enumerate() {
+            let chars: Vec<char> = key.chars().collect();
+            let cut: String = chars[..chars.len().div_ceil(2)].iter().collect();
+            let next = &keys[(i * 7 + 3) % keys.len()];
+            let clitic = ["", "و", "ب", "لل", "وال", "ك", "فب"][i % 7];
+            let glued = ["", "ال", "في", "ة", "ين", "-"][i % 6];
+            synthetic += &format!(
+                "{clitic}{key}{glued} {cut}، {key}{next} {key} – {next}. {}\n",
+                key.replace(' ', "")
+            );
+        }
+        texts.push(synthetic);
+        let mut found = 0;
+        for text in &texts {
+            let plain = walks(&g, None, text);
+            assert_eq!(walks(&g, Some(&starts), text), plain);
+            found += plain.len();
+        }
+        assert!(found > keys.len(), "the texts name keys: {found}");
+    }
+}
