@@ -38,6 +38,7 @@ use crate::annotation::{MatchKind, Mention, MentionKind};
 use crate::gazetteer::{EntityType, Gazetteer, NameWord, light_form};
 use crate::normalize::Normalized;
 use crate::segment::{self, Word};
+use crate::starts::Starts;
 
 /// Most words a title may have.
 const MAX_TITLE_WORDS: usize = 4;
@@ -196,6 +197,11 @@ pub(crate) struct Names<'a> {
     aliases: HashMap<String, Target>,
     /// First words of the two-word aliases (the full key is built only after one).
     alias_firsts: std::collections::HashSet<String>,
+    /// A 256-bit filter of the first words of every alias key ([`first_word_bit`]): a word
+    /// whose bit is not set starts no alias, without hashing it into the maps.
+    alias_filter: [u64; 4],
+    /// The first letters of each layer's name-word lists.
+    word_starts: &'a [Starts],
 }
 
 /// The gazetteer name that starts at a word, as the name rules need to know it.
@@ -222,6 +228,7 @@ pub(crate) struct Found {
 impl<'a> Names<'a> {
     pub(crate) fn new(
         layers: &'a [Gazetteer],
+        word_starts: &'a [Starts],
         text: &'a str,
         norm: &'a Normalized,
         words: &'a [Word],
@@ -234,6 +241,8 @@ impl<'a> Names<'a> {
             words,
             aliases: HashMap::new(),
             alias_firsts: Default::default(),
+            alias_filter: [0; 4],
+            word_starts,
         }
     }
 
@@ -306,17 +315,10 @@ impl<'a> Names<'a> {
     /// at once, so the rules cost next to nothing where no list entry can start.
     fn could_start_list_entry(&self, k: usize) -> bool {
         self.readings(k).any(|(_, restore, rest)| {
-            self.layers.iter().any(|g| {
-                let fst = g.name_words().as_fst();
-                let mut node = fst.root();
-                for b in restore.bytes().chain(rest.bytes()) {
-                    match node.find_input(b) {
-                        Some(i) => node = fst.node(node.transition(i).addr),
-                        None => return false,
-                    }
-                }
-                true
-            })
+            self.layers
+                .iter()
+                .zip(self.word_starts)
+                .any(|(g, starts)| starts.has_prefix(g.name_words().as_fst(), restore, rest))
         })
     }
 
@@ -684,7 +686,10 @@ impl<'a> Names<'a> {
             {
                 continue;
             }
-            if let Some((first, _)) = key.split_once(' ') {
+            let first = key.split_once(' ').map_or(key.as_str(), |(first, _)| first);
+            let bit = first_word_bit("", first);
+            self.alias_filter[bit / 64] |= 1 << (bit % 64);
+            if key.contains(' ') {
                 self.alias_firsts.insert(first.to_owned());
             }
             self.aliases.entry(key).or_insert_with(|| Target {
@@ -701,6 +706,10 @@ impl<'a> Names<'a> {
             return None;
         }
         for (strip, restore, rest) in self.readings(k) {
+            let bit = first_word_bit(restore, rest);
+            if self.alias_filter[bit / 64] & (1 << (bit % 64)) == 0 {
+                continue;
+            }
             let key = key(restore, rest);
             if self.words[k].joins_next
                 && k + 1 < self.words.len()
@@ -722,6 +731,15 @@ impl<'a> Names<'a> {
         let named = (t.entity.clone(), t.name.clone(), t.variant.clone());
         self.person(k, strip, end, named, MatchKind::Alias)
     }
+}
+
+/// The bit of `a` + `b` in the alias filter: FNV-1a over the bytes, folded to 0..256.
+fn first_word_bit(a: &str, b: &str) -> usize {
+    let mut h: u32 = 0x811C_9DC5;
+    for &byte in a.as_bytes().iter().chain(b.as_bytes()) {
+        h = (h ^ byte as u32).wrapping_mul(0x0100_0193);
+    }
+    ((h >> 24) ^ (h & 0xFF)) as usize
 }
 
 /// The key of a proclitic reading: the restored letters, then the rest of the word.

@@ -93,13 +93,40 @@ pub fn normalize_with(text: &str, mode: Mode) -> Normalized {
         text: String::with_capacity(text.len()),
         origin: Vec::with_capacity(text.len() + 1),
     };
-    for (at, c) in text.char_indices() {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    // ASCII and the two-byte characters of the Arabic block are most of the text: they are
+    // folded here without decoding through `chars`; anything else goes through `fold_char`
+    while at < bytes.len() {
+        let b = bytes[at];
+        if b < 0x80 {
+            out.text.push(fold_ascii(b, mode) as char);
+            out.origin.push(at as u32);
+            at += 1;
+            continue;
+        }
+        if (0xD8..=0xDB).contains(&b) {
+            // a two-byte character in U+0600–U+06FF (`text` is valid UTF-8)
+            let c = char::from_u32(((b as u32 & 0x1F) << 6) | (bytes[at + 1] as u32 & 0x3F))
+                .unwrap_or(char::REPLACEMENT_CHARACTER);
+            if !is_dropped(c) {
+                let f = if mode == Mode::Fold { fold_letter(c) } else { c };
+                out.text.push(f);
+                for _ in 0..f.len_utf8() {
+                    out.origin.push(at as u32);
+                }
+            }
+            at += 2;
+            continue;
+        }
+        let c = text[at..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
         fold_char(c, mode, &mut |f| {
             out.text.push(f);
             for _ in 0..f.len_utf8() {
                 out.origin.push(at as u32);
             }
         });
+        at += c.len_utf8();
     }
     out.origin.push(text.len() as u32);
     out
@@ -153,13 +180,7 @@ fn is_presentation_form(c: char) -> bool {
 /// Feeds the folding of one character to `emit` (zero, one or more characters).
 fn fold_char(c: char, mode: Mode, emit: &mut impl FnMut(char)) {
     if c.is_ascii() {
-        let c = match c {
-            '\n' => '\n',
-            c if c.is_ascii_whitespace() => ' ',
-            c if mode == Mode::Fold => c.to_ascii_lowercase(),
-            c => c,
-        };
-        emit(c);
+        emit(fold_ascii(c as u8, mode) as char);
         return;
     }
     if ('\u{0600}'..='\u{06FF}').contains(&c) {
@@ -203,6 +224,18 @@ fn fold_char(c: char, mode: Mode, emit: &mut impl FnMut(char)) {
         return;
     }
     emit(c);
+}
+
+/// The folding of an ASCII character: the line feed kept, other white space a space, letters
+/// lower case in [`Mode::Fold`].
+#[inline]
+fn fold_ascii(b: u8, mode: Mode) -> u8 {
+    match b {
+        b'\n' => b'\n',
+        b if b.is_ascii_whitespace() => b' ',
+        b if mode == Mode::Fold => b.to_ascii_lowercase(),
+        b => b,
+    }
 }
 
 /// The letter rules of [`Mode::Fold`] for one character of the Arabic block U+0600–U+06FF.
@@ -331,6 +364,22 @@ mod tests {
                 "U+{:04X} has a case",
                 c as u32
             );
+        }
+    }
+
+    /// `normalize_with` folds ASCII and the Arabic block without `fold_char`: the same result
+    /// for every character, in both modes.
+    #[test]
+    fn fast_paths_fold_like_fold_char() {
+        let mut text = String::new();
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            text.push(c);
+            text.push('|');
+        }
+        for mode in [Mode::Fold, Mode::Light] {
+            let n = normalize_with(&text, mode);
+            assert_eq!(n.as_str(), fold_with(&text, mode), "{mode:?}");
+            assert_eq!(n.origin(n.as_str().len()), text.len());
         }
     }
 

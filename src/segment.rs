@@ -86,8 +86,21 @@ pub fn is_joinable(gap: &str) -> bool {
 pub fn words(text: &str) -> Vec<Word> {
     let mut out: Vec<Word> = Vec::new();
     let mut start = None;
-    for (i, c) in text.char_indices() {
-        match (is_word_char(c), start) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // ASCII and the Arabic block without decoding through `chars`
+        let (inside, len) = if b < 0x80 {
+            (b.is_ascii_alphanumeric(), 1)
+        } else if (0xD8..=0xDB).contains(&b) {
+            let c = ((b as u32 & 0x1F) << 6) | (bytes[i + 1] as u32 & 0x3F);
+            (char::from_u32(c).is_some_and(is_word_char), 2)
+        } else {
+            let c = text[i..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
+            (is_word_char(c), c.len_utf8())
+        };
+        match (inside, start) {
             (true, None) => start = Some(i),
             (false, Some(s)) => {
                 out.push(Word {
@@ -99,6 +112,7 @@ pub fn words(text: &str) -> Vec<Word> {
             }
             _ => {}
         }
+        i += len;
     }
     if let Some(s) = start {
         out.push(Word {
@@ -307,6 +321,33 @@ mod tests {
                 c as u32
             );
         }
+    }
+
+    /// `words` decodes ASCII and the Arabic block itself: the same words as a plain pass over
+    /// `chars` for every character.
+    #[test]
+    fn fast_words_agree_with_chars() {
+        let mut text = String::new();
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            text.push(c);
+            if c as u32 % 3 == 0 {
+                text.push(' ');
+            }
+        }
+        let mut plain = Vec::new();
+        let mut start = None;
+        for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
+            match (is_word_char(c) && i < text.len(), start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    plain.push((s, i));
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        let fast: Vec<(usize, usize)> = words(&text).iter().map(|w| (w.start, w.end)).collect();
+        assert_eq!(fast, plain);
     }
 
     #[test]

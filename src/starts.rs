@@ -136,6 +136,40 @@ impl Starts {
         starts
     }
 
+    /// Does some key of `fst` (the fst this table was read from) start with `a` followed by
+    /// `b`? The first two characters come from the table, the rest from the fst.
+    pub(crate) fn has_prefix<D: AsRef<[u8]>>(&self, fst: &Fst<D>, a: &str, b: &str) -> bool {
+        let mut chars = a.chars().chain(b.chars());
+        let Some(c1) = chars.next() else {
+            return true;
+        };
+        let (mut node, skip) = match self.start(c1) {
+            Start::Never => return false,
+            Start::Root => (fst.root(), 0),
+            Start::Node { addr, slot: s, .. } => match chars.next() {
+                None => return true,
+                Some(c2) => match (slot(c2), self.pair(s, c2)) {
+                    (Some(_), Some(p)) => (fst.node(p.addr), c1.len_utf8() + c2.len_utf8()),
+                    (Some(_), None) => return false,
+                    (None, _) if self.may_follow(s, c2) => (fst.node(addr), c1.len_utf8()),
+                    (None, _) => return false,
+                },
+            },
+        };
+        // the bytes after what the table gave, across the two parts
+        let skip_a = skip.min(a.len());
+        let bytes = a.as_bytes()[skip_a..]
+            .iter()
+            .chain(&b.as_bytes()[skip - skip_a..]);
+        for &byte in bytes {
+            match node.find_input(byte) {
+                Some(i) => node = fst.node(node.transition(i).addr),
+                None => return false,
+            }
+        }
+        true
+    }
+
     /// The prefix `first` (a slot given by [`Start::Node`]) + `second`, when `second` is tabled
     /// and may follow.
     #[inline]
@@ -297,6 +331,24 @@ mod tests {
                         assert_eq!(p.may_follow(c), want, "{a}{b} then {c}");
                     }
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn prefixes_agree_with_a_plain_walk() {
+        let keys = ["باكو", "بوتين", "ب x", "بé", "ام", "امم", "zz", "za b", "ا", "éa"];
+        let f = fst_of(&keys);
+        let s = Starts::new(&f);
+        let probes = [
+            "", "ب", "با", "باك", "باكو", "باكوو", "بو", "بت", "ب ", "ب x", "بé", "بü", "ا", "ام",
+            "امم", "اممم", "z", "za", "za ", "za b", "é", "éa", "éb", "q",
+        ];
+        for p in probes {
+            let want = keys.iter().any(|k| k.starts_with(p));
+            for cut in p.char_indices().map(|(i, _)| i).chain([p.len()]) {
+                let (a, b) = p.split_at(cut);
+                assert_eq!(s.has_prefix(&f, a, b), want, "{a:?} + {b:?}");
             }
         }
     }

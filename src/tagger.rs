@@ -74,6 +74,8 @@ pub struct Tagger {
     layers: Vec<Gazetteer>,
     /// The first letters of each layer's names fst (see [`crate::starts`]).
     starts: Vec<Starts>,
+    /// The same for each layer's name-word lists (titles, given names, name parts).
+    word_starts: Vec<Starts>,
     demonyms: bool,
     fuzzy: bool,
     aliases: bool,
@@ -154,6 +156,11 @@ impl TaggerBuilder {
                 .layers
                 .iter()
                 .map(|g| Starts::new(g.names().as_fst()))
+                .collect(),
+            word_starts: self
+                .layers
+                .iter()
+                .map(|g| Starts::new(g.name_words().as_fst()))
                 .collect(),
             demonyms: self.demonyms,
             fuzzy: self.fuzzy,
@@ -296,7 +303,7 @@ impl Tagger {
         // entities named so far (their short forms are valid from then on)
         let mut seen: HashSet<String> = HashSet::new();
         let mut names =
-            (self.aliases || self.compose).then(|| Names::new(&self.layers, text, &norm, &words));
+            (self.aliases || self.compose).then(|| Names::new(&self.layers, &self.word_starts, text, &norm, &words));
         while k < words.len() {
             let start = from.max(words[k].start);
             hits.clear();
