@@ -126,18 +126,54 @@ pub fn run(args: TagArgs) -> anyhow::Result<i32> {
         Some(out) => Exporter::to_dir(args.format, out)?,
         None => Exporter::to_stream(args.format).context("this format needs --out DIR")?,
     };
-    let stdout = std::io::stdout();
-    let mut sink = exporter.sink(std::io::BufWriter::new(stdout.lock()))?;
     let batch = BATCH_PER_THREAD * pool.current_num_threads();
     let bar = progress_bar(args.quiet, inputs.len());
+    // The workers tag batch n + 1 while a writer thread writes batch n: the cores never wait for
+    // the output, and at most three batches are held (tagged, queued, being written).
+    let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<Vec<gaztag::Result<Done>>>(1);
+    let count = std::thread::scope(|scope| {
+        let writer = scope.spawn(|| write_batches(done_rx, &exporter, &bar, count));
+        for chunk in inputs.chunks(batch) {
+            let results: Vec<gaztag::Result<Done>> = pool.install(|| {
+                chunk
+                    .par_iter()
+                    .map(|input| process(&tagger, input, &exporter, &args))
+                    .collect()
+            });
+            if done_tx.send(results).is_err() {
+                // the writer stopped on an error, which its result reports
+                break;
+            }
+        }
+        drop(done_tx);
+        writer
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("the output thread panicked")))
+    })?;
+    bar.finish_and_clear();
+    if !args.quiet {
+        eprintln!("gaztag: {}", count.summary(started.elapsed()));
+    }
+    Ok(if count.failed > 0 {
+        EXIT_PARTIAL
+    } else {
+        EXIT_OK
+    })
+}
+
+/// Writes the finished batches in order (the sink on stdout, or nothing when each document's
+/// files were written by its worker), reports the documents' errors, and counts.
+fn write_batches(
+    batches: std::sync::mpsc::Receiver<Vec<gaztag::Result<Done>>>,
+    exporter: &Exporter,
+    bar: &indicatif::ProgressBar,
+    mut count: Count,
+) -> anyhow::Result<Count> {
+    let stdout = std::io::stdout();
+    let mut sink = exporter.sink(std::io::BufWriter::new(stdout.lock()))?;
     let mut bytes = 0u64;
-    for chunk in inputs.chunks(batch) {
-        let results: Vec<gaztag::Result<Done>> = pool.install(|| {
-            chunk
-                .par_iter()
-                .map(|input| process(&tagger, input, &exporter, &args))
-                .collect()
-        });
+    for results in batches {
+        let n = results.len();
         for result in results {
             match result {
                 Ok(Done::Tagged {
@@ -164,19 +200,11 @@ pub fn run(args: TagArgs) -> anyhow::Result<i32> {
                 }
             }
         }
-        bar.inc(chunk.len() as u64);
+        bar.inc(n as u64);
         bar.set_message(format!("{:.1} MB", bytes as f64 / 1e6));
     }
-    bar.finish_and_clear();
     sink.finish()?;
-    if !args.quiet {
-        eprintln!("gaztag: {}", count.summary(started.elapsed()));
-    }
-    Ok(if count.failed > 0 {
-        EXIT_PARTIAL
-    } else {
-        EXIT_OK
-    })
+    Ok(count)
 }
 
 /// What became of one document.
