@@ -110,7 +110,11 @@ pub fn normalize_with(text: &str, mode: Mode) -> Normalized {
             let c = char::from_u32(((b as u32 & 0x1F) << 6) | (bytes[at + 1] as u32 & 0x3F))
                 .unwrap_or(char::REPLACEMENT_CHARACTER);
             if !is_dropped(c) {
-                let f = if mode == Mode::Fold { fold_letter(c) } else { c };
+                let f = if mode == Mode::Fold {
+                    fold_letter(c)
+                } else {
+                    c
+                };
                 out.text.push(f);
                 for _ in 0..f.len_utf8() {
                     out.origin.push(at as u32);
@@ -119,7 +123,10 @@ pub fn normalize_with(text: &str, mode: Mode) -> Normalized {
             at += 2;
             continue;
         }
-        let c = text[at..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
+        let c = text[at..]
+            .chars()
+            .next()
+            .unwrap_or(char::REPLACEMENT_CHARACTER);
         fold_char(c, mode, &mut |f| {
             out.text.push(f);
             for _ in 0..f.len_utf8() {

@@ -97,7 +97,10 @@ pub fn words(text: &str) -> Vec<Word> {
             let c = ((b as u32 & 0x1F) << 6) | (bytes[i + 1] as u32 & 0x3F);
             (char::from_u32(c).is_some_and(is_word_char), 2)
         } else {
-            let c = text[i..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
+            let c = text[i..]
+                .chars()
+                .next()
+                .unwrap_or(char::REPLACEMENT_CHARACTER);
             (is_word_char(c), c.len_utf8())
         };
         match (inside, start) {
@@ -330,7 +333,7 @@ mod tests {
         let mut text = String::new();
         for c in (0..=0x10FFFF).filter_map(char::from_u32) {
             text.push(c);
-            if c as u32 % 3 == 0 {
+            if (c as u32).is_multiple_of(3) {
                 text.push(' ');
             }
         }

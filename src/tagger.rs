@@ -302,8 +302,8 @@ impl Tagger {
         let skeleton = self.fuzzy.then(|| SkeletonView::new(t, &words));
         // entities named so far (their short forms are valid from then on)
         let mut seen: HashSet<String> = HashSet::new();
-        let mut names =
-            (self.aliases || self.compose).then(|| Names::new(&self.layers, &self.word_starts, text, &norm, &words));
+        let mut names = (self.aliases || self.compose)
+            .then(|| Names::new(&self.layers, &self.word_starts, text, &norm, &words));
         while k < words.len() {
             let start = from.max(words[k].start);
             hits.clear();
