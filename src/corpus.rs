@@ -23,60 +23,101 @@ pub struct Input {
 ///
 /// Returns the documents in a deterministic order (arguments in the order given, each sorted by
 /// name) and one error per path that could not be read (a missing path, an unreadable folder,
-/// a symlink loop); the caller reports those and goes on.
+/// a symlink loop); the caller reports those and goes on. [`documents`] gives the same, one
+/// document at a time.
 pub fn discover(args: &[PathBuf], exts: &[String]) -> (Vec<Input>, Vec<Error>) {
     let (mut inputs, mut errors) = (Vec::new(), Vec::new());
-    for arg in args {
-        let meta = match std::fs::metadata(arg) {
-            Ok(m) => m,
-            Err(e) => {
-                errors.push(Error::io(arg, e));
-                continue;
-            }
-        };
-        if !meta.is_dir() {
-            let name = arg.file_name().map_or_else(
-                || arg.display().to_string(),
-                |n| n.to_string_lossy().into_owned(),
-            );
-            inputs.push(Input {
-                path: arg.clone(),
-                name,
-            });
-            continue;
+    for found in documents(args, exts) {
+        match found {
+            Ok(input) => inputs.push(input),
+            Err(e) => errors.push(e),
         }
-        let mut found = Vec::new();
-        for entry in walkdir::WalkDir::new(arg).follow_links(true) {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(e) => {
-                    let path = e.path().unwrap_or(arg).to_owned();
-                    let io = e
-                        .into_io_error()
-                        .unwrap_or_else(|| std::io::Error::other("symlink loop"));
-                    errors.push(Error::io(path, io));
-                    continue;
-                }
-            };
-            if !entry.file_type().is_file() || !has_ext(entry.path(), exts) {
-                continue;
-            }
-            let rel = entry.path().strip_prefix(arg).unwrap_or(entry.path());
-            let name = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            found.push(Input {
-                path: entry.path().to_owned(),
-                name,
-            });
-        }
-        // names that are not UTF-8 can be equal once made readable: the path decides then
-        found.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.path.cmp(&b.path)));
-        inputs.extend(found);
     }
     (inputs, errors)
+}
+
+/// The documents of [`discover`], in the same order, found while they are consumed: memory
+/// holds the entries of the folders being walked, never the list of every document, so a crawl
+/// of millions of files starts at once and costs no more than a small one.
+///
+/// The order is the order of the documents' names, as [`discover`] promises: each folder's
+/// entries are sorted by name, a subfolder as if its name ended with `/` (so `a/b.txt` comes
+/// after `a-c.txt`, as their names compare); names that are not UTF-8 compare as they are
+/// shown, with the replacement character, then by their bytes.
+///
+/// # Example
+/// ```
+/// use std::path::PathBuf;
+/// let found: Vec<String> = gaztag::corpus::documents(&[PathBuf::from("seeds")], &["txt".into()])
+///     .map(|d| d.unwrap().name)
+///     .collect();
+/// assert_eq!(found.len(), 5);
+/// assert!(found.is_sorted());
+/// ```
+pub fn documents<'a>(
+    args: &'a [PathBuf],
+    exts: &'a [String],
+) -> impl Iterator<Item = Result<Input>> + 'a {
+    args.iter().flat_map(move |arg| documents_under(arg, exts))
+}
+
+/// The documents of one path argument, in name order.
+fn documents_under<'a>(
+    arg: &'a PathBuf,
+    exts: &'a [String],
+) -> Box<dyn Iterator<Item = Result<Input>> + 'a> {
+    let meta = match std::fs::metadata(arg) {
+        Ok(m) => m,
+        Err(e) => return Box::new(std::iter::once(Err(Error::io(arg, e)))),
+    };
+    if !meta.is_dir() {
+        let name = arg.file_name().map_or_else(
+            || arg.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        return Box::new(std::iter::once(Ok(Input {
+            path: arg.clone(),
+            name,
+        })));
+    }
+    let walk = walkdir::WalkDir::new(arg)
+        .follow_links(true)
+        .sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
+    Box::new(walk.into_iter().filter_map(move |entry| {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().unwrap_or(arg).to_owned();
+                let io = e
+                    .into_io_error()
+                    .unwrap_or_else(|| std::io::Error::other("symlink loop"));
+                return Some(Err(Error::io(path, io)));
+            }
+        };
+        if !entry.file_type().is_file() || !has_ext(entry.path(), exts) {
+            return None;
+        }
+        let rel = entry.path().strip_prefix(arg).unwrap_or(entry.path());
+        let name = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        Some(Ok(Input {
+            path: entry.path().to_owned(),
+            name,
+        }))
+    }))
+}
+
+/// How a folder entry sorts among its siblings so that a depth-first walk yields names in
+/// order: its shown name, with `/` after a folder's, then its raw bytes.
+fn sort_key(entry: &walkdir::DirEntry) -> (String, &std::ffi::OsStr) {
+    let mut shown = entry.file_name().to_string_lossy().into_owned();
+    if entry.file_type().is_dir() {
+        shown.push('/');
+    }
+    (shown, entry.file_name())
 }
 
 fn has_ext(path: &Path, exts: &[String]) -> bool {
@@ -312,6 +353,40 @@ mod tests {
                 .to_string()
                 .starts_with(&missing.display().to_string())
         );
+    }
+
+    /// The walk sorts each folder's entries, yet the names come out in plain name order:
+    /// `a-c.txt` (`-` sorts before `/`) before the folder `a`, `a.txt` before `a/`, and deeper
+    /// levels interleaved the same way.
+    #[test]
+    fn streamed_documents_come_in_name_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = [
+            "a/b.txt",
+            "a-c.txt",
+            "a.txt",
+            "a0.txt",
+            "ab.txt",
+            "b/x/y.txt",
+            "b/x.txt",
+            "b/x-.txt",
+            "b/w/v.txt",
+            "b!.txt",
+            "A.txt",
+            "a/a/a.txt",
+            "a/a.txt",
+        ];
+        for f in files {
+            let path = dir.path().join(f);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "x").unwrap();
+        }
+        let args = [dir.path().to_owned()];
+        let exts = ["txt".to_owned()];
+        let names: Vec<String> = documents(&args, &exts).map(|d| d.unwrap().name).collect();
+        let mut sorted: Vec<String> = files.iter().map(|f| f.to_string()).collect();
+        sorted.sort();
+        assert_eq!(names, sorted);
     }
 
     #[test]

@@ -84,60 +84,46 @@ pub fn run(args: TagArgs) -> anyhow::Result<i32> {
         pool = pool.num_threads(n);
     }
     let pool = pool.build().context("starting worker threads")?;
-    let (mut inputs, errors) = corpus::discover(&args.paths, &args.exts);
-    let mut count = Count {
-        failed: errors.len(),
-        ..Count::default()
+    let mut count = Count::default();
+    // With --out, the documents are listed first: no two may share an output file and none may
+    // be overwritten. On stdout they are found while they are tagged, so memory does not grow
+    // with the number of documents.
+    let (inputs, listed): (Box<dyn Iterator<Item = gaztag::Result<Input>>>, _) = match &args.out {
+        Some(out) => {
+            let inputs = listed_inputs(&args, out, &mut count)?;
+            let n = inputs.len();
+            (Box::new(inputs.into_iter().map(Ok)), Some(n))
+        }
+        None => (Box::new(corpus::documents(&args.paths, &args.exts)), None),
     };
-    for e in &errors {
-        eprintln!("gaztag: {e}");
-    }
-    if args.out.is_some() {
-        // one output file per name: a second document of the same name would overwrite it
-        let (keep, dups) = corpus::split_duplicates(inputs);
-        inputs = keep;
-        count.failed += dups.len();
-        for (dup, first) in dups {
-            eprintln!(
-                "gaztag: {}: its output name {} is already {}'s: skipped",
-                dup.path.display(),
-                dup.name,
-                first.display()
-            );
-        }
-    }
-    if let Some(out) = &args.out {
-        std::fs::create_dir_all(out)
-            .with_context(|| format!("creating output folder {}", out.display()))?;
-        let outputs = inputs
-            .iter()
-            .flat_map(|i| args.format.document_files(out, &i.name))
-            .chain(args.format.run_files(out));
-        if let Some(clash) = corpus::overwritten_input(&inputs, outputs) {
-            anyhow::bail!(
-                "--out {} would overwrite the input {}: choose an output folder outside the \
-                 inputs",
-                out.display(),
-                clash.display()
-            );
-        }
-    }
     let exporter = match &args.out {
         Some(out) => Exporter::to_dir(args.format, out)?,
         None => Exporter::to_stream(args.format).context("this format needs --out DIR")?,
     };
     let batch = BATCH_PER_THREAD * pool.current_num_threads();
-    let bar = progress_bar(args.quiet, inputs.len());
+    let bar = progress_bar(args.quiet, || {
+        listed.unwrap_or_else(|| {
+            corpus::documents(&args.paths, &args.exts)
+                .filter(Result::is_ok)
+                .count()
+        })
+    });
     // The workers tag batch n + 1 while a writer thread writes batch n: the cores never wait for
     // the output, and at most three batches are held (tagged, queued, being written).
     let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<Vec<gaztag::Result<Done>>>(1);
     let count = std::thread::scope(|scope| {
         let writer = scope.spawn(|| write_batches(done_rx, &exporter, &bar, count));
-        for chunk in inputs.chunks(batch) {
+        let mut inputs = inputs;
+        loop {
+            // a folder that cannot be read is reported in its place, like a document that cannot
+            let chunk: Vec<gaztag::Result<Input>> = inputs.by_ref().take(batch).collect();
+            if chunk.is_empty() {
+                break;
+            }
             let results: Vec<gaztag::Result<Done>> = pool.install(|| {
                 chunk
-                    .par_iter()
-                    .map(|input| process(&tagger, input, &exporter, &args))
+                    .into_par_iter()
+                    .map(|input| process(&tagger, &input?, &exporter, &args))
                     .collect()
             });
             if done_tx.send(results).is_err() {
@@ -207,6 +193,47 @@ fn write_batches(
     Ok(count)
 }
 
+/// The documents for `--out DIR`, listed up front: those whose output name an earlier one has
+/// are reported and left out (counted as failed), and the run is refused when an output would
+/// overwrite an input.
+fn listed_inputs(
+    args: &TagArgs,
+    out: &std::path::Path,
+    count: &mut Count,
+) -> anyhow::Result<Vec<Input>> {
+    let (mut inputs, errors) = corpus::discover(&args.paths, &args.exts);
+    count.failed += errors.len();
+    for e in &errors {
+        eprintln!("gaztag: {e}");
+    }
+    // one output file per name: a second document of the same name would overwrite it
+    let (keep, dups) = corpus::split_duplicates(inputs);
+    inputs = keep;
+    count.failed += dups.len();
+    for (dup, first) in dups {
+        eprintln!(
+            "gaztag: {}: its output name {} is already {}'s: skipped",
+            dup.path.display(),
+            dup.name,
+            first.display()
+        );
+    }
+    std::fs::create_dir_all(out)
+        .with_context(|| format!("creating output folder {}", out.display()))?;
+    let outputs = inputs
+        .iter()
+        .flat_map(|i| args.format.document_files(out, &i.name))
+        .chain(args.format.run_files(out));
+    if let Some(clash) = corpus::overwritten_input(&inputs, outputs) {
+        anyhow::bail!(
+            "--out {} would overwrite the input {}: choose an output folder outside the inputs",
+            out.display(),
+            clash.display()
+        );
+    }
+    Ok(inputs)
+}
+
 /// What became of one document.
 enum Done {
     /// Tagged: the chunk for the sink (`None` when its files were written), and its mentions.
@@ -242,12 +269,13 @@ fn process(
 
 /// A progress bar on stderr (documents and MB done, rate, time left) when it is a terminal and
 /// the run is not `--quiet`; a hidden one otherwise.
-fn progress_bar(quiet: bool, documents: usize) -> indicatif::ProgressBar {
+/// `documents` counts them; it is called only when the bar is shown.
+fn progress_bar(quiet: bool, documents: impl FnOnce() -> usize) -> indicatif::ProgressBar {
     use std::io::IsTerminal as _;
     if quiet || !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
-    let bar = indicatif::ProgressBar::new(documents as u64);
+    let bar = indicatif::ProgressBar::new(documents() as u64);
     bar.set_message("0.0 MB");
     bar.set_style(
         indicatif::ProgressStyle::with_template(
