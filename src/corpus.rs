@@ -230,11 +230,31 @@ pub fn read_document(path: &Path) -> Result<String> {
     read_document_as(path, Encoding::Auto)
 }
 
+/// The largest document gaztag tags, in bytes: 2 GiB − 1. Offsets are kept as 32-bit numbers,
+/// and a legacy encoding can double a document's size in UTF-8.
+pub const MAX_DOCUMENT_BYTES: usize = (1 << 31) - 1;
+
 /// Reads a document in `encoding` (see [`decode`]).
 ///
 /// # Errors
-/// [`Error::Io`] when the file cannot be read, and the errors of [`decode`].
+/// [`Error::Io`] when the file cannot be read or is larger than [`MAX_DOCUMENT_BYTES`], and
+/// the errors of [`decode`].
 pub fn read_document_as(path: &Path, encoding: Encoding) -> Result<String> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| Error::io(path, e))?
+        .len();
+    if size > MAX_DOCUMENT_BYTES as u64 {
+        return Err(Error::io(
+            path,
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "{size} bytes: gaztag tags documents of up to {MAX_DOCUMENT_BYTES} bytes \
+                     (2 GiB); split it"
+                ),
+            ),
+        ));
+    }
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     decode(path, &bytes, encoding)
 }

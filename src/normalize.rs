@@ -45,12 +45,23 @@ pub enum Mode {
 }
 
 /// Folded text plus, for each of its bytes, where it came from in the original.
+///
+/// The map is kept as spans, not one entry per byte: most characters fold to a character of
+/// the same length (or are themselves), and a run of those maps byte for byte with a constant
+/// shift. A new span starts where the shift changes (after a dropped diacritic) and at every
+/// character that folds to text of another length (a ligature, a no-break space, an Arabic
+/// digit), whose bytes all map to that character. Lightly marked news text needs a few spans
+/// per line; fully vocalized text about one per letter.
 #[derive(Clone, Debug, Default)]
 pub struct Normalized {
     text: String,
-    /// `origin[i]` is the byte offset, in the original, of the character that produced byte `i`
-    /// of `text`. One extra entry at the end holds the original length.
-    origin: Vec<u32>,
+    /// `(folded byte, original byte)` where each span starts, in order.
+    spans: Vec<(u32, u32)>,
+    /// One bit per span: set when the span maps byte for byte (else all its bytes map to its
+    /// original byte).
+    one_to_one: Vec<u64>,
+    /// Length of the original text.
+    original_len: usize,
 }
 
 impl Normalized {
@@ -65,7 +76,45 @@ impl Normalized {
     /// # Panics
     /// When `i` is greater than the folded length.
     pub fn origin(&self, i: usize) -> usize {
-        self.origin[i] as usize
+        assert!(i <= self.text.len(), "folded offset {i} out of range");
+        if i == self.text.len() {
+            return self.original_len;
+        }
+        // the span holding byte i (the first span starts at 0)
+        let k = self.spans.partition_point(|&(f, _)| f as usize <= i) - 1;
+        let (f, o) = (self.spans[k].0 as usize, self.spans[k].1 as usize);
+        if self.one_to_one[k / 64] & (1 << (k % 64)) == 0 {
+            return o;
+        }
+        // byte for byte: the start of the character holding byte i
+        let mut j = i;
+        while !self.text.is_char_boundary(j) {
+            j -= 1;
+        }
+        o + (j - f)
+    }
+
+    /// Records that folded text from here on comes from original byte `at`: byte for byte
+    /// when `one_to_one`. A byte-for-byte character that continues the last span adds nothing.
+    #[inline]
+    fn map_from(&mut self, at: usize, one_to_one: bool) {
+        let here = self.text.len();
+        if one_to_one && let Some(&(f, o)) = self.spans.last() {
+            let k = self.spans.len() - 1;
+            if self.one_to_one[k / 64] & (1 << (k % 64)) != 0
+                && o as usize + (here - f as usize) == at
+            {
+                return;
+            }
+        }
+        let k = self.spans.len();
+        if k % 64 == 0 {
+            self.one_to_one.push(0);
+        }
+        if one_to_one {
+            self.one_to_one[k / 64] |= 1 << (k % 64);
+        }
+        self.spans.push((here as u32, at as u32));
     }
 
     /// Consumes `self`, returning the folded text.
@@ -88,10 +137,20 @@ pub fn normalize(text: &str) -> Normalized {
 }
 
 /// Folds `text` with the given rules, keeping the offset map.
+///
+/// # Panics
+/// When `text` is 4 GiB or longer (offsets are kept as 32-bit numbers);
+/// [`crate::corpus::read_document`] refuses such documents.
 pub fn normalize_with(text: &str, mode: Mode) -> Normalized {
+    assert!(
+        u32::try_from(text.len()).is_ok(),
+        "documents are limited to 4 GiB"
+    );
     let mut out = Normalized {
         text: String::with_capacity(text.len()),
-        origin: Vec::with_capacity(text.len() + 1),
+        spans: Vec::new(),
+        one_to_one: Vec::new(),
+        original_len: text.len(),
     };
     let bytes = text.as_bytes();
     let mut at = 0;
@@ -100,8 +159,8 @@ pub fn normalize_with(text: &str, mode: Mode) -> Normalized {
     while at < bytes.len() {
         let b = bytes[at];
         if b < 0x80 {
+            out.map_from(at, true);
             out.text.push(fold_ascii(b, mode) as char);
-            out.origin.push(at as u32);
             at += 1;
             continue;
         }
@@ -115,10 +174,8 @@ pub fn normalize_with(text: &str, mode: Mode) -> Normalized {
                 } else {
                     c
                 };
+                out.map_from(at, f.len_utf8() == 2);
                 out.text.push(f);
-                for _ in 0..f.len_utf8() {
-                    out.origin.push(at as u32);
-                }
             }
             at += 2;
             continue;
@@ -127,15 +184,24 @@ pub fn normalize_with(text: &str, mode: Mode) -> Normalized {
             .chars()
             .next()
             .unwrap_or(char::REPLACEMENT_CHARACTER);
+        let mut folded = ['\0'; 4];
+        let mut n = 0;
+        let mut more = String::new();
         fold_char(c, mode, &mut |f| {
-            out.text.push(f);
-            for _ in 0..f.len_utf8() {
-                out.origin.push(at as u32);
+            if n < folded.len() {
+                folded[n] = f;
+            } else {
+                more.push(f);
             }
+            n += 1;
         });
+        if n > 0 {
+            out.map_from(at, n == 1 && folded[0].len_utf8() == c.len_utf8());
+            out.text.extend(&folded[..n.min(folded.len())]);
+            out.text.push_str(&more);
+        }
         at += c.len_utf8();
     }
-    out.origin.push(text.len() as u32);
     out
 }
 
@@ -383,10 +449,20 @@ mod tests {
             text.push(c);
             text.push('|');
         }
+        text += "بِسْمِ ٱللَّهِ ﻻ ١٢ قره\u{00A0}باغ Éé ـــ";
         for mode in [Mode::Fold, Mode::Light] {
             let n = normalize_with(&text, mode);
             assert_eq!(n.as_str(), fold_with(&text, mode), "{mode:?}");
-            assert_eq!(n.origin(n.as_str().len()), text.len());
+            // the spans give, for every folded byte, what a map of one entry per byte gives
+            let mut per_byte = Vec::new();
+            for (at, c) in text.char_indices() {
+                fold_char(c, mode, &mut |f| {
+                    per_byte.extend(std::iter::repeat_n(at, f.len_utf8()))
+                });
+            }
+            per_byte.push(text.len());
+            let spans: Vec<usize> = (0..=n.as_str().len()).map(|i| n.origin(i)).collect();
+            assert_eq!(spans, per_byte, "{mode:?}");
         }
     }
 

@@ -183,6 +183,16 @@ impl Record {
                 ));
             }
         };
+        if text.len() > crate::corpus::MAX_DOCUMENT_BYTES {
+            return Err(error(
+                Some(id),
+                format!(
+                    "`text` has {} bytes: gaztag tags documents of up to {} bytes",
+                    text.len(),
+                    crate::corpus::MAX_DOCUMENT_BYTES
+                ),
+            ));
+        }
         Ok(Record { id, text, fields })
     }
 

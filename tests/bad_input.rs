@@ -323,3 +323,24 @@ fn file_names_that_are_not_utf8_and_clashing_output_names() {
     let x = std::fs::read_to_string(out.join("x.txt.json")).unwrap();
     assert!(x.contains("يريفان") && !x.contains("روسيا"), "{x}");
 }
+
+/// A document over 2 GiB (a sparse file here: nothing is written or read) is refused with its
+/// size and the limit, before anything is read; the other documents are tagged.
+#[test]
+fn a_document_over_the_size_limit_is_refused_unread() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("a.txt"), TEXT).unwrap();
+    let huge = std::fs::File::create(d.join("huge.txt")).unwrap();
+    huge.set_len(gaztag::corpus::MAX_DOCUMENT_BYTES as u64 + 1)
+        .unwrap();
+    let o = gaztag(&["tag", d.to_str().unwrap(), "-q"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("huge.txt") && err.contains("2147483648 bytes"),
+        "{err}"
+    );
+    assert!(err.contains("up to 2147483647 bytes"), "{err}");
+    assert_eq!(json_lines(&o).len(), 1);
+}
