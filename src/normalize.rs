@@ -108,7 +108,7 @@ impl Normalized {
             }
         }
         let k = self.spans.len();
-        if k % 64 == 0 {
+        if k.is_multiple_of(64) {
             self.one_to_one.push(0);
         }
         if one_to_one {
