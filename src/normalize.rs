@@ -154,13 +154,26 @@ pub fn normalize_with(text: &str, mode: Mode) -> Normalized {
     };
     let bytes = text.as_bytes();
     let mut at = 0;
-    // ASCII and the two-byte characters of the Arabic block are most of the text: they are
-    // folded here without decoding through `chars`; anything else goes through `fold_char`
+    // Characters that fold to themselves (most letters, spaces and digits of news text) are
+    // copied in runs; ASCII and the two-byte characters of the Arabic block are folded here
+    // without decoding through `chars`; anything else goes through `fold_char`.
+    let mut run = 0;
+    let flush = |out: &mut Normalized, run: usize, at: usize| {
+        if run < at {
+            out.map_from(run, true);
+            out.text.push_str(&text[run..at]);
+        }
+    };
     while at < bytes.len() {
         let b = bytes[at];
         if b < 0x80 {
-            out.map_from(at, true);
-            out.text.push(fold_ascii(b, mode) as char);
+            let f = fold_ascii(b, mode);
+            if f != b {
+                flush(&mut out, run, at);
+                out.map_from(at, true);
+                out.text.push(f as char);
+                run = at + 1;
+            }
             at += 1;
             continue;
         }
@@ -168,18 +181,26 @@ pub fn normalize_with(text: &str, mode: Mode) -> Normalized {
             // a two-byte character in U+0600–U+06FF (`text` is valid UTF-8)
             let c = char::from_u32(((b as u32 & 0x1F) << 6) | (bytes[at + 1] as u32 & 0x3F))
                 .unwrap_or(char::REPLACEMENT_CHARACTER);
-            if !is_dropped(c) {
+            if is_dropped(c) {
+                flush(&mut out, run, at);
+                run = at + 2;
+            } else {
                 let f = if mode == Mode::Fold {
                     fold_letter(c)
                 } else {
                     c
                 };
-                out.map_from(at, f.len_utf8() == 2);
-                out.text.push(f);
+                if f != c {
+                    flush(&mut out, run, at);
+                    out.map_from(at, f.len_utf8() == 2);
+                    out.text.push(f);
+                    run = at + 2;
+                }
             }
             at += 2;
             continue;
         }
+        flush(&mut out, run, at);
         let c = text[at..]
             .chars()
             .next()
@@ -201,7 +222,9 @@ pub fn normalize_with(text: &str, mode: Mode) -> Normalized {
             out.text.push_str(&more);
         }
         at += c.len_utf8();
+        run = at;
     }
+    flush(&mut out, run, at);
     out
 }
 
@@ -227,6 +250,7 @@ pub fn fold_with(text: &str, mode: Mode) -> String {
 
 /// Is `c` written on or between the letters of a word without being one: an Arabic diacritic,
 /// superscript alef, Quranic mark, or tatweel? These belong to the word they are in.
+#[inline]
 pub fn is_arabic_mark(c: char) -> bool {
     matches!(c,
         '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0610}'..='\u{061A}' | '\u{06D6}'..='\u{06ED}'
@@ -235,6 +259,7 @@ pub fn is_arabic_mark(c: char) -> bool {
 
 /// Is `c` an invisible control: zero-width characters, bidi marks, embeddings and isolates,
 /// the byte order mark, the soft hyphen?
+#[inline]
 pub fn is_invisible_control(c: char) -> bool {
     matches!(c,
         '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
@@ -242,6 +267,7 @@ pub fn is_invisible_control(c: char) -> bool {
 }
 
 /// Is `c` dropped by the folder in every mode (marks, tatweel, controls)?
+#[inline]
 pub fn is_dropped(c: char) -> bool {
     is_arabic_mark(c) || is_invisible_control(c)
 }
