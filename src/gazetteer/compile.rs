@@ -56,22 +56,33 @@ impl Strings {
     }
 }
 
-/// Keys stored back to back in one buffer, each with the variant it belongs to: millions of
-/// keys without an allocation each.
+/// Most entities one key (or one skeleton key) leads to.
+///
+/// A key shared by more entities (many entities spelled alike) keeps the first ones in the
+/// sources (by file name, then line), so that a match costs the tagger, and lists as
+/// candidates, at most this many entities, whatever the gazetteer. `gaztag gazetteer check`
+/// warns about such keys.
+pub const MAX_ENTITIES_PER_KEY: usize = 256;
+
+/// `(offset, length, variant, entity)` of a key in a [`KeyList`].
+type KeyItem = (usize, usize, u32, u32);
+
+/// Keys stored back to back in one buffer, each with the variant (and its entity) it belongs
+/// to: millions of keys without an allocation each.
 #[derive(Default)]
 struct KeyList {
     bytes: Vec<u8>,
-    /// `(offset, length, variant)`
-    items: Vec<(usize, usize, u32)>,
+    items: Vec<KeyItem>,
 }
 
 impl KeyList {
-    fn push(&mut self, key: &[u8], variant: u32) {
-        self.items.push((self.bytes.len(), key.len(), variant));
+    fn push(&mut self, key: &[u8], variant: u32, entity: u32) {
+        self.items
+            .push((self.bytes.len(), key.len(), variant, entity));
         self.bytes.extend_from_slice(key);
     }
 
-    fn key(&self, item: &(usize, usize, u32)) -> &[u8] {
+    fn key(&self, item: &KeyItem) -> &[u8] {
         &self.bytes[item.0..item.0 + item.1]
     }
 
@@ -79,14 +90,15 @@ impl KeyList {
     fn sort(&mut self) {
         use rayon::prelude::*;
         let bytes = &self.bytes;
-        let key = |i: &(usize, usize, u32)| &bytes[i.0..i.0 + i.1];
+        let key = |i: &KeyItem| &bytes[i.0..i.0 + i.1];
         self.items
             .par_sort_unstable_by(|a, b| key(a).cmp(key(b)).then(a.2.cmp(&b.2)));
     }
 }
 
 /// An fst from each key to its range of postings, and those postings (`u32` variant indexes,
-/// numbered from `first`). `keys` is sorted.
+/// numbered from `first`): those of the key's first [`MAX_ENTITIES_PER_KEY`] entities. `keys`
+/// is sorted.
 fn build_map(keys: &KeyList, first: u32) -> (Vec<u8>, Vec<u8>) {
     let mut map = fst::MapBuilder::memory();
     let mut postings = Vec::with_capacity(keys.items.len() * 4);
@@ -98,11 +110,21 @@ fn build_map(keys: &KeyList, first: u32) -> (Vec<u8>, Vec<u8>) {
             .take_while(|i| keys.key(i) == key)
             .count();
         let start = first + (postings.len() / 4) as u32;
-        map.insert(key, pack_postings(start, n as u32))
-            .expect("sorted keys, each inserted once");
-        for (_, _, v) in &keys.items[at..at + n] {
-            put_u32(&mut postings, *v);
+        // variants are numbered in entity order: a key's entities come one after the other
+        let (mut kept, mut entities, mut last) = (0, 0, None);
+        for &(_, _, variant, entity) in &keys.items[at..at + n] {
+            if last != Some(entity) {
+                entities += 1;
+                if entities > MAX_ENTITIES_PER_KEY {
+                    break;
+                }
+                last = Some(entity);
+            }
+            put_u32(&mut postings, variant);
+            kept += 1;
         }
+        map.insert(key, pack_postings(start, kept))
+            .expect("sorted keys, each inserted once");
         at += n;
     }
     (map.into_inner().expect("writing to memory"), postings)
@@ -290,9 +312,9 @@ fn compile_all(entities: &[Entity], common_words: &[String], name_words: &NameWo
             put_u32(&mut variant_bytes, len);
             put_u32(&mut variant_bytes, s.flags);
             let slice = |(at, len): (usize, usize)| &chunk.bytes[at..at + len];
-            keys.push(slice(s.key), n);
+            keys.push(slice(s.key), n, ei as u32);
             if let Some(sk) = s.skeleton {
-                skeletons.push(slice(sk), n);
+                skeletons.push(slice(sk), n, ei as u32);
             }
         }
     }
