@@ -272,6 +272,25 @@ mod tests {
                 "g.tsv:1: warning: `ru`: demonym `روسيا` is also a name of ru (key `روسيا`)",
             ]
         );
+        // a key shared by many: ten ids shown, and the index's limit
+        let many: String = (0..MAX_ENTITIES_PER_KEY + 1)
+            .map(|i| format!("e{i}\tLOC\tسمرقند\n"))
+            .collect();
+        let d = diagnostics(&many, &[]);
+        assert_eq!(d.len(), MAX_ENTITIES_PER_KEY + 1);
+        assert_eq!(
+            d.iter().find(|d| d.starts_with("g.tsv:1:")).unwrap(),
+            "g.tsv:1: warning: ambiguous key `سمرقند`: shared by e0, e1, e2, e3, e4, e5, e6, e7, e8, e9, … (257 entities in all); the index keeps the first 256 entities of a key, so a match never names the others"
+        );
+        let d = diagnostics(&many[..many.find("e11\t").unwrap()], &[]);
+        assert_eq!(d.len(), 11);
+        assert!(
+            d[0].ends_with(
+                "shared by e0, e1, e2, e3, e4, e5, e6, e7, e8, e9, … (11 entities in all)"
+            ),
+            "{}",
+            d[0]
+        );
         let d = diagnostics("a\tPER\tأمل\tأمال\n", &["أمل"]);
         assert_eq!(
             d,
