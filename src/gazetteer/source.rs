@@ -1,7 +1,14 @@
 //! Parses the human-edited gazetteer sources (format: `gazetteer/README.md`).
 //!
-//! This module needs only std and its sibling modules: `build.rs` includes it to compile the
-//! default gazetteer into the binary.
+//! A source file is read in batches of whole lines ([`READ_BATCH_BYTES`]), never whole, and
+//! the lines of a batch are parsed on every core; the entities and problems are those of a
+//! line-by-line reading, in the same order. Every limit that keeps a hostile source from
+//! exhausting memory or time is a constant here ([`MAX_LINE_BYTES`], [`MAX_SPELLINGS`],
+//! [`MAX_SPELLING_CHARS`], [`MAX_SPELLING_WORDS`]); what breaks one is an error naming the
+//! file and line.
+//!
+//! This module needs only std, rayon and its sibling modules: `build.rs` includes it to
+//! compile the default gazetteer into the binary.
 
 use std::fmt;
 use std::io::Read;
