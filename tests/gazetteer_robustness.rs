@@ -496,8 +496,9 @@ fn build_load_tag(n: usize) {
     eprintln!("tagged in {:?}", t.elapsed());
 }
 
-/// A million entities. Measured on two busy cores: 40 s in a debug build (the build 31 s,
-/// `stats` 6 s, the tagging 10 ms), 10 s in release (the build 7.7 s).
+/// A million entities. Measured on two shared cores: 31 to 40 s in a debug build (the build
+/// 24 to 31 s, `stats` 6 s, the tagging 30 ms), 6 to 10 s in release (the build 4.4 to 7.7 s);
+/// 1 GB of memory at most.
 #[test]
 fn a_million_entities_build_load_and_tag() {
     build_load_tag(1_000_000);
