@@ -10,7 +10,8 @@
 //! | duplicate id | error |
 //! | the same variant written twice in one entity | error |
 //! | two variants of one entity that fold to the same key (redundant) | warning |
-//! | a key shared by different entities (ambiguity), with both ids | warning |
+//! | a key shared by different entities (ambiguity), with their ids (the first ten) | warning |
+//! | a key shared by more than [`MAX_ENTITIES_PER_KEY`] entities (the index keeps the first) | warning |
 //! | a variant of fewer than 3 letters after folding | warning |
 //! | a 3-letter variant that reads as a proclitic + a 2-letter word (بان = ب + ان) | warning |
 //! | a variant listed in `common-words.txt` (it only matches when spelled exactly) | warning |
@@ -20,7 +21,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use super::compile::{key_of, light_form};
+use super::compile::{MAX_ENTITIES_PER_KEY, key_of, light_form};
 use super::source::{self, Entity, Sources};
 use crate::error::{Error, Result};
 
@@ -166,16 +167,12 @@ pub fn check_entities(sources: &Sources) -> Vec<Diagnostic> {
                 continue;
             }
             if let Some(others) = owners.get(&key) {
-                let ids: Vec<&str> = others
-                    .iter()
-                    .map(|&i| sources.entities[i].id.as_str())
-                    .collect();
                 out.push(warn(
                     e,
                     format!(
                         "`{}`: demonym `{d}` is also a name of {} (key `{key}`)",
                         e.id,
-                        ids.join(", ")
+                        id_list(sources, others)
                     ),
                 ));
             }
@@ -186,19 +183,32 @@ pub fn check_entities(sources: &Sources) -> Vec<Diagnostic> {
         if es.len() < 2 {
             continue;
         }
-        let ids: Vec<&str> = es
-            .iter()
-            .map(|&i| sources.entities[i].id.as_str())
-            .collect();
+        let mut message = format!("ambiguous key `{key}`: shared by {}", id_list(sources, &es));
+        if es.len() > MAX_ENTITIES_PER_KEY {
+            message += &format!(
+                "; the index keeps the first {MAX_ENTITIES_PER_KEY} entities of a key, so a match never names the others"
+            );
+        }
         for &i in &es {
-            let e = &sources.entities[i];
-            out.push(warn(
-                e,
-                format!("ambiguous key `{key}`: shared by {}", ids.join(", ")),
-            ));
+            out.push(warn(&sources.entities[i], message.clone()));
         }
     }
     out
+}
+
+/// The ids of entities `es`, the first ten of them if there are more (a key may be shared by
+/// thousands).
+fn id_list(sources: &Sources, es: &[usize]) -> String {
+    const SHOWN: usize = 10;
+    let ids: Vec<&str> = es
+        .iter()
+        .take(SHOWN)
+        .map(|&i| sources.entities[i].id.as_str())
+        .collect();
+    match es.len().checked_sub(SHOWN) {
+        Some(more) if more > 0 => format!("{}, … ({} entities in all)", ids.join(", "), es.len()),
+        _ => ids.join(", "),
+    }
 }
 
 #[cfg(test)]
@@ -261,6 +271,25 @@ mod tests {
                 "g.tsv:1: warning: `ru`: demonym `روسى` is redundant: another demonym folds to `روسي`",
                 "g.tsv:1: warning: `ru`: demonym `روسيا` is also a name of ru (key `روسيا`)",
             ]
+        );
+        // a key shared by many: ten ids shown, and the index's limit
+        let many: String = (0..MAX_ENTITIES_PER_KEY + 1)
+            .map(|i| format!("e{i}\tLOC\tسمرقند\n"))
+            .collect();
+        let d = diagnostics(&many, &[]);
+        assert_eq!(d.len(), MAX_ENTITIES_PER_KEY + 1);
+        assert_eq!(
+            d.iter().find(|d| d.starts_with("g.tsv:1:")).unwrap(),
+            "g.tsv:1: warning: ambiguous key `سمرقند`: shared by e0, e1, e2, e3, e4, e5, e6, e7, e8, e9, … (257 entities in all); the index keeps the first 256 entities of a key, so a match never names the others"
+        );
+        let d = diagnostics(&many[..many.find("e11\t").unwrap()], &[]);
+        assert_eq!(d.len(), 11);
+        assert!(
+            d[0].ends_with(
+                "shared by e0, e1, e2, e3, e4, e5, e6, e7, e8, e9, … (11 entities in all)"
+            ),
+            "{}",
+            d[0]
         );
         let d = diagnostics("a\tPER\tأمل\tأمال\n", &["أمل"]);
         assert_eq!(

@@ -56,22 +56,33 @@ impl Strings {
     }
 }
 
-/// Keys stored back to back in one buffer, each with the variant it belongs to: millions of
-/// keys without an allocation each.
+/// Most entities one key (or one skeleton key) leads to.
+///
+/// A key shared by more entities (many entities spelled alike) keeps the first ones in the
+/// sources (by file name, then line), so that a match costs the tagger, and lists as
+/// candidates, at most this many entities, whatever the gazetteer. `gaztag gazetteer check`
+/// warns about such keys.
+pub const MAX_ENTITIES_PER_KEY: usize = 256;
+
+/// `(offset, length, variant, entity)` of a key in a [`KeyList`].
+type KeyItem = (usize, usize, u32, u32);
+
+/// Keys stored back to back in one buffer, each with the variant (and its entity) it belongs
+/// to: millions of keys without an allocation each.
 #[derive(Default)]
 struct KeyList {
     bytes: Vec<u8>,
-    /// `(offset, length, variant)`
-    items: Vec<(usize, usize, u32)>,
+    items: Vec<KeyItem>,
 }
 
 impl KeyList {
-    fn push(&mut self, key: &[u8], variant: u32) {
-        self.items.push((self.bytes.len(), key.len(), variant));
+    fn push(&mut self, key: &[u8], variant: u32, entity: u32) {
+        self.items
+            .push((self.bytes.len(), key.len(), variant, entity));
         self.bytes.extend_from_slice(key);
     }
 
-    fn key(&self, item: &(usize, usize, u32)) -> &[u8] {
+    fn key(&self, item: &KeyItem) -> &[u8] {
         &self.bytes[item.0..item.0 + item.1]
     }
 
@@ -79,31 +90,47 @@ impl KeyList {
     fn sort(&mut self) {
         use rayon::prelude::*;
         let bytes = &self.bytes;
-        let key = |i: &(usize, usize, u32)| &bytes[i.0..i.0 + i.1];
+        let key = |i: &KeyItem| &bytes[i.0..i.0 + i.1];
         self.items
             .par_sort_unstable_by(|a, b| key(a).cmp(key(b)).then(a.2.cmp(&b.2)));
     }
 }
 
+/// The keys of `keys` (sorted), each with its postings.
+fn key_groups(keys: &KeyList) -> impl Iterator<Item = &[KeyItem]> {
+    keys.items.chunk_by(|a, b| keys.key(a) == keys.key(b))
+}
+
+/// How many of a key's postings (`group`, sorted) are kept: those of its first
+/// [`MAX_ENTITIES_PER_KEY`] entities. (Variants are numbered in entity order, so a key's
+/// entities come one after the other.)
+fn kept(group: &[KeyItem]) -> usize {
+    let (mut entities, mut last) = (0, None);
+    for (i, &(_, _, _, entity)) in group.iter().enumerate() {
+        if last != Some(entity) {
+            entities += 1;
+            if entities > MAX_ENTITIES_PER_KEY {
+                return i;
+            }
+            last = Some(entity);
+        }
+    }
+    group.len()
+}
+
 /// An fst from each key to its range of postings, and those postings (`u32` variant indexes,
-/// numbered from `first`). `keys` is sorted.
+/// numbered from `first`): the [`kept`] ones. `keys` is sorted.
 fn build_map(keys: &KeyList, first: u32) -> (Vec<u8>, Vec<u8>) {
     let mut map = fst::MapBuilder::memory();
     let mut postings = Vec::with_capacity(keys.items.len() * 4);
-    let mut at = 0;
-    while at < keys.items.len() {
-        let key = keys.key(&keys.items[at]);
-        let n = keys.items[at..]
-            .iter()
-            .take_while(|i| keys.key(i) == key)
-            .count();
+    for group in key_groups(keys) {
         let start = first + (postings.len() / 4) as u32;
-        map.insert(key, pack_postings(start, n as u32))
+        let kept = &group[..kept(group)];
+        map.insert(keys.key(&group[0]), pack_postings(start, kept.len() as u32))
             .expect("sorted keys, each inserted once");
-        for (_, _, v) in &keys.items[at..at + n] {
-            put_u32(&mut postings, *v);
+        for &(_, _, variant, _) in kept {
+            put_u32(&mut postings, variant);
         }
-        at += n;
     }
     (map.into_inner().expect("writing to memory"), postings)
 }
@@ -290,26 +317,26 @@ fn compile_all(entities: &[Entity], common_words: &[String], name_words: &NameWo
             put_u32(&mut variant_bytes, len);
             put_u32(&mut variant_bytes, s.flags);
             let slice = |(at, len): (usize, usize)| &chunk.bytes[at..at + len];
-            keys.push(slice(s.key), n);
+            keys.push(slice(s.key), n, ei as u32);
             if let Some(sk) = s.skeleton {
-                skeletons.push(slice(sk), n);
+                skeletons.push(slice(sk), n, ei as u32);
             }
         }
     }
     drop(spellings);
     drop(chunks);
     // (key, variant) pairs are unique, so an unstable sort gives one order; the skeleton
-    // postings follow the names' postings, one per variant
-    let n_variants = keys.items.len() as u32;
-    let ((names, mut postings), (skeletons, skeleton_postings)) = rayon::join(
+    // postings follow the names' postings that are kept, and are numbered after them
+    let (names_postings, ()) = rayon::join(
         || {
             keys.sort();
-            build_map(&keys, 0)
+            key_groups(&keys).map(kept).sum::<usize>() as u32
         },
-        || {
-            skeletons.sort();
-            build_map(&skeletons, n_variants)
-        },
+        || skeletons.sort(),
+    );
+    let ((names, mut postings), (skeletons, skeleton_postings)) = rayon::join(
+        || build_map(&keys, 0),
+        || build_map(&skeletons, names_postings),
     );
     postings.extend_from_slice(&skeleton_postings);
     let mut common: Vec<String> = common_words
@@ -388,6 +415,34 @@ mod tests {
         let one = with_threads(1, &entities);
         assert_eq!(one, with_threads(2, &entities));
         assert_eq!(one, with_threads(3, &entities));
+    }
+
+    #[test]
+    fn a_key_leads_to_its_first_entities_only() {
+        // each entity has the key twice (exact-only and folding), in the names fst, and once
+        // in the skeletons fst
+        let n = MAX_ENTITIES_PER_KEY + 50;
+        let tsv: String = (0..n)
+            .map(|i| format!("e{i}\tLOC\tسمرقند\t=سمرقند|e{i}\n"))
+            .collect();
+        let entities = source::parse_str(Path::new("k.tsv"), &tsv).unwrap();
+        let g = Gazetteer::from_bytes(with_threads(2, &entities)).unwrap();
+        assert_eq!(g.len(), n);
+        let hits = g.lookup("سمرقند");
+        assert_eq!(hits.len(), 2 * MAX_ENTITIES_PER_KEY);
+        let mut ids: Vec<u32> = hits.iter().map(|h| h.entity).collect();
+        ids.dedup();
+        assert_eq!(ids, (0..MAX_ENTITIES_PER_KEY as u32).collect::<Vec<_>>());
+        let skeleton = skeleton_key(&key_of("سمرقند")).unwrap();
+        let value = g.skeletons().get(&skeleton).unwrap();
+        assert_eq!(
+            g.postings(value).map(|v| v.entity).collect::<Vec<_>>(),
+            (0..MAX_ENTITIES_PER_KEY as u32).collect::<Vec<_>>()
+        );
+        // the other keys of the entities left out still lead to them
+        let last = g.lookup(&format!("e{}", n - 1));
+        assert_eq!(last.len(), 1);
+        assert_eq!(g.entity(last[0].entity).unwrap().id, format!("e{}", n - 1));
     }
 
     #[test]
