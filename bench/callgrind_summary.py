@@ -34,30 +34,19 @@ def inclusive(path):
     return total, cost
 
 
-def closures_called_by(path, caller):
-    """Cost of the closures (`call_mut`) that `caller` calls: the clitic filter in collect."""
-    n, inside = 0, False
-    for line in annotate(["--inclusive=yes", "--tree=calling", path]).splitlines():
-        if "*  " in line:
-            inside = line.rstrip().endswith(caller)
-        elif inside and ">" in line and "call_mut" in line:
-            n += int(line.split()[0].replace(",", ""))
-    return n
-
-
 def stages(path):
     total, c = inclusive(path)
     collect, step = c["gaztag::tagger::Tagger::collect"], c["gaztag::tagger::step"]
-    clitics = closures_called_by(path, ":gaztag::tagger::Tagger::collect")
     json = max([v for k, v in c.items() if "Serialize for gaztag::annotation::Document>::serialize" in k] or [0])
+    names = sum(c["gaztag::names::Names::" + f] for f in ("compose", "alias", "learn"))
     return total, [
-        ("decoding: read + UTF-8 check (`corpus::read_document`)", c["gaztag::corpus::read_document"]),
+        ("decoding: read + UTF-8 check (`corpus::read_document_as`)", c["gaztag::corpus::read_document_as"]),
         ("folding: `normalize::normalize` (folded text + offset map)", c["gaztag::normalize::normalize_with"]),
         ("segmentation: `segment::words`", c["gaztag::segment::words"]),
-        ("clitic readings: the `clitics_of` filter (23 readings tried per word start)", clitics),
         ("fst walk: node steps (`tagger::step`)", step),
-        ("fst walk: the rest of the walk loop", collect - step - clitics),
+        ("fst walk: the rest (clitic readings, first-letter table, walk loop)", collect - step),
         ("selection: `choose`/`allowed` (light_form, key_of, common words)", c["gaztag::tagger::Tagger::choose"]),
+        ("name rules: `names::Names` compose, alias, learn", names),
         ("JSON writing: `serde_json`, `Document::serialize`", json),
         ("*of which, inside folding + segmentation: `char::is_alphabetic` slow path*",
          c["core::unicode::unicode_data::alphabetic::lookup_slow"]),
