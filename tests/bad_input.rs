@@ -344,3 +344,111 @@ fn a_document_over_the_size_limit_is_refused_unread() {
     assert!(err.contains("up to 2147483647 bytes"), "{err}");
     assert_eq!(json_lines(&o).len(), 1);
 }
+
+/// The run the issue asks for: one tree mixing every kind of input. Every good document is
+/// tagged (stdout and --out), every bad one is named on its own stderr line, the summary counts
+/// them, the exit status says "partial", and the inputs are untouched.
+#[cfg(unix)]
+#[test]
+fn a_tree_mixing_every_case_tags_every_good_file_and_reports_every_bad_one() {
+    use std::os::unix::ffi::OsStrExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("crawl");
+    std::fs::create_dir_all(d.join("sub/deeper")).unwrap();
+    let good: Vec<(&str, Vec<u8>)> = vec![
+        ("plain.txt", TEXT.into()),
+        (
+            "bom.txt",
+            [b"\xEF\xBB\xBF".as_slice(), TEXT.as_bytes()].concat(),
+        ),
+        ("crlf.txt", format!("{TEXT}\r\n{TEXT}\r\n").into()),
+        ("utf16.txt", utf16(TEXT, [0xFF, 0xFE], u16::to_le_bytes)),
+        ("empty.txt", Vec::new()),
+        (
+            "sub/deeper/long-line.txt",
+            TEXT.repeat(5_000).replace('\n', " ").into(),
+        ),
+    ];
+    for (name, bytes) in &good {
+        std::fs::write(d.join(name), bytes).unwrap();
+    }
+    let odd_name = std::ffi::OsStr::from_bytes(b"sub/caf\xE9.txt");
+    std::fs::write(d.join(odd_name), TEXT).unwrap();
+    std::fs::write(d.join("binary.txt"), b"\x89PNG\r\n\x1a\n\x00\x00").unwrap();
+    std::fs::write(d.join("invalid.txt"), b"\xD8 \xFF").unwrap();
+    std::os::unix::fs::symlink(d.join("gone.txt"), d.join("broken.txt")).unwrap();
+    std::os::unix::fs::symlink(&d, d.join("sub/loop")).unwrap();
+    std::fs::File::create(d.join("huge.txt"))
+        .unwrap()
+        .set_len(gaztag::corpus::MAX_DOCUMENT_BYTES as u64 + 1)
+        .unwrap();
+    // the inputs' bytes (the sparse 2 GiB file by its length only)
+    let inputs = || -> Vec<(std::path::PathBuf, u64, Vec<u8>)> {
+        let mut all: Vec<_> = walkdir::WalkDir::new(&d)
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let len = e.metadata().unwrap().len();
+                let bytes = if len < 1 << 24 {
+                    std::fs::read(e.path()).unwrap()
+                } else {
+                    vec![]
+                };
+                (e.path().to_owned(), len, bytes)
+            })
+            .collect();
+        all.sort();
+        all
+    };
+    let before = inputs();
+
+    let o = gaztag(&["tag", d.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let mut tagged: Vec<String> = json_lines(&o)
+        .iter()
+        .map(|doc| doc["document"].as_str().unwrap().to_owned())
+        .collect();
+    tagged.sort();
+    let mut want: Vec<String> = good.iter().map(|(n, _)| n.to_string()).collect();
+    want.push("sub/caf\u{FFFD}.txt".into());
+    want.sort();
+    assert_eq!(tagged, want);
+    let err = stderr(&o);
+    for (bad, says) in [
+        ("binary.txt", "binary file, not text"),
+        ("invalid.txt", "not valid UTF-8"),
+        ("broken.txt", "No such file"),
+        ("loop", "loop"),
+        ("huge.txt", "2 GiB"),
+    ] {
+        let line = err.lines().find(|l| l.contains(bad));
+        assert!(line.is_some_and(|l| l.contains(says)), "{bad}: {err}");
+    }
+    assert!(
+        err.contains("7 documents tagged") && err.contains("1 skipped, 4 failed"),
+        "{err}"
+    );
+    // every mention of every good document points at its text
+    for doc in json_lines(&o) {
+        assert!(doc["mentions"].is_array());
+    }
+
+    let out = dir.path().join("out");
+    let o = gaztag(&[
+        "tag",
+        d.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    for (name, _) in &good {
+        let json = out.join(format!("{name}.json"));
+        let doc: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+        assert_eq!(doc["document"], *name);
+    }
+    assert!(!out.join("binary.txt.json").exists() && !out.join("invalid.txt.json").exists());
+    assert_eq!(inputs(), before, "the inputs are never modified");
+}
