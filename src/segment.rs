@@ -161,7 +161,8 @@ const fn cl(strip: &'static str, restore: &'static str) -> Clitic {
     Clitic { strip, restore }
 }
 
-/// Every proclitic reading gaztag tries, in folded form, shortest first.
+/// Every proclitic reading gaztag tries, in folded form, grouped by first letter (و ف ب ل ك ا),
+/// shortest first within a group.
 ///
 /// * single letters: و (and), ف (so), ب (with, in), ل (for), ك (like);
 /// * a conjunction before a preposition: وب ول وك فب فل فك;
@@ -172,88 +173,71 @@ const fn cl(strip: &'static str, restore: &'static str) -> Clitic {
 ///
 /// Stripping never wins over a match of the whole word: باكو is never ب + اكو.
 pub fn clitics() -> &'static [Clitic] {
-    const ALL: &[Clitic] = &[
-        cl("و", ""),
-        cl("ف", ""),
-        cl("ب", ""),
-        cl("ل", ""),
-        cl("ك", ""),
-        cl("ل", "ا"),
-        cl("ال", ""),
-        cl("وب", ""),
-        cl("ول", ""),
-        cl("وك", ""),
-        cl("فب", ""),
-        cl("فل", ""),
-        cl("فك", ""),
-        cl("ول", "ا"),
-        cl("فل", "ا"),
-        cl("وال", ""),
-        cl("فال", ""),
-        cl("بال", ""),
-        cl("كال", ""),
-        cl("وبال", ""),
-        cl("فبال", ""),
-        cl("وكال", ""),
-        cl("فكال", ""),
-    ];
-    ALL
+    CLITICS
+}
+
+/// The readings, grouped by first letter: [`by_letter`] gives each group as a range of it.
+const CLITICS: &[Clitic] = &[
+    // و: 0..8
+    cl("و", ""),
+    cl("وب", ""),
+    cl("ول", ""),
+    cl("وك", ""),
+    cl("ول", "ا"),
+    cl("وال", ""),
+    cl("وبال", ""),
+    cl("وكال", ""),
+    // ف: 8..16
+    cl("ف", ""),
+    cl("فب", ""),
+    cl("فل", ""),
+    cl("فك", ""),
+    cl("فل", "ا"),
+    cl("فال", ""),
+    cl("فبال", ""),
+    cl("فكال", ""),
+    // ب: 16..18
+    cl("ب", ""),
+    cl("بال", ""),
+    // ل: 18..20
+    cl("ل", ""),
+    cl("ل", "ا"),
+    // ك: 20..22
+    cl("ك", ""),
+    cl("كال", ""),
+    // ا: 22..23
+    cl("ال", ""),
+];
+
+/// The readings of [`CLITICS`] that start with the folded letter whose UTF-8 bytes begin
+/// `word` (empty for a letter no reading starts with).
+#[inline]
+fn by_letter(word: &[u8]) -> &'static [Clitic] {
+    // و U+0648, ف U+0641, ب U+0628, ل U+0644, ك U+0643, ا U+0627
+    match word {
+        [0xD9, 0x88, ..] => &CLITICS[0..8],
+        [0xD9, 0x81, ..] => &CLITICS[8..16],
+        [0xD8, 0xA8, ..] => &CLITICS[16..18],
+        [0xD9, 0x84, ..] => &CLITICS[18..20],
+        [0xD9, 0x83, ..] => &CLITICS[20..22],
+        [0xD8, 0xA7, ..] => &CLITICS[22..23],
+        _ => &[],
+    }
 }
 
 /// The clitic readings that apply to the folded word `word`, leaving at least two letters.
 ///
-/// Only words that start with و ف ب ل ك or ا have readings; the readings are grouped by that
-/// letter (in the order of [`clitics`]), so a word is tried against a handful of them at most.
+/// Only words that start with و ف ب ل ك or ا have readings, and only that letter's group is
+/// tried.
 #[inline]
 pub fn clitics_of(word: &str) -> impl Iterator<Item = &'static Clitic> + '_ {
     let b = word.as_bytes();
-    let candidates: &'static [Clitic] = match (b.first(), b.get(1)) {
-        (Some(0xD9), Some(0x88)) => by_first_letter().waw,
-        (Some(0xD9), Some(0x81)) => by_first_letter().feh,
-        (Some(0xD8), Some(0xA8)) => by_first_letter().beh,
-        (Some(0xD9), Some(0x84)) => by_first_letter().lam,
-        (Some(0xD9), Some(0x83)) => by_first_letter().kaf,
-        (Some(0xD8), Some(0xA7)) => by_first_letter().alef,
-        _ => &[],
-    };
-    candidates.iter().filter(move |c| {
+    by_letter(b).iter().filter(move |c| {
         let strip = c.strip.as_bytes();
         b.len() > strip.len() && b[..strip.len()] == *strip && {
             let rest = &word[strip.len()..];
             // لل: the name must go on with its own ل (ل + ال → لل + rest)
             (c.restore.is_empty() || rest.starts_with('ل')) && rest.chars().nth(1).is_some()
-        }
-    })
-}
-
-/// [`clitics`] grouped by their first letter.
-struct ByFirstLetter {
-    waw: &'static [Clitic],
-    feh: &'static [Clitic],
-    beh: &'static [Clitic],
-    lam: &'static [Clitic],
-    kaf: &'static [Clitic],
-    alef: &'static [Clitic],
-}
-
-fn by_first_letter() -> &'static ByFirstLetter {
-    static GROUPS: std::sync::OnceLock<ByFirstLetter> = std::sync::OnceLock::new();
-    GROUPS.get_or_init(|| {
-        let group = |letter: char| -> &'static [Clitic] {
-            let v: Vec<Clitic> = clitics()
-                .iter()
-                .filter(|c| c.strip.starts_with(letter))
-                .copied()
-                .collect();
-            Box::leak(v.into_boxed_slice())
-        };
-        ByFirstLetter {
-            waw: group('و'),
-            feh: group('ف'),
-            beh: group('ب'),
-            lam: group('ل'),
-            kaf: group('ك'),
-            alef: group('ا'),
         }
     })
 }
