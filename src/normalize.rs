@@ -83,7 +83,7 @@ impl Normalized {
         // the span holding byte i (the first span starts at 0)
         let k = self.spans.partition_point(|&(f, _)| f as usize <= i) - 1;
         let (f, o) = (self.spans[k].0 as usize, self.spans[k].1 as usize);
-        if self.one_to_one[k / 64] & (1 << (k % 64)) == 0 {
+        if !self.is_one_to_one(k) {
             return o;
         }
         // byte for byte: the start of the character holding byte i
@@ -94,16 +94,19 @@ impl Normalized {
         o + (j - f)
     }
 
-    /// Records that folded text from here on comes from original byte `at`: byte for byte
-    /// when `one_to_one`. A byte-for-byte character that continues the last span adds nothing.
+    /// Is span `k` byte for byte?
     #[inline]
-    fn map_from(&mut self, at: usize, one_to_one: bool) {
-        let here = self.text.len();
+    fn is_one_to_one(&self, k: usize) -> bool {
+        self.one_to_one[k / 64] & (1 << (k % 64)) != 0
+    }
+
+    /// Records that folded text from byte `here` on comes from original byte `at`: byte for
+    /// byte when `one_to_one`. Byte-for-byte text that continues the last span adds nothing.
+    #[inline]
+    fn map_from(&mut self, here: usize, at: usize, one_to_one: bool) {
         if one_to_one && let Some(&(f, o)) = self.spans.last() {
             let k = self.spans.len() - 1;
-            if self.one_to_one[k / 64] & (1 << (k % 64)) != 0
-                && o as usize + (here - f as usize) == at
-            {
+            if self.is_one_to_one(k) && o as usize + (here - f as usize) == at {
                 return;
             }
         }
@@ -160,7 +163,7 @@ pub fn normalize_with(text: &str, mode: Mode) -> Normalized {
     let mut run = 0;
     let flush = |out: &mut Normalized, run: usize, at: usize| {
         if run < at {
-            out.map_from(run, true);
+            out.map_from(out.text.len(), run, true);
             out.text.push_str(&text[run..at]);
         }
     };
@@ -170,7 +173,7 @@ pub fn normalize_with(text: &str, mode: Mode) -> Normalized {
             let f = fold_ascii(b, mode);
             if f != b {
                 flush(&mut out, run, at);
-                out.map_from(at, true);
+                out.map_from(out.text.len(), at, true);
                 out.text.push(f as char);
                 run = at + 1;
             }
@@ -192,7 +195,7 @@ pub fn normalize_with(text: &str, mode: Mode) -> Normalized {
                 };
                 if f != c {
                     flush(&mut out, run, at);
-                    out.map_from(at, f.len_utf8() == 2);
+                    out.map_from(out.text.len(), at, f.len_utf8() == 2);
                     out.text.push(f);
                     run = at + 2;
                 }
@@ -205,21 +208,16 @@ pub fn normalize_with(text: &str, mode: Mode) -> Normalized {
             .chars()
             .next()
             .unwrap_or(char::REPLACEMENT_CHARACTER);
-        let mut folded = ['\0'; 4];
+        let here = out.text.len();
         let mut n = 0;
-        let mut more = String::new();
         fold_char(c, mode, &mut |f| {
-            if n < folded.len() {
-                folded[n] = f;
-            } else {
-                more.push(f);
-            }
+            out.text.push(f);
             n += 1;
         });
-        if n > 0 {
-            out.map_from(at, n == 1 && folded[0].len_utf8() == c.len_utf8());
-            out.text.extend(&folded[..n.min(folded.len())]);
-            out.text.push_str(&more);
+        if out.text.len() > here {
+            // one character of the same length maps byte for byte
+            let same = n == 1 && out.text.len() - here == c.len_utf8();
+            out.map_from(here, at, same);
         }
         at += c.len_utf8();
         run = at;
