@@ -240,23 +240,27 @@ pub const MAX_DOCUMENT_BYTES: usize = (1 << 31) - 1;
 /// [`Error::Io`] when the file cannot be read or is larger than [`MAX_DOCUMENT_BYTES`], and
 /// the errors of [`decode`].
 pub fn read_document_as(path: &Path, encoding: Encoding) -> Result<String> {
-    let size = std::fs::metadata(path)
-        .map_err(|e| Error::io(path, e))?
-        .len();
-    if size > MAX_DOCUMENT_BYTES as u64 {
-        return Err(Error::io(
-            path,
-            std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                format!(
-                    "{size} bytes: gaztag tags documents of up to {MAX_DOCUMENT_BYTES} bytes \
-                     (2 GiB); split it"
-                ),
-            ),
-        ));
+    use std::io::Read as _;
+    let io = |e| Error::io(path, e);
+    // one open: the size comes from the open file, and sizes the buffer
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
+    if let Some(why) = too_large(size) {
+        return Err(io(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            why,
+        )));
     }
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.read_to_end(&mut bytes).map_err(io)?;
     decode(path, &bytes, encoding)
+}
+
+/// Why a document of `size` bytes is not tagged, if it is over [`MAX_DOCUMENT_BYTES`].
+pub(crate) fn too_large(size: u64) -> Option<String> {
+    (size > MAX_DOCUMENT_BYTES as u64).then(|| {
+        format!("{size} bytes: gaztag tags documents of up to {MAX_DOCUMENT_BYTES} bytes (2 GiB); split it")
+    })
 }
 
 /// Decodes the bytes of the document at `path` (named in errors only) as `encoding`.

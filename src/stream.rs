@@ -183,15 +183,8 @@ impl Record {
                 ));
             }
         };
-        if text.len() > crate::corpus::MAX_DOCUMENT_BYTES {
-            return Err(error(
-                Some(id),
-                format!(
-                    "`text` has {} bytes: gaztag tags documents of up to {} bytes",
-                    text.len(),
-                    crate::corpus::MAX_DOCUMENT_BYTES
-                ),
-            ));
+        if let Some(why) = crate::corpus::too_large(text.len() as u64) {
+            return Err(error(Some(id), format!("`text` has {why}")));
         }
         Ok(Record { id, text, fields })
     }
