@@ -88,7 +88,8 @@ pub fn run(args: TagArgs) -> anyhow::Result<i32> {
     // With --out, the documents are listed first: no two may share an output file and none may
     // be overwritten. On stdout they are found while they are tagged, so memory does not grow
     // with the number of documents.
-    let (inputs, listed): (Box<dyn Iterator<Item = gaztag::Result<Input>>>, _) = match &args.out {
+    let (mut inputs, listed): (Box<dyn Iterator<Item = gaztag::Result<Input>>>, _) = match &args.out
+    {
         Some(out) => {
             let inputs = listed_inputs(&args, out, &mut count)?;
             let n = inputs.len();
@@ -113,9 +114,9 @@ pub fn run(args: TagArgs) -> anyhow::Result<i32> {
     let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<Vec<gaztag::Result<Done>>>(1);
     let count = std::thread::scope(|scope| {
         let writer = scope.spawn(|| write_batches(done_rx, &exporter, &bar, count));
-        let mut inputs = inputs;
         loop {
-            // a folder that cannot be read is reported in its place, like a document that cannot
+            // a folder that cannot be read comes as an error in its place, reported like a
+            // document that cannot be read
             let chunk: Vec<gaztag::Result<Input>> = inputs.by_ref().take(batch).collect();
             if chunk.is_empty() {
                 break;
