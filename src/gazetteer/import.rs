@@ -550,6 +550,8 @@ pub fn drop_unreliable(import: &mut Import, corpus: &Corpus, min_reliability: f6
                 .collect(),
             en: None,
             wikidata: None,
+            geonames: None,
+            weight: None,
             demonyms: Vec::new(),
             short: Vec::new(),
             path: PathBuf::new(),

@@ -90,6 +90,12 @@ pub struct Entity {
     pub en: Option<String>,
     /// Wikidata id, if given.
     pub wikidata: Option<String>,
+    /// GeoNames id (digits), if given.
+    pub geonames: Option<String>,
+    /// Prior weight (`weight=` field): how often or how prominently this entity is the one a
+    /// spelling names (a training count, a population, a number of Wikipedia articles). Larger
+    /// ranks first among entities sharing a key; `None` when not given.
+    pub weight: Option<u64>,
     /// Adjective (nisba) forms naming the place's people or things (`أذربيجاني`, `أذربيجانية`),
     /// matched only when tagging with demonyms on.
     pub demonyms: Vec<String>,
@@ -692,7 +698,8 @@ fn parse_line(line: &str, path: &Path, lineno: usize) -> std::result::Result<Ent
             variants.push(parse_variant(v)?);
         }
     }
-    let (mut en, mut wikidata, mut adj, mut short) = (None, None, None, None);
+    let (mut en, mut wikidata, mut geonames, mut weight, mut adj, mut short) =
+        (None, None, None, None, None, None);
     for extra in fields
         .iter()
         .skip(4)
@@ -719,9 +726,30 @@ fn parse_line(line: &str, path: &Path, lineno: usize) -> std::result::Result<Ent
                 }
                 &mut wikidata
             }
+            "geonames" => {
+                if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(format!(
+                        "invalid geonames id `{}`: expected digits",
+                        shown(value)
+                    ));
+                }
+                &mut geonames
+            }
+            "weight" => {
+                if value.is_empty()
+                    || value.len() > 19
+                    || !value.bytes().all(|b| b.is_ascii_digit())
+                {
+                    return Err(format!(
+                        "invalid weight `{}`: expected a whole number of at most 19 digits",
+                        shown(value)
+                    ));
+                }
+                &mut weight
+            }
             other => {
                 return Err(format!(
-                    "unknown field `{}` (known: en, wikidata, adj, short)",
+                    "unknown field `{}` (known: en, wikidata, geonames, weight, adj, short)",
                     shown(other)
                 ));
             }
@@ -760,6 +788,8 @@ fn parse_line(line: &str, path: &Path, lineno: usize) -> std::result::Result<Ent
         variants,
         en,
         wikidata,
+        geonames,
+        weight: weight.map(|w: String| w.parse().expect("checked: at most 19 digits")),
         demonyms,
         short: shorts,
         path: path.to_owned(),
@@ -851,6 +881,23 @@ mod tests {
         assert!(e[0].variants[2].exact && !e[0].variants[1].exact);
         assert_eq!(e[0].en.as_deref(), Some("Vladimir Putin"));
         assert_eq!(e[0].wikidata.as_deref(), Some("Q7747"));
+    }
+
+    #[test]
+    fn ids_and_weight() {
+        let (e, p) = parse("baku\tLOC\tباكو\t\tgeonames=587084\tweight=2300000\n");
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!(e[0].geonames.as_deref(), Some("587084"));
+        assert_eq!(e[0].weight, Some(2_300_000));
+        for (bad, message) in [
+            ("geonames=Q1", "invalid geonames id"),
+            ("weight=-1", "invalid weight"),
+            ("weight=1.5", "invalid weight"),
+            ("weight=99999999999999999999", "invalid weight"),
+        ] {
+            let (_, p) = parse(&format!("baku\tLOC\tباكو\t\t{bad}\n"));
+            assert!(p[0].contains(message), "{bad}: {p:?}");
+        }
     }
 
     #[test]
