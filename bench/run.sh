@@ -205,7 +205,50 @@ for c in $CORPORA; do
     done
 done
 
+log "as users run it: the embedded default gazetteer, name rules on, every field (realistic corpus)"
+C="$DATA/corpus-realistic"
+if [[ " $CORPORA " == *" realistic "* && -d "$C" ]]; then
+    O="$OUT/out/realistic-default"
+    warm "$C"
+    for thr in 1 2; do
+        measure tag realistic default gaztag "$thr" "$REPEATS" "$O.jsonl" doc "$GAZTAG" tag "$C" --jobs "$thr"
+    done
+    measure tag realistic default gaztag-norules 2 "$REPEATS" "$O.norules.jsonl" doc \
+        "$GAZTAG" tag "$C" --jobs 2 --no-compose --no-aliases
+    measure tag realistic default gaztag-fuzzy 2 "$REPEATS" "$O.fuzzy.jsonl" doc "$GAZTAG" tag "$C" --jobs 2 --fuzzy
+    # one file per document; the folder is emptied before each run (outside the timing)
+    for rep in $(seq 1 "$REPEATS"); do
+        rm -rf "$OUT/out/realistic-default-files"
+        measure tag realistic default gaztag-out 2 1 - - "$GAZTAG" tag "$C" --jobs 2 --out "$OUT/out/realistic-default-files"
+    done
+    rm -rf "$OUT/out/realistic-default-files"
+fi
+
 if [[ "$BIG" == 1 ]]; then
+    log "memory vs document count: 30 documents of 50 MB against one (stdout and --stdin)"
+    M="$DATA/mem"
+    if [[ ! -f "$M.ok" ]]; then
+        rm -rf "$M" && mkdir -p "$M/one" "$M/thirty"
+        # 50 MB made of the realistic corpus's documents, one per line kept apart by a space
+        find "$C" -type f -name '*.txt' | sort | head -1200 | xargs cat | head -c 50000000 > "$M/one/doc.txt"
+        for k in $(seq -w 1 30); do ln "$M/one/doc.txt" "$M/thirty/doc-$k.txt"; done
+        python3 - "$M/one/doc.txt" "$M" << 'PY'
+import json, sys
+text = open(sys.argv[1], encoding="utf-8", errors="ignore").read()
+line = json.dumps({"id": 0, "text": text}, ensure_ascii=False)
+with open(sys.argv[2] + "/one.jsonl", "w", encoding="utf-8") as f:
+    f.write(line + "\n")
+with open(sys.argv[2] + "/thirty.jsonl", "w", encoding="utf-8") as f:
+    for k in range(30):
+        f.write(line.replace('"id": 0', '"id": %d' % k, 1) + "\n")
+PY
+        touch "$M.ok"
+    fi
+    measure mem one default gaztag 2 1 - - bash -c 'exec "$0" tag "$1" --jobs 2 > /dev/null' "$GAZTAG" "$M/one"
+    measure mem thirty default gaztag 2 1 - - bash -c 'exec "$0" tag "$1" --jobs 2 > /dev/null' "$GAZTAG" "$M/thirty"
+    measure mem one default gaztag-stdin 2 1 - - bash -c 'exec "$0" tag --stdin --jobs 2 < "$1" > /dev/null' "$GAZTAG" "$M/one.jsonl"
+    measure mem thirty default gaztag-stdin 2 1 - - bash -c 'exec "$0" tag --stdin --jobs 2 < "$1" > /dev/null' "$GAZTAG" "$M/thirty.jsonl"
+
     log "memory vs corpus size: 1 GB corpus (the realistic corpus, ten times)"
     warm "$DATA/corpus-1gb"
     for n in $SIZES; do

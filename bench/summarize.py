@@ -57,6 +57,10 @@ def fmt(x, nd=2):
 
 
 def tool_name(tool, thr):
+    if tool in ("gaztag-norules",):
+        return f"gaztag --no-compose --no-aliases -{thr}t"
+    if tool in ("gaztag-fuzzy", "gaztag-out"):
+        return f"gaztag {'--fuzzy' if tool.endswith('fuzzy') else '--out DIR'} -{thr}t"
     if tool in ("cat", "pyahocorasick", "flashtext", "spacy") or tool.endswith("-build") or tool == "fst-load":
         return tool
     return f"{tool}-{thr}t"
@@ -136,6 +140,18 @@ def main():
             print(f"| {k[2]} | {k[1]} | {b:,} | {fmt(r.wall)} | {fmt(b / 1e6 / r.wall if r.wall else None, 1)} | {fmt(r.rss_mib, 0)} |")
         print()
 
+    mem = {k: Row(v) for k, v in rows.items() if k[0] == "mem"}
+    if mem:
+        print("## Memory against the number of documents (embedded default, 2 threads)\n")
+        print("| input | how | wall s | peak RSS MiB |")
+        print("|---|---|---:|---:|")
+        for k in sorted(mem, key=lambda k: (k[3], k[1] != "one")):
+            r = mem[k]
+            what = "one 50 MB document" if k[1] == "one" else "30 documents of 50 MB"
+            how = "`tag --stdin` (JSON Lines records)" if k[3] == "gaztag-stdin" else "`tag DIR` (files)"
+            print(f"| {what} | {how} | {fmt(r.wall)} | {fmt(r.rss_mib, 0)} |")
+        print()
+
     seed = get("seed", "-", "default", "gaztag", 1)
     if seed:
         print("## One seed file, embedded gazetteer\n")
@@ -179,6 +195,29 @@ def main():
             if a and b and a.wall and b.wall:
                 print(f"| {c}, {gaz}: 2 threads ≥ 1.8 × 1 thread | × {a.wall / b.wall:.2f} | "
                       f"{verdict(a.wall / b.wall >= 1.8)} |")
+    # as users run it: embedded default, rules on (realistic corpus)
+    if "realistic" in corpora:
+        c = "realistic"
+        d2, d1 = get("tag", c, "default", "gaztag", 2), get("tag", c, "default", "gaztag", 1)
+        g, ac, fc = mbs(c, "default", "gaztag", 2), mbs(c, "1k", "ac-dfa", 2), mbs(c, "1k", "fst-clitics", 2)
+        if g:
+            print(f"| realistic, default gazetteer, rules on: gaztag-2t ≥ ac-dfa-2t (1k) | {fmt(g, 1)} vs {fmt(ac, 1)} MB/s | "
+                  f"{verdict(g >= ac if g and ac else None)} |")
+            print(f"| realistic, default gazetteer, rules on: gaztag-2t ≥ fst-clitics-2t (1k) | {fmt(g, 1)} vs {fmt(fc, 1)} MB/s | "
+                  f"{verdict(g >= fc if g and fc else None)} |")
+        if d1 and d2 and d1.wall and d2.wall:
+            print(f"| realistic, default: 2 threads ≥ 1.8 × 1 thread | × {d1.wall / d2.wall:.2f} | {verdict(d1.wall / d2.wall >= 1.8)} |")
+        for tool, bound, what in (("gaztag-out", 1.3, "`--out` a file per document ≤ 1.3 × JSON Lines"),
+                                  ("gaztag-fuzzy", 2.0, "`--fuzzy` ≤ 2 × plain")):
+            r = get("tag", c, "default", tool, 2)
+            if r and r.wall and d2 and d2.wall:
+                print(f"| realistic, default: {what} | {r.wall:.2f} s vs {d2.wall:.2f} s (× {r.wall / d2.wall:.2f}) | "
+                      f"{verdict(r.wall <= bound * d2.wall)} |")
+    for tool in ("gaztag", "gaztag-stdin"):
+        one, thirty = mem.get(("mem", "one", "default", tool, 2)), mem.get(("mem", "thirty", "default", tool, 2))
+        if one and thirty and one.rss_mib and thirty.rss_mib:
+            print(f"| {tool}: peak RSS, 30 × 50 MB ≤ 2 × one 50 MB | {thirty.rss_mib:.0f} vs {one.rss_mib:.0f} MiB | "
+                  f"{verdict(thirty.rss_mib <= 2 * one.rss_mib)} |")
     ld = get("load", "-", "1m", "gaztag", 1)
     cl = [t for n, t, _ in crit if n == "index/load/1000000"]
     if ld and ld.wall:
