@@ -5,7 +5,6 @@
 //! The tests run as root in CI, so none of them relies on file permissions.
 
 use std::io::Write;
-use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -150,4 +149,138 @@ fn stdin_to_a_closed_pipe_ends() {
     drop(out);
     let status = wait_at_most(&mut child, Duration::from_secs(60));
     assert!(matches!(status.code(), Some(0 | 2)), "{status:?}");
+}
+
+mod index {
+    use gaztag::gazetteer::format::{
+        CHECKSUM_AT, HEADER_LEN, NAMES, SECTIONS, checksum, pack_postings, u64_at, unpack_postings,
+    };
+    use gaztag::gazetteer::{Gazetteer, compile, source};
+    use gaztag::{Tagger, TaggerBuilder};
+    use std::time::{Duration, Instant};
+
+    /// A small index: a few entities with variants, demonyms and short forms, common words
+    /// and name lists.
+    fn small() -> Vec<u8> {
+        let tsv = "baku\tLOC\tباكو\t=باكو|بكو\ten=Baku\tadj=باكوي\n\
+                   moscow\tLOC\tموسكو\tموسكوفا\ten=Moscow\n\
+                   putin\tPER\tفلاديمير بوتين\tبوتن\ten=Putin\tshort=بوتين\n\
+                   un\tORG\tالأمم المتحدة\tالامم المتحده\ten=UN\twikidata=Q1065\n";
+        let sources = source::Sources {
+            entities: source::parse_str("x.tsv".as_ref(), tsv).unwrap(),
+            common_words: vec!["على".into(), "في".into()],
+            name_words: source::NameWords {
+                given: vec!["نيكول".into(), "محمد".into()],
+                parts: vec!["باشينيان".into()],
+                titles: vec!["الرئيس".into()],
+            },
+        };
+        compile(&sources)
+    }
+
+    const DOC: &str = "زار الرئيس فلاديمير بوتين باكو ثم موسكو، وقال بوتين إن الأمم المتحدة على حق. نيكول باشينيان في بكو والباكوي محمد.";
+
+    fn reseal(bytes: &mut [u8]) {
+        let sum = checksum(bytes);
+        bytes[CHECKSUM_AT..CHECKSUM_AT + 4].copy_from_slice(&sum.to_le_bytes());
+    }
+
+    /// With the checksum recomputed after each change (as an attacker would), 1,000 mutated
+    /// indexes are each refused or tag without panicking (119 of 500 used to panic inside fst).
+    #[test]
+    fn crafted_indexes_never_panic() {
+        let good = small();
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let (mut refused, mut loaded) = (0, 0);
+        for round in 0..1000 {
+            let mut bad = good.clone();
+            for _ in 0..1 + next() % 3 {
+                let at = HEADER_LEN + (next() as usize % (good.len() - HEADER_LEN));
+                bad[at] = next() as u8;
+            }
+            reseal(&mut bad);
+            let outcome = std::panic::catch_unwind(move || match Gazetteer::from_bytes(bad) {
+                Err(_) => false,
+                Ok(g) => {
+                    let t = TaggerBuilder::new()
+                        .gazetteer(g.clone())
+                        .demonyms(true)
+                        .fuzzy(true)
+                        .build();
+                    let doc = t.annotate("x", DOC);
+                    for m in &doc.mentions {
+                        assert_eq!(&DOC[m.byte_start..m.byte_end], m.text);
+                    }
+                    let _ = g.stats();
+                    let _ = g.fuzzy("باكو", 1);
+                    true
+                }
+            });
+            match outcome {
+                Ok(true) => loaded += 1,
+                Ok(false) => refused += 1,
+                Err(_) => panic!("mutation round {round} panicked"),
+            }
+        }
+        // most mutations are caught by the checks; some (a string's letters) are harmless
+        assert!(
+            refused > 500 && loaded > 50,
+            "{refused} refused, {loaded} loaded"
+        );
+    }
+
+    /// A key whose packed value claims 2^32 − 1 postings used to make a short document run
+    /// for minutes; the count is bounded by the postings there are.
+    #[test]
+    fn a_huge_posting_count_costs_nothing() {
+        let good = small();
+        let lens: Vec<usize> = (0..SECTIONS)
+            .map(|i| u64_at(&good, 24 + 8 * i) as usize)
+            .collect();
+        let starts: Vec<usize> = lens
+            .iter()
+            .scan(HEADER_LEN, |at, len| {
+                let s = *at;
+                *at += len;
+                Some(s)
+            })
+            .collect();
+        let names =
+            fst::Map::new(good[starts[NAMES]..starts[NAMES] + lens[NAMES]].to_vec()).unwrap();
+        let mut b = fst::MapBuilder::memory();
+        let mut s = names.stream();
+        use fst::Streamer;
+        while let Some((k, v)) = s.next() {
+            b.insert(k, pack_postings(unpack_postings(v).0, u32::MAX))
+                .unwrap();
+        }
+        let new_names = b.into_inner().unwrap();
+        let mut bad = good[..HEADER_LEN].to_vec();
+        bad[24 + 8 * NAMES..32 + 8 * NAMES]
+            .copy_from_slice(&(new_names.len() as u64).to_le_bytes());
+        for i in 0..SECTIONS {
+            if i == NAMES {
+                bad.extend_from_slice(&new_names);
+            } else {
+                bad.extend_from_slice(&good[starts[i]..starts[i] + lens[i]]);
+            }
+        }
+        reseal(&mut bad);
+        let g = Gazetteer::from_bytes(bad).unwrap();
+        let t = Tagger::new(g);
+        let text = DOC.repeat(8_500 / DOC.len() + 1);
+        let start = Instant::now();
+        let _ = t.annotate("x", &text);
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "{:?}",
+            start.elapsed()
+        );
+    }
 }
