@@ -284,3 +284,40 @@ mod index {
         );
     }
 }
+
+/// A FIFO named `titles.txt` in a gazetteer folder, or given as `--gazetteer`, used to hang
+/// the load forever.
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_place_of_a_gazetteer_file_is_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let g = dir.path().join("g");
+    std::fs::create_dir(&g).unwrap();
+    std::fs::write(g.join("places.tsv"), "baku\tLOC\tباكو\n").unwrap();
+    let mkfifo = |p: &std::path::Path| {
+        assert!(Command::new("mkfifo").arg(p).status().unwrap().success());
+    };
+    mkfifo(&g.join("titles.txt"));
+    let fifo = dir.path().join("index.gaz");
+    mkfifo(&fifo);
+    let doc = dir.path().join("a.txt");
+    std::fs::write(&doc, TEXT).unwrap();
+    for gaz in [&g, &fifo] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gaztag"))
+            .args([
+                "tag",
+                doc.to_str().unwrap(),
+                "--gazetteer",
+                gaz.to_str().unwrap(),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let status = wait_at_most(&mut child, Duration::from_secs(30));
+        assert_eq!(status.code(), Some(2));
+        let mut err = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+        assert!(err.contains("not a regular file"), "{err}");
+    }
+}
