@@ -2,9 +2,11 @@
 //!
 //! The bytes go to a temporary file in the destination's folder, are flushed to disk, and the
 //! temporary file is renamed over the destination: a reader, or a run killed at any moment,
-//! sees the old file or the new one, never a mix. The new file keeps the permissions of the file
-//! it replaces, or gets ordinary ones (0644 before the umask would apply, as `File::create`
-//! would) instead of the private 0600 of a temporary file.
+//! sees the old file or the new one, never a mix. The new file keeps the permission bits
+//! (`rwx` for each class, nothing more) of the regular file it replaces, or gets ordinary ones
+//! (0644) instead of the private 0600 of a temporary file. A symbolic link at the destination
+//! is replaced by the file, not written through, and lends it nothing: the new file does not
+//! take the permissions of whatever the link points at.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -70,10 +72,12 @@ impl AtomicFile {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let perms = match std::fs::metadata(&path) {
-                Ok(m) => m.permissions(),
-                Err(_) => std::fs::Permissions::from_mode(0o644),
+            // the file replaced itself, not what a symlink there points at
+            let mode = match std::fs::symlink_metadata(&path) {
+                Ok(m) if m.file_type().is_file() => m.permissions().mode() & 0o777,
+                _ => 0o644,
             };
+            let perms = std::fs::Permissions::from_mode(mode);
             self.tmp
                 .as_file()
                 .set_permissions(perms)
@@ -126,5 +130,29 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("missing"), "{e}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_lends_no_permissions_and_is_replaced_not_followed() {
+        use std::os::unix::fs::PermissionsExt;
+        let d = tempfile::tempdir().unwrap();
+        let target = d.path().join("script.sh");
+        std::fs::write(&target, "keep").unwrap();
+        std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o4755)).unwrap();
+        let p = d.path().join("x.json");
+        std::os::unix::fs::symlink(&target, &p).unwrap();
+        write(&p, b"new").unwrap();
+        let m = std::fs::symlink_metadata(&p).unwrap();
+        assert!(m.file_type().is_file());
+        assert_eq!(m.permissions().mode() & 0o7777, 0o644);
+        assert_eq!(std::fs::read(&target).unwrap(), b"keep");
+        // a replaced regular file lends its rwx bits, never setuid
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o4750)).unwrap();
+        write(&p, b"newer").unwrap();
+        assert_eq!(
+            std::fs::metadata(&p).unwrap().permissions().mode() & 0o7777,
+            0o750
+        );
     }
 }

@@ -18,22 +18,350 @@ pub struct Input {
     pub name: String,
 }
 
+/// How folders are walked: which files are documents, and which entries are left alone.
+///
+/// The defaults are those of `grep -r` and ripgrep: symbolic links inside folders are not
+/// followed (a symlinked file is not read, a symlinked folder not entered), and hidden files
+/// and folders (a name starting with `.`: `.git/`, `.cache/`) are skipped. Paths given as
+/// arguments are always taken, symlinks or not.
+///
+/// ```
+/// use std::path::PathBuf;
+/// let mut walk = gaztag::corpus::Walk::new(&["txt".into()]);
+/// walk.exclude("000_*").unwrap();
+/// let (found, errors) = walk.discover(&[PathBuf::from("seeds")]);
+/// assert_eq!((found.len(), errors.len()), (4, 0));
+/// ```
+#[derive(Clone, Debug)]
+pub struct Walk {
+    exts: Vec<String>,
+    follow: bool,
+    hidden: bool,
+    include: Vec<String>,
+    exclude: Vec<String>,
+    include_set: globset::GlobSet,
+    exclude_set: globset::GlobSet,
+}
+
+impl Walk {
+    /// A walk taking the files whose extension is one of `exts` (without the dot, compared
+    /// case-insensitively), following no symlink and skipping hidden entries.
+    pub fn new(exts: &[String]) -> Walk {
+        Walk {
+            exts: exts.to_vec(),
+            follow: false,
+            hidden: false,
+            include: Vec::new(),
+            exclude: Vec::new(),
+            include_set: globset::GlobSet::empty(),
+            exclude_set: globset::GlobSet::empty(),
+        }
+    }
+
+    /// Follow symbolic links inside folders (`tag --follow`). Default: no.
+    ///
+    /// Even then the walk never enters `/proc`, `/sys` or `/dev` (unless the argument itself is
+    /// in them), and a link to a folder that contains it is reported as a loop, not followed.
+    pub fn follow(&mut self, yes: bool) -> &mut Walk {
+        self.follow = yes;
+        self
+    }
+
+    /// Take hidden files and enter hidden folders (`tag --hidden`). Default: no.
+    pub fn hidden(&mut self, yes: bool) -> &mut Walk {
+        self.hidden = yes;
+        self
+    }
+
+    /// Take only the files that match one of the globs given this way (besides having one of
+    /// the extensions; `tag --glob`). A glob without `/` is matched against file names, one
+    /// with `/` against the name relative to the argument. Default: every file.
+    ///
+    /// # Errors
+    /// When `glob` is not a valid glob.
+    pub fn include(&mut self, glob: &str) -> std::result::Result<&mut Walk, globset::Error> {
+        self.include.push(glob.to_owned());
+        self.include_set = glob_set(&self.include)?;
+        Ok(self)
+    }
+
+    /// Leave out the files and folders that match `glob` (matched as for [`Walk::include`];
+    /// `tag --exclude`). Default: none.
+    ///
+    /// # Errors
+    /// When `glob` is not a valid glob.
+    pub fn exclude(&mut self, glob: &str) -> std::result::Result<&mut Walk, globset::Error> {
+        self.exclude.push(glob.trim_end_matches('/').to_owned());
+        self.exclude_set = glob_set(&self.exclude)?;
+        Ok(self)
+    }
+
+    /// The documents under `args`, as [`discover`] gives them.
+    pub fn discover(&self, args: &[PathBuf]) -> (Vec<Input>, Vec<Error>) {
+        let (mut inputs, mut errors) = (Vec::new(), Vec::new());
+        for found in self.documents(args) {
+            match found {
+                Ok(input) => inputs.push(input),
+                Err(e) => errors.push(e),
+            }
+        }
+        (inputs, errors)
+    }
+
+    /// The documents under `args`, one at a time, as [`documents`] gives them.
+    pub fn documents<'a>(
+        &'a self,
+        args: &'a [PathBuf],
+    ) -> impl Iterator<Item = Result<Input>> + 'a {
+        args.iter().flat_map(move |arg| self.documents_under(arg))
+    }
+
+    /// The documents of one path argument, in name order.
+    fn documents_under<'a>(&self, arg: &'a Path) -> Box<dyn Iterator<Item = Result<Input>> + 'a> {
+        let meta = match std::fs::metadata(arg) {
+            Ok(m) => m,
+            Err(e) => return Box::new(std::iter::once(Err(Error::io(arg, e)))),
+        };
+        if !meta.is_dir() {
+            let name = arg.file_name().map_or_else(
+                || arg.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            return Box::new(std::iter::once(Ok(Input {
+                path: arg.to_owned(),
+                name,
+            })));
+        }
+        let walk = walkdir::WalkDir::new(arg)
+            .follow_links(self.follow)
+            .sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
+        let root = self
+            .follow
+            .then(|| std::fs::canonicalize(arg).ok())
+            .flatten();
+        Box::new(Walker {
+            walk: self.clone(),
+            arg,
+            root,
+            entries: walk.into_iter(),
+            found: 0,
+            skipped: Skipped::default(),
+            done: false,
+        })
+    }
+
+    /// Whether a file, by its name relative to the argument, is a document.
+    fn wanted(&self, rel: &str, path: &Path) -> bool {
+        has_ext(path, &self.exts)
+            && (self.include.is_empty() || self.include_set.is_match(rel))
+            && !self.exclude_set.is_match(rel)
+    }
+}
+
+/// A glob set where a glob without `/` matches a file name at any depth.
+fn glob_set(globs: &[String]) -> std::result::Result<globset::GlobSet, globset::Error> {
+    let mut set = globset::GlobSetBuilder::new();
+    for g in globs {
+        let g = if g.contains('/') {
+            g.trim_start_matches("./").to_owned()
+        } else {
+            format!("**/{g}")
+        };
+        set.add(
+            globset::GlobBuilder::new(&g)
+                .literal_separator(true)
+                .build()?,
+        );
+    }
+    set.build()
+}
+
+/// What a folder walk left out, for the message when it found nothing.
+#[derive(Default)]
+struct Skipped {
+    /// Files without one of the extensions, or not matching the globs.
+    other: usize,
+    /// Symbolic links not followed.
+    links: usize,
+    /// Hidden files and folders.
+    hidden: usize,
+}
+
+/// The walk of one folder argument.
+struct Walker<'a> {
+    walk: Walk,
+    arg: &'a Path,
+    /// The argument's canonical path, when following links.
+    root: Option<PathBuf>,
+    entries: walkdir::IntoIter,
+    found: usize,
+    skipped: Skipped,
+    done: bool,
+}
+
+impl Walker<'_> {
+    /// An entry's name relative to the argument, `/`-separated.
+    fn relative(&self, path: &Path) -> String {
+        let rel = path.strip_prefix(self.arg).unwrap_or(path);
+        rel.components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    /// Whether a followed link leads into `/proc`, `/sys` or `/dev`, outside the argument.
+    fn system_tree(&self, path: &Path) -> bool {
+        let Ok(real) = std::fs::canonicalize(path) else {
+            return false;
+        };
+        ["/proc", "/sys", "/dev"]
+            .iter()
+            .any(|s| real.starts_with(s))
+            && !self.root.as_ref().is_some_and(|r| real.starts_with(r))
+    }
+
+    /// The error for a folder in which no document was found, with what was left out.
+    fn nothing_found(&self) -> Error {
+        let exts: Vec<String> = self
+            .walk
+            .exts
+            .iter()
+            .map(|e| format!(".{}", e.trim_start_matches('.')))
+            .collect();
+        let mut why = format!("no {} file in this folder", exts.join(" or "));
+        if !self.walk.include.is_empty() {
+            why += &format!(" matching {}", self.walk.include.join(" or "));
+        }
+        let mut hints = Vec::new();
+        let s = &self.skipped;
+        if s.other > 0 {
+            hints.push(format!(
+                "{} other file{}: choose the extensions with --ext",
+                s.other,
+                if s.other == 1 { "" } else { "s" }
+            ));
+        } else {
+            hints.push("choose the extensions with --ext".to_owned());
+        }
+        if s.links > 0 {
+            hints.push(format!("{} symbolic links not followed: --follow", s.links));
+        }
+        if s.hidden > 0 {
+            hints.push(format!("{} hidden entries skipped: --hidden", s.hidden));
+        }
+        Error::io(
+            self.arg,
+            std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("{why} ({})", hints.join("; ")),
+            ),
+        )
+    }
+}
+
+impl Iterator for Walker<'_> {
+    type Item = Result<Input>;
+
+    fn next(&mut self) -> Option<Result<Input>> {
+        loop {
+            let Some(entry) = self.entries.next() else {
+                if std::mem::replace(&mut self.done, true) || self.found > 0 {
+                    return None;
+                }
+                return Some(Err(self.nothing_found()));
+            };
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    let path = e.path().unwrap_or(self.arg).to_owned();
+                    let rel = self.relative(&path);
+                    let hidden = !self.walk.hidden
+                        && path
+                            .file_name()
+                            .is_some_and(|n| n.as_encoded_bytes().starts_with(b"."));
+                    // a broken link (followed) that would not be a document anyway is no error
+                    let io_kind = e.io_error().map(std::io::Error::kind);
+                    if hidden
+                        || (io_kind == Some(std::io::ErrorKind::NotFound)
+                            && !self.walk.wanted(&rel, &path))
+                    {
+                        continue;
+                    }
+                    let io = match e.loop_ancestor() {
+                        Some(a) => std::io::Error::other(format!(
+                            "a symbolic link to {}, which contains it: not followed",
+                            a.display()
+                        )),
+                        None => e
+                            .into_io_error()
+                            .unwrap_or_else(|| std::io::Error::other("symlink loop")),
+                    };
+                    return Some(Err(Error::io(path, io)));
+                }
+            };
+            if entry.depth() == 0 {
+                continue;
+            }
+            let is_dir = entry.file_type().is_dir();
+            if !self.walk.hidden && entry.file_name().as_encoded_bytes().starts_with(b".") {
+                self.skipped.hidden += 1;
+                if is_dir {
+                    self.entries.skip_current_dir();
+                }
+                continue;
+            }
+            let rel = self.relative(entry.path());
+            if self.walk.exclude_set.is_match(&rel) {
+                if is_dir {
+                    self.entries.skip_current_dir();
+                }
+                continue;
+            }
+            if entry.path_is_symlink() {
+                if !self.walk.follow {
+                    self.skipped.links += 1;
+                    continue;
+                }
+                if self.system_tree(entry.path()) {
+                    if is_dir {
+                        self.entries.skip_current_dir();
+                    }
+                    continue;
+                }
+            }
+            if is_dir {
+                // a real folder below a followed link to `/` is still a way into /proc
+                if self.walk.follow && self.system_tree(entry.path()) {
+                    self.entries.skip_current_dir();
+                }
+                continue;
+            }
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            if !self.walk.wanted(&rel, entry.path()) {
+                self.skipped.other += 1;
+                continue;
+            }
+            self.found += 1;
+            return Some(Ok(Input {
+                path: entry.path().to_owned(),
+                name: rel,
+            }));
+        }
+    }
+}
+
 /// Finds the documents under `args` whose extension is one of `exts` (without the dot, compared
-/// case-insensitively). Files named directly are taken whatever their extension.
+/// case-insensitively), walking folders with the defaults of [`Walk`] (no symlink followed,
+/// hidden entries skipped). Files named directly are taken whatever their extension.
 ///
 /// Returns the documents in a deterministic order (arguments in the order given, each sorted by
 /// name) and one error per path that could not be read (a missing path, an unreadable folder,
-/// a symlink loop); the caller reports those and goes on. [`documents`] gives the same, one
-/// document at a time.
+/// a symlink loop, a folder with no document at all); the caller reports those and goes on.
+/// [`documents`] gives the same, one document at a time.
 pub fn discover(args: &[PathBuf], exts: &[String]) -> (Vec<Input>, Vec<Error>) {
-    let (mut inputs, mut errors) = (Vec::new(), Vec::new());
-    for found in documents(args, exts) {
-        match found {
-            Ok(input) => inputs.push(input),
-            Err(e) => errors.push(e),
-        }
-    }
-    (inputs, errors)
+    Walk::new(exts).discover(args)
 }
 
 /// The documents of [`discover`], in the same order, found while they are consumed: memory
@@ -58,56 +386,8 @@ pub fn documents<'a>(
     args: &'a [PathBuf],
     exts: &'a [String],
 ) -> impl Iterator<Item = Result<Input>> + 'a {
-    args.iter().flat_map(move |arg| documents_under(arg, exts))
-}
-
-/// The documents of one path argument, in name order.
-fn documents_under<'a>(
-    arg: &'a PathBuf,
-    exts: &'a [String],
-) -> Box<dyn Iterator<Item = Result<Input>> + 'a> {
-    let meta = match std::fs::metadata(arg) {
-        Ok(m) => m,
-        Err(e) => return Box::new(std::iter::once(Err(Error::io(arg, e)))),
-    };
-    if !meta.is_dir() {
-        let name = arg.file_name().map_or_else(
-            || arg.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        );
-        return Box::new(std::iter::once(Ok(Input {
-            path: arg.clone(),
-            name,
-        })));
-    }
-    let walk = walkdir::WalkDir::new(arg)
-        .follow_links(true)
-        .sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
-    Box::new(walk.into_iter().filter_map(move |entry| {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                let path = e.path().unwrap_or(arg).to_owned();
-                let io = e
-                    .into_io_error()
-                    .unwrap_or_else(|| std::io::Error::other("symlink loop"));
-                return Some(Err(Error::io(path, io)));
-            }
-        };
-        if !entry.file_type().is_file() || !has_ext(entry.path(), exts) {
-            return None;
-        }
-        let rel = entry.path().strip_prefix(arg).unwrap_or(entry.path());
-        let name = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        Some(Ok(Input {
-            path: entry.path().to_owned(),
-            name,
-        }))
-    }))
+    args.iter()
+        .flat_map(move |arg| Walk::new(exts).documents_under(arg))
 }
 
 /// How a folder entry sorts among its siblings so that a depth-first walk yields names in
@@ -411,6 +691,158 @@ mod tests {
         let mut sorted: Vec<String> = files.iter().map(|f| f.to_string()).collect();
         sorted.sort();
         assert_eq!(names, sorted);
+    }
+
+    fn names(found: &[Input]) -> Vec<&str> {
+        found.iter().map(|i| i.name.as_str()).collect()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_are_not_followed_unless_asked() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let (corpus, outside) = (dir.path().join("c"), dir.path().join("outside"));
+        std::fs::create_dir_all(corpus.join("sub")).unwrap();
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(corpus.join("a.txt"), "x").unwrap();
+        std::fs::write(corpus.join("sub/b.txt"), "x").unwrap();
+        std::fs::write(outside.join("secret.txt"), "x").unwrap();
+        symlink(outside.join("secret.txt"), corpus.join("x.txt")).unwrap();
+        symlink(&outside, corpus.join("linked")).unwrap();
+        symlink("/", corpus.join("root")).unwrap();
+        let args = [corpus.clone()];
+        let exts = ["txt".to_owned()];
+        let (found, errors) = discover(&args, &exts);
+        assert_eq!(names(&found), ["a.txt", "sub/b.txt"]);
+        assert!(errors.is_empty(), "{errors:?}");
+        // followed: the links are read, the link to / is not walked into /proc, /sys or /dev
+        // (the walk of the rest of / is not tested here: it would read the whole machine)
+        std::fs::remove_file(corpus.join("root")).unwrap();
+        symlink("/proc", corpus.join("proc")).unwrap();
+        symlink("/sys", corpus.join("sys")).unwrap();
+        symlink("/proc/self/status", corpus.join("status.txt")).unwrap();
+        let mut walk = Walk::new(&exts);
+        walk.follow(true);
+        let (found, errors) = walk.discover(&args);
+        assert_eq!(
+            names(&found),
+            ["a.txt", "linked/secret.txt", "sub/b.txt", "x.txt"]
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_followed_loop_is_reported_once_not_walked() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("a")).unwrap();
+        std::fs::write(dir.path().join("a/x.txt"), "x").unwrap();
+        symlink("..", dir.path().join("a/up")).unwrap();
+        let mut walk = Walk::new(&["txt".into()]);
+        walk.follow(true);
+        let (found, errors) = walk.discover(&[dir.path().to_owned()]);
+        assert_eq!(names(&found), ["a/x.txt"]);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0].to_string().contains("not followed"),
+            "{}",
+            errors[0]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_broken_link_is_an_error_only_if_it_would_be_a_document() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.txt"), "x").unwrap();
+        symlink("gone.json", dir.path().join("b.json")).unwrap();
+        let mut walk = Walk::new(&["txt".into()]);
+        walk.follow(true);
+        let args = [dir.path().to_owned()];
+        let (found, errors) = walk.discover(&args);
+        assert_eq!((found.len(), errors.len()), (1, 0), "{errors:?}");
+        symlink("gone.txt", dir.path().join("c.txt")).unwrap();
+        let (found, errors) = walk.discover(&args);
+        assert_eq!((found.len(), errors.len()), (1, 1));
+        assert!(errors[0].to_string().contains("c.txt"), "{}", errors[0]);
+        // not followed, a link is no document and no error
+        let (found, errors) = discover(&args, &["txt".into()]);
+        assert_eq!((found.len(), errors.len()), (1, 0));
+    }
+
+    #[test]
+    fn hidden_entries_globs_and_excludes() {
+        let dir = tempfile::tempdir().unwrap();
+        for f in [
+            ".git/objects/x.txt",
+            ".cache/y.txt",
+            ".hidden.txt",
+            "news/a.txt",
+            "news/drafts/b.txt",
+            "wire/c.txt",
+            "wire/c-old.txt",
+        ] {
+            let path = dir.path().join(f);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "x").unwrap();
+        }
+        let args = [dir.path().to_owned()];
+        let exts = ["txt".to_owned()];
+        let mut walk = Walk::new(&exts);
+        let (found, _) = walk.discover(&args);
+        assert_eq!(
+            names(&found),
+            [
+                "news/a.txt",
+                "news/drafts/b.txt",
+                "wire/c-old.txt",
+                "wire/c.txt"
+            ]
+        );
+        walk.hidden(true);
+        assert_eq!(walk.discover(&args).0.len(), 7);
+        let mut walk = Walk::new(&exts);
+        walk.exclude("drafts/")
+            .unwrap()
+            .exclude("*-old.txt")
+            .unwrap();
+        assert_eq!(names(&walk.discover(&args).0), ["news/a.txt", "wire/c.txt"]);
+        let mut walk = Walk::new(&exts);
+        walk.include("wire/*").unwrap();
+        assert_eq!(
+            names(&walk.discover(&args).0),
+            ["wire/c-old.txt", "wire/c.txt"]
+        );
+        let mut walk = Walk::new(&exts);
+        walk.include("c*.txt").unwrap();
+        assert_eq!(
+            names(&walk.discover(&args).0),
+            ["wire/c-old.txt", "wire/c.txt"]
+        );
+        assert!(Walk::new(&exts).include("a[").is_err());
+    }
+
+    #[test]
+    fn a_folder_without_documents_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        for f in ["a.md", "b.md", ".c.txt"] {
+            std::fs::write(dir.path().join(f), "x").unwrap();
+        }
+        let (found, errors) = discover(&[dir.path().to_owned()], &["txt".into()]);
+        assert!(found.is_empty());
+        assert_eq!(errors.len(), 1);
+        let e = errors[0].to_string();
+        assert!(e.contains("no .txt file in this folder"), "{e}");
+        assert!(
+            e.contains("2 other files: choose the extensions with --ext"),
+            "{e}"
+        );
+        assert!(e.contains("1 hidden entries skipped: --hidden"), "{e}");
+        let (found, errors) = discover(&[dir.path().to_owned()], &["md".into()]);
+        assert_eq!((found.len(), errors.len()), (2, 0));
     }
 
     #[test]

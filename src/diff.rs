@@ -341,10 +341,24 @@ pub fn compare_mentions(old: &[Mention], new: &[Mention]) -> Vec<Change> {
 
     // overlapping spans: same entity first, then same type, then the largest overlap
     let mut pairs: Vec<((bool, bool, usize), usize, usize)> = Vec::new();
+    // how far right the new mentions up to each one reach: those before the first that
+    // reaches past an old mention's start cannot overlap it, and are not looked at (one
+    // document with 800k mentions a side used to compare every pair)
+    let reach: Vec<usize> = new
+        .iter()
+        .scan(0, |r, n| {
+            *r = n.end.max(*r);
+            Some(*r)
+        })
+        .collect();
     for (i, o) in old.iter().enumerate().filter(|(i, _)| !old_done[*i]) {
-        for (j, n) in new.iter().enumerate().filter(|(j, _)| !new_done[*j]) {
+        let first = reach.partition_point(|&r| r <= o.start);
+        for (j, n) in new.iter().enumerate().skip(first) {
             if n.start >= o.end {
                 break;
+            }
+            if new_done[j] {
+                continue;
             }
             let overlap = o.end.min(n.end).saturating_sub(o.start.max(n.start));
             if overlap > 0 {
@@ -442,8 +456,8 @@ impl Sources {
 }
 
 /// Up to `width` characters either side of `start..end`, the span in brackets, whitespace
-/// runs (line breaks too) written as one space, invisible controls left out, and `…` where
-/// the text goes on.
+/// runs (line breaks too) written as one space, invisible controls left out, other control
+/// characters (escape) shown as `�`, and `…` where the text goes on.
 ///
 /// ```
 /// let chars: Vec<char> = "أبدى كل من أذربيجان\nوالانفصاليين".chars().collect();
@@ -453,7 +467,7 @@ pub fn context(chars: &[char], start: usize, end: usize, width: usize) -> String
     let end = end.min(chars.len());
     let start = start.min(end);
     let from = start.saturating_sub(width);
-    let to = (end + width).min(chars.len());
+    let to = end.saturating_add(width).min(chars.len());
     let mut out = String::new();
     if from > 0 {
         out.push('…');
@@ -467,6 +481,9 @@ pub fn context(chars: &[char], start: usize, end: usize, width: usize) -> String
                 if !out.ends_with(' ') {
                     out.push(' ');
                 }
+            } else if c.is_control() {
+                // an escape character would drive the terminal the report is printed on
+                out.push('\u{FFFD}');
             } else {
                 out.push(c);
             }
@@ -488,7 +505,19 @@ fn span(m: &Mention) -> String {
 }
 
 fn label(m: &Mention) -> String {
-    format!("{} {}", m.kind.as_str(), m.entity)
+    format!("{} {}", m.kind.as_str(), shown(&m.entity))
+}
+
+/// `s` for one line of the report: control characters (an escape, a line break) as `�`.
+fn shown(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(char::is_control) {
+        s.chars()
+            .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+            .collect::<String>()
+            .into()
+    } else {
+        s.into()
+    }
 }
 
 /// The report `gaztag diff` prints: per document that differs, a header, then one line per
@@ -509,7 +538,7 @@ pub fn render_text(diff: &Diff, sources: &Sources, width: usize) -> String {
             let n = d.old_mentions.max(d.new_mentions);
             out.push_str(&format!(
                 "== {}: only in {side} ({n} mention{})\n",
-                d.document,
+                shown(&d.document),
                 if n == 1 { "" } else { "s" }
             ));
             continue;
@@ -520,7 +549,7 @@ pub fn render_text(diff: &Diff, sources: &Sources, width: usize) -> String {
         let count = |f: fn(&Change) -> bool| d.changes.iter().filter(|c| f(c)).count();
         out.push_str(&format!(
             "== {}: {} added, {} removed, {} changed\n",
-            d.document,
+            shown(&d.document),
             count(|c| matches!(c, Change::Added(_))),
             count(|c| matches!(c, Change::Removed(_))),
             count(|c| matches!(c, Change::Changed { .. })),
@@ -535,8 +564,8 @@ pub fn render_text(diff: &Diff, sources: &Sources, width: usize) -> String {
         let mut missing = false;
         for c in &d.changes {
             let mut line = match c {
-                Change::Removed(m) => format!("- {} {} «{}»", span(m), label(m), m.text),
-                Change::Added(m) => format!("+ {} {} «{}»", span(m), label(m), m.text),
+                Change::Removed(m) => format!("- {} {} «{}»", span(m), label(m), shown(&m.text)),
+                Change::Added(m) => format!("+ {} {} «{}»", span(m), label(m), shown(&m.text)),
                 Change::Changed { old, new, fields } => {
                     let mut l = format!("~ {}", span(old));
                     if fields.contains(&Field::Span) {
@@ -547,9 +576,9 @@ pub fn render_text(diff: &Diff, sources: &Sources, width: usize) -> String {
                         l.push_str(&format!(" → {}", label(new)));
                     }
                     let names: Vec<&str> = fields.iter().map(Field::as_str).collect();
-                    l.push_str(&format!(" ({}) «{}»", names.join(", "), old.text));
+                    l.push_str(&format!(" ({}) «{}»", names.join(", "), shown(&old.text)));
                     if old.text != new.text {
-                        l.push_str(&format!(" → «{}»", new.text));
+                        l.push_str(&format!(" → «{}»", shown(&new.text)));
                     }
                     l
                 }
@@ -569,8 +598,13 @@ pub fn render_text(diff: &Diff, sources: &Sources, width: usize) -> String {
                 Some(Source {
                     path,
                     chars: Some(_),
-                }) => format!("{} does not hold these mentions", path.display()),
-                Some(Source { path, chars: None }) => format!("{} not found", path.display()),
+                }) => format!(
+                    "{} does not hold these mentions",
+                    shown(&path.display().to_string())
+                ),
+                Some(Source { path, chars: None }) => {
+                    format!("{} not found", shown(&path.display().to_string()))
+                }
                 None => "not looked for".to_owned(),
             };
             out.push_str(&format!(
@@ -854,6 +888,48 @@ mod tests {
         assert_eq!(
             render_text(&same, &Sources::default(), 10),
             "summary: 3 documents on both sides, no differences\n"
+        );
+    }
+
+    /// One document with 100k mentions a side, each new one shifted by a character: used to
+    /// compare every pair (quadratic), now each old mention looks at its neighbours only.
+    #[test]
+    fn many_overlapping_mentions_compare_in_linear_time() {
+        let n = 100_000;
+        let old: Vec<Mention> = (0..n)
+            .map(|i| m(4 * i, 4 * i + 3, EntityType::Loc, "a"))
+            .collect();
+        let new: Vec<Mention> = (0..n)
+            .map(|i| m(4 * i + 1, 4 * i + 4, EntityType::Loc, "a"))
+            .collect();
+        let start = std::time::Instant::now();
+        let changes = compare_mentions(&old, &new);
+        assert_eq!(changes.len(), n);
+        assert!(changes.iter().all(|c| matches!(c, Change::Changed { .. })));
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "{:?}",
+            start.elapsed()
+        );
+    }
+
+    #[test]
+    fn contexts_neither_overflow_nor_carry_escapes() {
+        let chars: Vec<char> = "قال \u{1b}[2J بوتين \u{7}اليوم".chars().collect();
+        let ctx = context(&chars, 9, 14, usize::MAX);
+        assert!(!ctx.contains('\u{1b}') && !ctx.contains('\u{7}'), "{ctx:?}");
+        assert!(ctx.contains("[بوتين]"), "{ctx:?}");
+        let mut evil = m(0, 3, EntityType::Per, "x\u{1b}]0;pwned\u{7}");
+        evil.text = "\u{1b}[31m".into();
+        let diff = compare(
+            &[doc("a\u{1b}[2J.txt", vec![])],
+            &[doc("a\u{1b}[2J.txt", vec![evil])],
+        )
+        .unwrap();
+        let report = render_text(&diff, &Sources::default(), 30);
+        assert!(
+            !report.contains('\u{1b}') && !report.contains('\u{7}'),
+            "{report:?}"
         );
     }
 

@@ -56,8 +56,11 @@ pub const ANNOTATION_FIELDS: [&str; 3] = ["document", "chars", "mentions"];
 /// One input record: a line of JSON Lines with an `id`, a `text` and any other fields.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Record {
-    /// The `id` field as given (a string or a number).
+    /// The `id` field as given (a string or a number). A number too large for 64 bits is a
+    /// float here; [`Record::document`] and the output line keep its exact digits.
     pub id: Value,
+    /// The `id` field's JSON text, exactly as the input wrote it.
+    pub id_token: String,
     /// The text to tag.
     pub text: String,
     /// Every field but `text`, `id` included, in input order.
@@ -100,8 +103,9 @@ impl LineError {
 }
 
 /// A JSON object's fields in input order (`serde_json::Map` sorts them without the
-/// `preserve_order` feature).
-struct OrderedFields(Vec<(String, Value)>);
+/// `preserve_order` feature), and the raw JSON text of its first `id` field: a number beyond
+/// 64 bits becomes a float in a [`Value`], and two such ids could become one.
+struct OrderedFields(Vec<(String, Value)>, Option<String>);
 
 impl<'de> Deserialize<'de> for OrderedFields {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<OrderedFields, D::Error> {
@@ -113,10 +117,20 @@ impl<'de> Deserialize<'de> for OrderedFields {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<OrderedFields, A::Error> {
                 let mut fields = Vec::with_capacity(map.size_hint().unwrap_or(4));
-                while let Some((k, v)) = map.next_entry::<String, Value>()? {
+                let mut id = None;
+                while let Some(k) = map.next_key::<String>()? {
+                    let v = if k == "id" && id.is_none() {
+                        let raw = map.next_value::<Box<serde_json::value::RawValue>>()?;
+                        let v =
+                            serde_json::from_str(raw.get()).map_err(serde::de::Error::custom)?;
+                        id = Some(raw.get().to_owned());
+                        v
+                    } else {
+                        map.next_value::<Value>()?
+                    };
                     fields.push((k, v));
                 }
-                Ok(OrderedFields(fields))
+                Ok(OrderedFields(fields, id))
             }
         }
         d.deserialize_map(V)
@@ -140,7 +154,7 @@ impl Record {
         let error = |id: Option<Value>, message: String| LineError { line, id, message };
         let text =
             std::str::from_utf8(bytes).map_err(|e| error(None, format!("not UTF-8 text: {e}")))?;
-        let OrderedFields(mut fields) = serde_json::from_str(text)
+        let OrderedFields(mut fields, id_token) = serde_json::from_str(text)
             .map_err(|e| error(None, format!("not a JSON object: {e}")))?;
         let mut seen = HashSet::new();
         for (k, _) in &fields {
@@ -186,15 +200,32 @@ impl Record {
         if let Some(why) = crate::corpus::too_large(text.len() as u64) {
             return Err(error(Some(id), format!("`text` has {why}")));
         }
-        Ok(Record { id, text, fields })
+        let id_token = id_token.unwrap_or_else(|| id.to_string());
+        Ok(Record {
+            id,
+            id_token,
+            text,
+            fields,
+        })
     }
 
-    /// The `document` name: a string id as is, a number as JSON writes it.
+    /// The `document` name: a string id as is, a number with the digits the input gave (so
+    /// `18446744073709551617` stays itself, not the float it would round to).
     pub fn document(&self) -> String {
         match &self.id {
             Value::String(s) => s.clone(),
+            _ if self.big_integer_id() => self.id_token.clone(),
             v => v.to_string(),
         }
+    }
+
+    /// Whether the id is an integer beyond 64 bits, which a [`Value`] holds as a float.
+    fn big_integer_id(&self) -> bool {
+        matches!(&self.id, Value::Number(n) if n.is_f64())
+            && self
+                .id_token
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b == b'-')
     }
 
     /// Tags the text and returns the output line (without a line break): the fields, then
@@ -203,6 +234,7 @@ impl Record {
         let doc = tagger.annotate(&self.document(), &self.text);
         let out = Annotated {
             fields: &self.fields,
+            id_token: self.big_integer_id().then_some(self.id_token.as_str()),
             document: &doc.document,
             chars: doc.chars,
             mentions: &doc.mentions,
@@ -214,6 +246,9 @@ impl Record {
 /// An output line: the record's fields, then its annotation.
 struct Annotated<'a> {
     fields: &'a [(String, Value)],
+    /// The `id` as the input wrote it, when it is an integer beyond 64 bits (which the parsed
+    /// value holds as a float): written in place of the value.
+    id_token: Option<&'a str>,
     document: &'a str,
     chars: usize,
     mentions: &'a [Mention],
@@ -223,7 +258,14 @@ impl Serialize for Annotated<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(Some(self.fields.len() + 3))?;
         for (k, v) in self.fields {
-            m.serialize_entry(k, v)?;
+            match self.id_token {
+                Some(token) if k == "id" => {
+                    let raw = serde_json::value::RawValue::from_string(token.to_owned())
+                        .map_err(serde::ser::Error::custom)?;
+                    m.serialize_entry(k, &raw)?
+                }
+                _ => m.serialize_entry(k, v)?,
+            }
         }
         m.serialize_entry("document", self.document)?;
         m.serialize_entry("chars", &self.chars)?;
@@ -252,21 +294,45 @@ pub struct Summary {
 /// input is ready yet, so a slow producer still sees its records come back) is tagged in
 /// parallel on the current rayon pool (call this inside [`rayon::ThreadPool::install`] to
 /// choose the pool), written and flushed. At most two batches of lines are held at a time.
-/// Each line that cannot be tagged is written as [`LineError::to_json`] and passed to `report`.
-/// Only I/O errors stop the stream.
+/// Each line that cannot be tagged is written as [`LineError::to_json`] and passed to `report`;
+/// a line longer than [`MAX_LINE_BYTES`] is one of those (it is skipped, not held in memory).
+/// Only I/O errors stop the stream: an output that fails (a reader gone, a full disk) returns
+/// the error as soon as the reader thread has finished the line it is reading.
 pub fn tag_stream<R: BufRead + Send, W: Write>(
+    tagger: &Tagger,
+    input: R,
+    output: W,
+    batch: usize,
+    report: impl FnMut(&LineError),
+) -> io::Result<Summary> {
+    tag_stream_bounded(tagger, input, output, batch, MAX_LINE_BYTES, report)
+}
+
+/// The longest input line [`tag_stream`] reads, in bytes: a record's `text` is at most
+/// [`MAX_DOCUMENT_BYTES`](crate::corpus::MAX_DOCUMENT_BYTES) anyway.
+pub const MAX_LINE_BYTES: usize = crate::corpus::MAX_DOCUMENT_BYTES;
+
+/// A line as the reader thread hands it over: its number, and its bytes or (too long) its size.
+type ReadLine = io::Result<(usize, Result<Vec<u8>, u64>)>;
+
+/// [`tag_stream`] with lines of up to `max_line` bytes.
+fn tag_stream_bounded<R: BufRead + Send, W: Write>(
     tagger: &Tagger,
     input: R,
     mut output: W,
     batch: usize,
+    max_line: usize,
     mut report: impl FnMut(&LineError),
 ) -> io::Result<Summary> {
     let batch = batch.max(1);
-    let (send, receive) = std::sync::mpsc::sync_channel::<io::Result<(usize, Vec<u8>)>>(batch);
+    let (send, receive) = std::sync::mpsc::sync_channel::<ReadLine>(batch);
     std::thread::scope(|scope| {
-        scope.spawn(move || read_lines(input, send));
+        // the receiver belongs to this closure: however it returns, the receiver is dropped
+        // before the scope waits for the reader, whose next send then fails and stops it
+        let receive = receive;
+        scope.spawn(move || read_lines(input, send, max_line));
         let mut summary = Summary::default();
-        let mut lines: Vec<(usize, Vec<u8>)> = Vec::with_capacity(batch);
+        let mut lines: Vec<(usize, Result<Vec<u8>, u64>)> = Vec::with_capacity(batch);
         // wait for one line, then take what is ready, up to a batch
         while let Ok(first) = receive.recv() {
             lines.clear();
@@ -279,7 +345,16 @@ pub fn tag_stream<R: BufRead + Send, W: Write>(
             }
             let results: Vec<Result<String, LineError>> = lines
                 .par_iter()
-                .map(|(n, bytes)| tag_line(tagger, *n, bytes))
+                .map(|(n, line)| match line {
+                    Ok(bytes) => tag_line(tagger, *n, bytes),
+                    Err(size) => Err(LineError {
+                        line: *n,
+                        id: None,
+                        message: format!(
+                            "a line of {size} bytes: gaztag reads lines of up to {max_line} bytes; split the record"
+                        ),
+                    }),
+                })
                 .collect();
             for result in results {
                 summary.records += 1;
@@ -296,21 +371,20 @@ pub fn tag_stream<R: BufRead + Send, W: Write>(
             }
             output.flush()?;
         }
-        // on an error the receiver is dropped here, which stops the reader
         Ok(summary)
     })
 }
 
 /// Sends the non-blank lines of `input` with their numbers (from 1), without line breaks or a
-/// leading byte order mark, until the input ends, fails or the receiver is gone.
-fn read_lines<R: BufRead>(
-    mut input: R,
-    send: std::sync::mpsc::SyncSender<io::Result<(usize, Vec<u8>)>>,
-) {
+/// leading byte order mark, until the input ends, fails or the receiver is gone. A line longer
+/// than `max` bytes is read through without being kept and sent as the bytes it had read.
+fn read_lines<R: BufRead>(mut input: R, send: std::sync::mpsc::SyncSender<ReadLine>, max: usize) {
+    use std::io::Read as _;
     let mut number = 0;
     loop {
         let mut buf = Vec::new();
-        match input.read_until(b'\n', &mut buf) {
+        let limit = max as u64 + 2; // room for a CRLF
+        match input.by_ref().take(limit).read_until(b'\n', &mut buf) {
             Ok(0) => return,
             Ok(_) => {}
             Err(e) => {
@@ -319,6 +393,20 @@ fn read_lines<R: BufRead>(
             }
         }
         number += 1;
+        if buf.len() as u64 == limit && buf.last() != Some(&b'\n') {
+            drop(buf);
+            let read = match skip_line(&mut input) {
+                Ok(n) => limit + n,
+                Err(e) => {
+                    let _ = send.send(Err(e));
+                    return;
+                }
+            };
+            if send.send(Ok((number, Err(read)))).is_err() {
+                return;
+            }
+            continue;
+        }
         while matches!(buf.last(), Some(b'\n' | b'\r')) {
             buf.pop();
         }
@@ -328,8 +416,35 @@ fn read_lines<R: BufRead>(
         if buf.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        if send.send(Ok((number, buf))).is_err() {
+        if send.send(Ok((number, Ok(buf)))).is_err() {
             return;
+        }
+    }
+}
+
+/// Reads up to and including the next line break (or the end), keeping nothing; returns the
+/// number of bytes read.
+fn skip_line<R: BufRead>(input: &mut R) -> io::Result<u64> {
+    let mut read = 0u64;
+    loop {
+        let chunk = match input.fill_buf() {
+            Ok(c) => c,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if chunk.is_empty() {
+            return Ok(read);
+        }
+        match chunk.iter().position(|&b| b == b'\n') {
+            Some(i) => {
+                input.consume(i + 1);
+                return Ok(read + i as u64 + 1);
+            }
+            None => {
+                let n = chunk.len();
+                input.consume(n);
+                read += n as u64;
+            }
         }
     }
 }
@@ -459,5 +574,118 @@ mod tests {
         assert!(out.contains(r#""document":"a","chars":5"#), "{out}");
         assert_eq!(run("", 4).0, "");
         assert_eq!(run("", 4).2, Summary::default());
+    }
+
+    /// An input that never ends: the same record forever.
+    struct Endless(&'static [u8], usize);
+
+    impl io::Read for Endless {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = buf.len().min(self.0.len() - self.1);
+            buf[..n].copy_from_slice(&self.0[self.1..self.1 + n]);
+            self.1 = (self.1 + n) % self.0.len();
+            Ok(n)
+        }
+    }
+
+    /// An output that takes `room` bytes, then fails as a full disk does.
+    struct Full(usize);
+
+    impl Write for Full {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if self.0 < buf.len() {
+                return Err(io::Error::from_raw_os_error(28)); // ENOSPC
+            }
+            self.0 -= buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// `yes RECORD | gaztag tag --stdin > /dev/full`: the output error ends the stream even
+    /// though the input never does (the reader used to wait forever on the full channel).
+    #[test]
+    fn a_failing_output_stops_an_endless_stream() {
+        let (done, wait) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let input = io::BufReader::new(Endless(
+                "{\"id\": 1, \"text\": \"زار بوتين موسكو\"}\n".as_bytes(),
+                0,
+            ));
+            let r = tag_stream(&tagger(), input, Full(10_000), 4, |_| {});
+            let _ = done.send(r.map_err(|e| e.raw_os_error()));
+        });
+        let got = wait
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("the stream ends when its output fails");
+        assert_eq!(got, Err(Some(28)));
+    }
+
+    #[test]
+    fn an_overlong_line_fails_alone() {
+        let input = format!(
+            "{{\"id\": 1, \"text\": \"موسكو\"}}\n{{\"id\": 2, \"text\": \"{}\"}}\r\n{{\"id\": 3, \"text\": \"باكو\"}}\n",
+            "x".repeat(500)
+        );
+        let mut out = Vec::new();
+        let mut errors = Vec::new();
+        let s = tag_stream_bounded(&tagger(), input.as_bytes(), &mut out, 2, 100, |e| {
+            errors.push(e.clone())
+        })
+        .unwrap();
+        assert_eq!((s.records, s.failed), (3, 1));
+        assert_eq!(errors[0].line, 2);
+        assert!(
+            errors[0].message.contains("up to 100 bytes"),
+            "{}",
+            errors[0]
+        );
+        let out = String::from_utf8(out).unwrap();
+        let lines: Vec<Value> = out
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 3);
+        assert_eq!(lines[1]["line"], 2);
+        assert_eq!(lines[2]["document"], "3");
+        // a line of exactly the limit is read
+        let line = format!("{{\"id\": 4, \"text\": \"{}\"}}", "x".repeat(70));
+        let (mut out, max) = (Vec::new(), line.len());
+        let s = tag_stream_bounded(&tagger(), line.as_bytes(), &mut out, 1, max, |_| {}).unwrap();
+        assert_eq!(s.failed, 0);
+    }
+
+    /// Integer ids beyond 64 bits keep their digits: two of them used to become one float.
+    #[test]
+    fn big_integer_ids_stay_exact() {
+        let input = concat!(
+            r#"{"id": 18446744073709551617, "text": "موسكو"}"#,
+            "\n",
+            r#"{"id": 18446744073709551618, "text": "موسكو"}"#,
+            "\n",
+            r#"{"id": -99999999999999999999999, "text": "موسكو"}"#,
+            "\n",
+            r#"{"id": 2.50, "text": "موسكو"}"#,
+            "\n",
+        );
+        let (out, errors, _) = run(input, 4);
+        assert!(errors.is_empty());
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(
+            lines[0]
+                .starts_with(r#"{"id":18446744073709551617,"document":"18446744073709551617","#),
+            "{}",
+            lines[0]
+        );
+        assert!(lines[1].contains(r#""document":"18446744073709551618""#));
+        assert!(lines[2].starts_with(r#"{"id":-99999999999999999999999,"#));
+        // a float is written as JSON writes it, as before
+        assert!(
+            lines[3].starts_with(r#"{"id":2.5,"document":"2.5","#),
+            "{}",
+            lines[3]
+        );
     }
 }

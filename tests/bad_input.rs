@@ -194,13 +194,17 @@ fn binary_files_skipped_empty_files_tagged_and_a_summary_at_the_end() {
 }
 
 #[test]
-fn broken_symlinks_are_reported_and_the_run_goes_on() {
+fn broken_symlinks_followed_are_reported_and_the_run_goes_on() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     std::fs::write(d.join("a.txt"), TEXT).unwrap();
     #[cfg(unix)]
     std::os::unix::fs::symlink(d.join("gone.txt"), d.join("b.txt")).unwrap();
+    // not followed by default: a link is no document
     let o = gaztag(&["tag", d.to_str().unwrap(), "-q"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(json_lines(&o).len(), 1);
+    let o = gaztag(&["tag", d.to_str().unwrap(), "-q", "--follow"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("b.txt"), "{}", stderr(&o));
     assert_eq!(json_lines(&o).len(), 1);
@@ -403,7 +407,8 @@ fn a_tree_mixing_every_case_tags_every_good_file_and_reports_every_bad_one() {
     };
     let before = inputs();
 
-    let o = gaztag(&["tag", d.to_str().unwrap()]);
+    // followed, the broken link and the loop are named
+    let o = gaztag(&["tag", d.to_str().unwrap(), "-L"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let mut tagged: Vec<String> = json_lines(&o)
         .iter()

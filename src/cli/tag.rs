@@ -39,6 +39,20 @@ pub struct TagArgs {
     /// Extension of the files to tag inside folders (repeatable).
     #[arg(long = "ext", value_name = "EXT", default_value = "txt")]
     exts: Vec<String>,
+    /// Follow symbolic links inside folders (never into /proc, /sys or /dev, never in a loop).
+    /// Without it a symlinked file is not read and a symlinked folder not entered.
+    #[arg(long, short = 'L')]
+    follow: bool,
+    /// Tag hidden files and enter hidden folders (names starting with `.`, such as `.git/`).
+    #[arg(long)]
+    hidden: bool,
+    /// Inside folders, tag only the files matching GLOB (repeatable; a glob without `/`
+    /// matches file names, one with `/` the path under the folder). --ext still applies.
+    #[arg(long = "glob", value_name = "GLOB", conflicts_with = "stdin")]
+    globs: Vec<String>,
+    /// Inside folders, leave out the files and folders matching GLOB (repeatable).
+    #[arg(long = "exclude", value_name = "GLOB", conflicts_with = "stdin")]
+    excludes: Vec<String>,
     /// Number of worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<usize>,
@@ -77,6 +91,7 @@ pub fn run(args: TagArgs) -> anyhow::Result<i32> {
         !args.resume || args.format != Format::Jsonl,
         "--resume needs a format that writes one file per document (json, conll, brat)"
     );
+    let walk = walk(&args)?;
     let tagger = args.rules.apply(args.gazetteer.builder()?).build();
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(n) = args.jobs {
@@ -91,11 +106,11 @@ pub fn run(args: TagArgs) -> anyhow::Result<i32> {
     let (mut inputs, listed): (Box<dyn Iterator<Item = gaztag::Result<Input>>>, _) = match &args.out
     {
         Some(out) => {
-            let inputs = listed_inputs(&args, out, &mut count)?;
+            let inputs = listed_inputs(&args, &walk, out, &mut count)?;
             let n = inputs.len();
             (Box::new(inputs.into_iter().map(Ok)), Some(n))
         }
-        None => (Box::new(corpus::documents(&args.paths, &args.exts)), None),
+        None => (Box::new(walk.documents(&args.paths)), None),
     };
     let exporter = match &args.out {
         Some(out) => Exporter::to_dir(args.format, out)?,
@@ -103,11 +118,7 @@ pub fn run(args: TagArgs) -> anyhow::Result<i32> {
     };
     let batch = BATCH_PER_THREAD * pool.current_num_threads();
     let bar = progress_bar(args.quiet, || {
-        listed.unwrap_or_else(|| {
-            corpus::documents(&args.paths, &args.exts)
-                .filter(Result::is_ok)
-                .count()
-        })
+        listed.unwrap_or_else(|| walk.documents(&args.paths).filter(Result::is_ok).count())
     });
     // The workers tag batch n + 1 while a writer thread writes batch n: the cores never wait for
     // the output, and at most three batches are held (tagged, queued, being written).
@@ -199,10 +210,11 @@ fn write_batches(
 /// overwrite an input.
 fn listed_inputs(
     args: &TagArgs,
+    walk: &corpus::Walk,
     out: &std::path::Path,
     count: &mut Count,
 ) -> anyhow::Result<Vec<Input>> {
-    let (mut inputs, errors) = corpus::discover(&args.paths, &args.exts);
+    let (mut inputs, errors) = walk.discover(&args.paths);
     count.failed += errors.len();
     for e in &errors {
         eprintln!("gaztag: {e}");
@@ -233,6 +245,20 @@ fn listed_inputs(
         );
     }
     Ok(inputs)
+}
+
+/// How the folders of the arguments are walked (`--ext`, `--follow`, `--hidden`, `--glob`,
+/// `--exclude`).
+fn walk(args: &TagArgs) -> anyhow::Result<corpus::Walk> {
+    let mut walk = corpus::Walk::new(&args.exts);
+    walk.follow(args.follow).hidden(args.hidden);
+    for g in &args.globs {
+        walk.include(g).with_context(|| format!("--glob {g}"))?;
+    }
+    for g in &args.excludes {
+        walk.exclude(g).with_context(|| format!("--exclude {g}"))?;
+    }
+    Ok(walk)
 }
 
 /// What became of one document.

@@ -373,8 +373,8 @@ fn compile_all(entities: &[Entity], common_words: &[String], name_words: &NameWo
     for s in &sections {
         out.extend_from_slice(s);
     }
-    let sum = crc32fast::hash(&out[HEADER_LEN..]);
-    out[16..20].copy_from_slice(&sum.to_le_bytes());
+    let sum = checksum(&out);
+    out[CHECKSUM_AT..CHECKSUM_AT + 4].copy_from_slice(&sum.to_le_bytes());
     out
 }
 

@@ -71,6 +71,67 @@ fn refuse(path: &Path, line: usize, message: String) -> Error {
     Error::source(path, line, message)
 }
 
+/// Refuses a field that holds a control character (a tab or a line break would add a field
+/// or a whole entity line to the source), or, for a single spelling, a `|`.
+fn plain_field(path: &Path, what: &str, value: &str, spelling: bool) -> Result<()> {
+    if let Some(c) = value.chars().find(|c| c.is_control()) {
+        return Err(refuse(
+            path,
+            0,
+            format!(
+                "{what} {:?} holds the control character U+{:04X}: tabs, line breaks and other control characters are not allowed",
+                value, c as u32
+            ),
+        ));
+    }
+    if spelling && value.contains('|') {
+        return Err(refuse(
+            path,
+            0,
+            format!(
+                "{what} {value:?} holds `|`, which separates spellings: give each spelling on its own"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The source file `file` names, which must be a `.tsv` file directly in `dir` (the files
+/// [`source::read_dir`] reads), given as a name or a path inside `dir`, and not a symlink.
+fn confined(dir: &Path, file: &Path) -> Result<PathBuf> {
+    let outside = |why: &str| {
+        refuse(
+            file,
+            0,
+            format!("--file must name a .tsv file in {} ({why})", dir.display()),
+        )
+    };
+    let rel = file.strip_prefix(dir).unwrap_or(file);
+    let mut parts = rel
+        .components()
+        .filter(|c| *c != std::path::Component::CurDir);
+    let name = match (parts.next(), parts.next()) {
+        (Some(std::path::Component::Normal(name)), None) => name,
+        _ => return Err(outside("a file name, not a path elsewhere")),
+    };
+    let path = dir.join(name);
+    if path.extension().is_none_or(|e| e != "tsv") {
+        return Err(outside("the sources are the *.tsv files"));
+    }
+    if std::fs::symlink_metadata(&path).is_ok_and(|m| !m.file_type().is_file()) {
+        return Err(outside("it is a symbolic link or not a regular file"));
+    }
+    Ok(path)
+}
+
+/// Splits a leading byte order mark off a source's text, so that edits keep it first.
+fn split_bom(text: &str) -> (&str, &str) {
+    match text.strip_prefix('\u{feff}') {
+        Some(rest) => ("\u{feff}", rest),
+        None => ("", text),
+    }
+}
+
 /// Notes for each variant key that other entities already have.
 fn collisions(sources: &Sources, own_id: &str, variants: &[String]) -> Vec<String> {
     let mut notes = Vec::new();
@@ -111,10 +172,19 @@ pub fn add_entity(dir: &Path, new: &NewEntity, file: Option<&Path>) -> Result<Ed
         }
     };
     let path = match file {
-        Some(f) if f.is_absolute() || f.starts_with(dir) => f.to_owned(),
-        Some(f) => dir.join(f),
+        Some(f) => confined(dir, f)?,
         None => dir.join(default_file(kind)),
     };
+    plain_field(&path, "the id", &id, false)?;
+    plain_field(&path, "the name", &new.name, false)?;
+    for v in &new.variants {
+        plain_field(&path, "the spelling", v, true)?;
+    }
+    for (what, value) in [("--en", &new.en), ("--wikidata", &new.wikidata)] {
+        if let Some(value) = value {
+            plain_field(&path, what, value, false)?;
+        }
+    }
     let mut fields = vec![
         id.clone(),
         kind.as_str().to_owned(),
@@ -164,11 +234,13 @@ pub fn add_entity(dir: &Path, new: &NewEntity, file: Option<&Path>) -> Result<Ed
     let all: Vec<String> = entity.variants.iter().map(|v| v.text.clone()).collect();
     let notes = collisions(&sources, &id, &all);
 
-    let mut old = if path.exists() {
+    let text = if path.exists() {
         read(&path)?
     } else {
         String::new()
     };
+    let (bom, old) = split_bom(&text);
+    let mut old = old.to_owned();
     if !old.is_empty() && !old.ends_with('\n') {
         old.push('\n');
     }
@@ -185,6 +257,7 @@ pub fn add_entity(dir: &Path, new: &NewEntity, file: Option<&Path>) -> Result<Ed
         .unwrap_or(lines.len());
     let newline = format!("{line_text}\n");
     lines.insert(at, &newline);
+    lines.insert(0, bom);
     crate::atomic::write(&path, lines.concat().as_bytes())?;
     Ok(Edited {
         path,
@@ -212,6 +285,9 @@ pub fn add_variants(dir: &Path, id: &str, variants: &[String]) -> Result<Edited>
                 format!("no entity with id `{id}` in {}", dir.display()),
             )
         })?;
+    for v in variants {
+        plain_field(&e.path, "the spelling", v, true)?;
+    }
     let mut keys: Vec<String> = e.variants.iter().map(|v| key_of(&v.text)).collect();
     for v in variants {
         let key = key_of(v.trim_start_matches('='));
@@ -230,7 +306,8 @@ pub fn add_variants(dir: &Path, id: &str, variants: &[String]) -> Result<Edited>
         keys.push(key);
     }
     let notes = collisions(&sources, id, variants);
-    let old = read(&e.path)?;
+    let text = read(&e.path)?;
+    let (bom, old) = split_bom(&text);
     let mut lines: Vec<String> = old.split_inclusive('\n').map(str::to_owned).collect();
     let line = &mut lines[e.line - 1];
     let ending = if line.ends_with("\r\n") {
@@ -258,6 +335,7 @@ pub fn add_variants(dir: &Path, id: &str, variants: &[String]) -> Result<Edited>
     let new_line = fields.join("\t");
     parse_one(&e.path, &new_line)?;
     *line = format!("{new_line}{ending}");
+    lines.insert(0, bom.to_owned());
     crate::atomic::write(&e.path, lines.concat().as_bytes())?;
     Ok(Edited {
         path: e.path.clone(),
@@ -397,5 +475,144 @@ mod tests {
     fn slugs() {
         assert_eq!(slug("Jean-Yves Le Drian"), "jean-yves-le-drian");
         assert_eq!(slug("  AFP!"), "afp");
+    }
+
+    /// `add-variant --dir g moscow $'موس\nevil\tPER\tشرير'` used to add a whole entity line.
+    #[test]
+    fn control_characters_and_bars_are_refused_in_every_field() {
+        let d = dir_with(&[("places.tsv", PLACES)]);
+        for bad in [
+            "موس\nevil\tPER\tشرير",
+            "موس\tx",
+            "موس\r",
+            "موس\u{1b}[31m",
+            "موس|شرير",
+        ] {
+            let e = add_variants(d.path(), "baku", &[bad.to_owned()]).unwrap_err();
+            assert!(
+                e.to_string().contains("not allowed") || e.to_string().contains("`|`"),
+                "{e}"
+            );
+        }
+        let base = NewEntity {
+            id: Some("x".into()),
+            kind: Some(EntityType::Loc),
+            name: "شرير".into(),
+            ..Default::default()
+        };
+        let cases = [
+            NewEntity {
+                id: Some("x\ny\tLOC\tمدينة".into()),
+                ..base.clone()
+            },
+            NewEntity {
+                name: "شرير\nevil\tPER\tشرير".into(),
+                ..base.clone()
+            },
+            NewEntity {
+                variants: vec!["a\tb".into()],
+                ..base.clone()
+            },
+            NewEntity {
+                en: Some("Evil\nx\tPER\ty".into()),
+                ..base.clone()
+            },
+            NewEntity {
+                wikidata: Some("Q1\t".into()),
+                ..base.clone()
+            },
+        ];
+        for new in &cases {
+            let e = add_entity(d.path(), new, None).unwrap_err();
+            assert!(e.to_string().contains("not allowed"), "{e}");
+        }
+        assert_eq!(
+            std::fs::read_to_string(d.path().join("places.tsv")).unwrap(),
+            PLACES
+        );
+        assert!(
+            !d.path()
+                .join("places.tsv")
+                .with_extension("tsv.new")
+                .exists()
+        );
+    }
+
+    /// On a file that starts with a byte order mark, the new line used to go before it, and
+    /// the gazetteer no longer loaded.
+    #[test]
+    fn a_byte_order_mark_stays_first() {
+        let text = "\u{feff}baku\tLOC\tباكو\nyerevan\tLOC\tيريفان\n";
+        let d = dir_with(&[("places.tsv", text)]);
+        let new = NewEntity {
+            id: Some("ankara".into()),
+            kind: Some(EntityType::Loc),
+            name: "أنقرة".into(),
+            ..Default::default()
+        };
+        let r = add_entity(d.path(), &new, None).unwrap();
+        assert_eq!(r.line, 1);
+        let written = std::fs::read_to_string(d.path().join("places.tsv")).unwrap();
+        assert!(
+            written.starts_with("\u{feff}ankara\tLOC\tأنقرة\nbaku\t"),
+            "{written:?}"
+        );
+        add_variants(d.path(), "ankara", &["انكارا".into()]).unwrap();
+        let written = std::fs::read_to_string(d.path().join("places.tsv")).unwrap();
+        assert!(
+            written.starts_with("\u{feff}ankara\tLOC\tأنقرة\tانكارا\n"),
+            "{written:?}"
+        );
+        assert_eq!(written.matches('\u{feff}').count(), 1);
+        let g = crate::Gazetteer::load(d.path()).unwrap();
+        assert_eq!(g.len(), 3);
+    }
+
+    #[test]
+    fn file_stays_inside_dir() {
+        let outer = tempfile::tempdir().unwrap();
+        let d = outer.path().join("g");
+        std::fs::create_dir(&d).unwrap();
+        std::fs::write(d.join("places.tsv"), PLACES).unwrap();
+        let new = NewEntity {
+            id: Some("ankara".into()),
+            kind: Some(EntityType::Loc),
+            name: "أنقرة".into(),
+            ..Default::default()
+        };
+        let escape = outer.path().join("escape.tsv");
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&escape, d.join("link.tsv")).unwrap();
+        for f in [
+            escape.clone(),
+            PathBuf::from("../escape.tsv"),
+            d.join("../escape.tsv"),
+            PathBuf::from("sub/x.tsv"),
+            PathBuf::from("notes.txt"),
+            #[cfg(unix)]
+            PathBuf::from("link.tsv"),
+        ] {
+            let e = add_entity(&d, &new, Some(&f)).unwrap_err();
+            assert!(
+                e.to_string().contains("--file must name a .tsv file in"),
+                "{f:?}: {e}"
+            );
+        }
+        assert!(!escape.exists());
+        // a name, ./name or dir/name is fine
+        for (f, id) in [("more.tsv", "ankara"), ("./more.tsv", "x1"), ("", "x2")] {
+            let f = if f.is_empty() {
+                d.join("more.tsv")
+            } else {
+                PathBuf::from(f)
+            };
+            let new = NewEntity {
+                id: Some(id.into()),
+                name: format!("أنقرة{id}"),
+                ..new.clone()
+            };
+            let r = add_entity(&d, &new, Some(&f)).unwrap();
+            assert_eq!(r.path, d.join("more.tsv"));
+        }
     }
 }

@@ -5,7 +5,7 @@
 //!   0  magic            8 bytes  b"GAZTAGIX"
 //!   8  format version   u32      FORMAT_VERSION
 //!  12  normalizer ver.  u32      crate::normalize::VERSION at build time
-//!  16  checksum         u32      CRC-32 of every byte after the header
+//!  16  checksum         u32      CRC-32 of every byte of the index, these four as zeros
 //!  20  reserved         u32      0
 //!  24  section lengths  8 × u64  names fst, common-words fst, postings, variants, entities,
 //!                               strings, skeletons fst, name-words fst
@@ -30,18 +30,18 @@
 //! Strings may be shared: a variant spelled like its entity's canonical name points at the
 //! name's bytes.
 //!
-//! Everything is read in place, and an index file is memory-mapped: loading checks the
-//! header, the versions and the section lengths (they must add up to the file's size), and
-//! does no parsing. The checksum is checked at load for indexes of up to
-//! `VERIFY_AT_LOAD_MAX` bytes (64 MiB) and always for in-memory and embedded ones; a bigger
-//! mapped index is checked by `Gazetteer::verify`, which `gaztag gazetteer build` runs on
-//! what it writes, so that loading it does not read every page.
-//! This module needs only std: `build.rs` includes it.
+//! Everything is read in place, and an index file is memory-mapped. Every load checks the
+//! header, the versions and the section lengths (they must add up to the file's size), then
+//! the checksum over every byte, header included ([`checksum`]; CRC-32 runs at several GB/s,
+//! so a 300 MB index costs tens of milliseconds), then the structure of every section
+//! (`validate`: fst nodes, record references and string bounds), so that a damaged index is
+//! refused and a crafted one (its checksum recomputed) can neither panic nor loop.
+//! This module needs only std and crc32fast: `build.rs` includes it.
 
 /// First bytes of every index file.
 pub const MAGIC: &[u8; 8] = b"GAZTAGIX";
 /// Version of this layout. Bump it on any change.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 /// Size of the header in bytes.
 pub const HEADER_LEN: usize = 24 + SECTIONS * 8;
 /// Number of sections in the body.
@@ -85,6 +85,26 @@ pub const NAME_WORDS: usize = 7;
 pub const FUZZY_MIN_LETTERS: usize = 4;
 /// Fewest letters a key's skeleton needs to be matched fuzzily.
 pub const FUZZY_MIN_SKELETON: usize = 3;
+
+/// Where the checksum is in the header.
+pub const CHECKSUM_AT: usize = 16;
+
+/// The CRC-32 of an index: of every byte, the header included, with the four bytes of the
+/// checksum itself read as zeros. `index` holds at least the header.
+pub fn checksum(index: &[u8]) -> u32 {
+    let mut h = crc32fast::Hasher::new();
+    h.update(&index[..CHECKSUM_AT]);
+    h.update(&[0; 4]);
+    h.update(&index[CHECKSUM_AT + 4..]);
+    h.finalize()
+}
+
+/// The most postings a key's packed value may name: [`MAX_ENTITIES_PER_KEY`] entities, each
+/// with up to a thousand spellings (the sources' limit) that fold onto the key. A crafted
+/// value naming more is cut to this many.
+///
+/// [`MAX_ENTITIES_PER_KEY`]: super::compile::MAX_ENTITIES_PER_KEY
+pub const MAX_POSTINGS_PER_KEY: u32 = 256 * 1000;
 
 /// Reads the little-endian `u32` at `at`.
 #[inline]

@@ -657,6 +657,11 @@ pub struct Import {
     pub clitic_stripped: usize,
     /// MISC spans read (and ignored).
     pub misc_spans: usize,
+    /// Spans left out because no source line may hold them: more than
+    /// [`MAX_SPELLING_WORDS`](super::source::MAX_SPELLING_WORDS) tokens or
+    /// [`MAX_SPELLING_CHARS`](super::source::MAX_SPELLING_CHARS) characters (the loader would
+    /// refuse the written sources).
+    pub too_long: usize,
     /// Entities dropped because their matches in the data are too often wrong.
     pub unreliable: Vec<Unreliable>,
     /// Word lists derived from the data.
@@ -753,6 +758,20 @@ pub fn import(corpus: &Corpus, options: &Options) -> Import {
                 continue;
             };
             let tokens = &sentence.tokens[start..end];
+            // what the loader refuses is not written (nor its surface built: a span of
+            // millions of tokens would cost gigabytes)
+            let chars = || {
+                tokens
+                    .iter()
+                    .map(|t| t.text.chars().count() + 1)
+                    .sum::<usize>()
+            };
+            if tokens.len() > super::source::MAX_SPELLING_WORDS
+                || chars() > super::source::MAX_SPELLING_CHARS + 1
+            {
+                result.too_long += 1;
+                continue;
+            }
             found.push(Found {
                 kind,
                 key: run_key(tokens),
@@ -1027,6 +1046,26 @@ mod tests {
     const PER: Label = Label::Entity(EntityType::Per);
     const LOC: Label = Label::Entity(EntityType::Loc);
     const ORG: Label = Label::Entity(EntityType::Org);
+
+    /// A span of 30 words, or one token of 300 letters, used to be written as a spelling that
+    /// the loader then refused.
+    #[test]
+    fn spans_the_loader_would_refuse_are_left_out() {
+        let mut text = String::from("قال\tO\n");
+        for i in 0..30 {
+            let tag = if i == 0 { "B-PER" } else { "I-PER" };
+            text.push_str(&format!("كلمة{i}\t{tag}\n"));
+        }
+        text.push_str("و\tO\n");
+        text.push_str(&format!("{}\tB-LOC\n", "ب".repeat(300)));
+        text.push_str("و\tO\nباكو\tB-LOC\n\n");
+        let imp = import(&corpus(&text), &Options::default());
+        assert_eq!(imp.too_long, 2);
+        let dir = tempfile::tempdir().unwrap();
+        write_sources(&imp, dir.path(), false).unwrap();
+        let g = crate::Gazetteer::load(dir.path()).unwrap();
+        assert_eq!(g.len(), 1);
+    }
 
     #[test]
     fn tag_names() {

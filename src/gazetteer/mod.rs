@@ -11,6 +11,7 @@ pub mod format;
 pub mod import;
 pub mod source;
 pub mod suggest;
+mod validate;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -142,7 +143,7 @@ impl Gazetteer {
     /// # Errors
     /// As [`Gazetteer::from_bytes`].
     pub fn from_static(bytes: &'static [u8], origin: &str) -> Result<Gazetteer> {
-        Gazetteer::parse(Backing::Static(bytes), origin, true)
+        Gazetteer::parse(Backing::Static(bytes), origin)
     }
 
     /// Reads an index from bytes that [`compile`] produced.
@@ -151,7 +152,7 @@ impl Gazetteer {
     /// [`Error::Index`] when the bytes are truncated, corrupted (checksum), or of another format
     /// or normalizer version.
     pub fn from_bytes(bytes: Vec<u8>) -> Result<Gazetteer> {
-        Gazetteer::parse(Backing::Shared(Arc::new(bytes)), "<memory>", true)
+        Gazetteer::parse(Backing::Shared(Arc::new(bytes)), "<memory>")
     }
 
     /// Loads a gazetteer from `path`: a folder of sources (compiled in memory) or an index file.
@@ -160,14 +161,11 @@ impl Gazetteer {
     /// whatever its size, nothing is parsed, and the tagger's walks read only the pages of
     /// the fst they visit (shared with every other process using the file).
     ///
-    /// Loading checks the header, the versions, and that the section lengths add up to the
-    /// file's size (a truncated or extended file is refused). The checksum over the whole
-    /// file is checked too for indexes of up to [`VERIFY_AT_LOAD_MAX`] bytes (every
-    /// gazetteer of up to a few hundred thousand entries); a bigger index is not read in full
-    /// at load, as that would cost time and memory in proportion to its size (for a
-    /// million entries: ~25 ms and 230 MB of resident pages), so damage inside it that keeps
-    /// its size is found by [`Gazetteer::verify`] instead, which `gaztag gazetteer build`
-    /// runs on every index it writes.
+    /// Loading checks the header, the versions, that the section lengths add up to the file's
+    /// size (a truncated or extended file is refused), the checksum over every byte, and the
+    /// structure of every section (see [`format`](mod@format)): reading every page once, about
+    /// 30 ms per 100 MB after the first load has brought the file into the page cache. A
+    /// damaged index is refused with a clear error; a crafted one cannot make gaztag panic.
     ///
     /// `gaztag gazetteer build` replaces an index by renaming a new file over it, which
     /// leaves a running process's mapping intact; do not rewrite an index file in place
@@ -180,39 +178,37 @@ impl Gazetteer {
         let origin = path.display().to_string();
         if meta.is_dir() {
             let sources = source::read_dir(path)?;
-            Gazetteer::parse(Backing::Shared(Arc::new(compile(&sources))), &origin, true)
+            Gazetteer::parse(Backing::Shared(Arc::new(compile(&sources))), &origin)
+        } else if !meta.is_file() {
+            // a FIFO or a device would block the load or map nothing
+            Err(Error::index(
+                origin,
+                "not a regular file: give a gazetteer folder or an index file",
+            ))
         } else {
-            let verify = meta.len() <= VERIFY_AT_LOAD_MAX as u64;
-            Gazetteer::map(path, verify)
+            Gazetteer::map(path)
         }
     }
 
-    /// Maps the index file at `path`; checks its checksum at once when `verify`.
-    fn map(path: &Path, verify: bool) -> Result<Gazetteer> {
+    /// Maps the index file at `path` and checks it.
+    fn map(path: &Path) -> Result<Gazetteer> {
         let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
         let mut options = memmap2::MmapOptions::new();
-        if verify {
-            // every page is read at once: fault them all in with one call
-            options.populate();
-        }
+        // every page is read at once by the checks: fault them all in with one call
+        options.populate();
         // SAFETY: the map is read-only and lives as long as the `Gazetteer` (the `Arc` in
         // `Backing`). Undefined behaviour would need the file to be truncated or rewritten in
         // place while it is mapped; gaztag never does that (it writes an index to a new file
         // and renames it over the old one, see `atomic::write`), and the `load` docs say not
         // to.
         let map = unsafe { options.map(&file) }.map_err(|e| Error::io(path, e))?;
-        Gazetteer::parse(
-            Backing::Mapped(Arc::new(map)),
-            &path.display().to_string(),
-            verify,
-        )
+        Gazetteer::parse(Backing::Mapped(Arc::new(map)), &path.display().to_string())
     }
 
-    /// Checks the checksum over the whole index (see [`format`](mod@format)).
+    /// Checks the checksum over the whole index again (see [`format`](mod@format)).
     ///
-    /// [`Gazetteer::load`] does it for indexes of up to [`VERIFY_AT_LOAD_MAX`] bytes, and
-    /// every other constructor always; this is for a bigger index, to check the whole file
-    /// once (it reads every page).
+    /// Every constructor has checked it already; this is for an index mapped long ago, whose
+    /// file may have been rewritten in place since.
     ///
     /// # Errors
     /// [`Error::Index`] naming the index when the checksum does not match.
@@ -223,7 +219,7 @@ impl Gazetteer {
     /// ```
     pub fn verify(&self) -> Result<()> {
         let all = self.all.as_ref();
-        if crc32fast::hash(&all[HEADER_LEN..]) != u32_at(all, 16) {
+        if checksum(all) != u32_at(all, CHECKSUM_AT) {
             return Err(Error::index(
                 self.origin.clone(),
                 "checksum mismatch: the file is corrupted",
@@ -232,7 +228,7 @@ impl Gazetteer {
         Ok(())
     }
 
-    fn parse(backing: Backing, origin: &str, verify: bool) -> Result<Gazetteer> {
+    fn parse(backing: Backing, origin: &str) -> Result<Gazetteer> {
         let all = backing.bytes();
         let bad = |m: String| Error::index(origin, m);
         if all.len() < HEADER_LEN || &all[..8] != MAGIC {
@@ -275,7 +271,7 @@ impl Gazetteer {
                 all.len() - at as usize
             )));
         }
-        if verify && crc32fast::hash(&all[HEADER_LEN..]) != u32_at(all, 16) {
+        if checksum(all) != u32_at(all, CHECKSUM_AT) {
             return Err(bad("checksum mismatch: the file is corrupted".into()));
         }
         let (plen, vlen, elen) = (
@@ -286,6 +282,27 @@ impl Gazetteer {
         if plen % 4 != 0 || vlen % VARIANT_LEN != 0 || elen % ENTITY_LEN != 0 {
             return Err(bad("record sections of impossible sizes".into()));
         }
+        let bytes = |i: usize| &all[bounds[i].0..bounds[i].1];
+        let structure = |what: &str, r: std::result::Result<(), String>| {
+            r.map_err(|e| bad(format!("{what}: {e} (a crafted or mis-built index)")))
+        };
+        for (i, what) in [
+            (NAMES, "names"),
+            (COMMON, "common words"),
+            (SKELETONS, "skeletons"),
+            (NAME_WORDS, "name words"),
+        ] {
+            structure(what, validate::fst_nodes(bytes(i)))?;
+        }
+        structure(
+            "records",
+            validate::records(
+                bytes(POSTINGS),
+                bytes(VARIANTS),
+                bytes(ENTITIES),
+                bytes(STRINGS),
+            ),
+        )?;
         let section = |i: usize| Bytes {
             backing: backing.clone(),
             start: bounds[i].0,
@@ -391,12 +408,15 @@ impl Gazetteer {
         })
     }
 
-    /// The variants stored under a packed fst value.
+    /// The variants stored under a packed fst value: at most [`MAX_POSTINGS_PER_KEY`], and
+    /// only postings that exist (a crafted value naming billions costs nothing).
     pub fn postings(&self, value: u64) -> impl Iterator<Item = VariantRef<'_>> + '_ {
         let (first, count) = unpack_postings(value);
         let p = self.postings.as_ref();
-        (first as usize..first as usize + count as usize)
-            .filter_map(move |i| p.get(i * 4..i * 4 + 4))
+        let first = (first as usize).min(p.len() / 4);
+        let end = (first + count.min(MAX_POSTINGS_PER_KEY) as usize).min(p.len() / 4);
+        p[first * 4..end * 4]
+            .chunks_exact(4)
             .filter_map(move |b| self.variant(u32_at(b, 0)))
     }
 
@@ -513,10 +533,6 @@ impl Gazetteer {
         self.common.contains(light)
     }
 }
-
-/// Indexes up to this many bytes are checksummed whenever [`Gazetteer::load`] maps them;
-/// bigger ones by [`Gazetteer::verify`] (see [`Gazetteer::load`]).
-pub const VERIFY_AT_LOAD_MAX: usize = 64 << 20;
 
 /// The largest edit distance [`Gazetteer::fuzzy`] accepts.
 pub const MAX_FUZZY_DISTANCE: u32 = 3;
@@ -715,24 +731,40 @@ mod tests {
         assert!(Gazetteer::load(&missing).is_err());
     }
 
+    /// The header is under the checksum: a changed section length, reserved field or
+    /// checksum is refused, whatever the index's size (big ones used to skip the checksum).
     #[test]
-    fn big_indexes_are_verified_on_demand() {
-        // what `load` does above VERIFY_AT_LOAD_MAX bytes: map without reading every page
+    fn every_header_byte_is_checked() {
+        let good = small();
+        for at in 0..HEADER_LEN {
+            for bit in [0x01, 0x80] {
+                let mut bad = good.clone();
+                bad[at] ^= bit;
+                assert!(Gazetteer::from_bytes(bad).is_err(), "byte {at} ^ {bit:#x}");
+            }
+        }
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("big.gaz");
-        let mut bytes = small();
-        let last = bytes.len() - 1;
-        bytes[last] ^= 0xff;
-        std::fs::write(&path, &bytes).unwrap();
-        let g = Gazetteer::map(&path, false).unwrap();
-        let err = g.verify().unwrap_err().to_string();
-        assert!(
-            err.contains("checksum mismatch") && err.contains(&*path.to_string_lossy()),
-            "{err}"
-        );
-        // the header checks still run: a truncated big index is refused at load
-        std::fs::write(&path, &small()[..100]).unwrap();
-        assert!(Gazetteer::map(&path, false).is_err());
+        let path = dir.path().join("x.gaz");
+        let mut bad = good.clone();
+        bad[20] = 1; // reserved
+        std::fs::write(&path, &bad).unwrap();
+        let err = Gazetteer::load(&path).unwrap_err().to_string();
+        assert!(err.contains("checksum mismatch"), "{err}");
+    }
+
+    /// A FIFO given as the index would block the load forever.
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_not_an_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("x.gaz");
+        let status = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let err = Gazetteer::load(&fifo).unwrap_err().to_string();
+        assert!(err.contains("not a regular file"), "{err}");
     }
 
     #[test]

@@ -232,8 +232,23 @@ fn read_dir_with(dir: &Path, problems: &mut Vec<Error>, first_only: bool) -> Res
     duplicate_ids(&sources.entities, problems, first_only);
     let mut list = |file: &str| -> Result<Vec<String>> {
         let path = dir.join(file);
-        if stop(problems) || !path.exists() {
+        if stop(problems) {
             return Ok(Vec::new());
+        }
+        match std::fs::metadata(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::io(&path, e)),
+            // a FIFO would block the load forever, a device never end
+            Ok(m) if !m.is_file() => {
+                return Err(Error::io(
+                    &path,
+                    std::io::Error::new(
+                        std::io::ErrorKind::InvalidInput,
+                        "not a regular file: a word list must be a plain text file",
+                    ),
+                ));
+            }
+            Ok(_) => {}
         }
         read_word_list(&path, first_only, problems)
     };

@@ -2,7 +2,9 @@
 //!
 //! [`Style::Plain`] writes each mention as `[TEXT]{TYPE:ENTITY}`, with `TEXT` exactly as in the
 //! document and nothing else added: the output greps, diffs and round-trips (remove the markup
-//! and each paragraph is the document's text). No bidi controls are added, so a terminal that
+//! and each paragraph is the document's text), except for control characters other than tabs
+//! and line ends (an escape character could drive the terminal the output lands on), which are
+//! shown as `�`, in the text and in the labels alike. No bidi controls are added, so a terminal that
 //! reorders right-to-left text shows it as it would show the document with the markup typed in.
 //!
 //! [`Style::Color`] is for a person at a terminal: each mention in its type's color (PER blue,
@@ -77,15 +79,15 @@ pub fn render(doc: &Annotated, style: Style) -> String {
         }
         for piece in &p.pieces {
             match (piece, style) {
-                (Piece::Text(t), Style::Plain) => out.push_str(t),
+                (Piece::Text(t), Style::Plain) => push_plain(&mut out, t),
                 (Piece::Text(t), Style::Color) => push_safe(&mut out, t),
                 (Piece::Mention { mention, .. }, Style::Plain) => {
                     out.push('[');
-                    out.push_str(&mention.text);
+                    push_plain(&mut out, &mention.text);
                     out.push_str("]{");
                     out.push_str(mention.kind.as_str());
                     out.push(':');
-                    out.push_str(&mention.entity);
+                    push_plain(&mut out, &mention.entity);
                     out.push('}');
                 }
                 (Piece::Mention { mention, .. }, Style::Color) => push_colored(&mut out, mention),
@@ -114,6 +116,17 @@ fn push_colored(out: &mut String, m: &Mention) {
     out.push('}');
     out.push(PDI);
     out.push_str(RESET);
+}
+
+/// Appends `s` with its control characters but tabs and line ends (`\n`, `\r`) shown as `�`.
+fn push_plain(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '\n' | '\r' | '\t' => out.push(c),
+            c if c.is_control() => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
 }
 
 /// Appends `s` with its control characters made harmless: a CR LF or a lone CR becomes a line
@@ -168,7 +181,11 @@ pub fn legend() -> String {
 pub fn header(doc: &Annotated, style: Style) -> String {
     let name = &doc.doc().document;
     match style {
-        Style::Plain => format!("==> {name} <==\n"),
+        Style::Plain => {
+            let mut plain = String::new();
+            push_plain(&mut plain, &name.replace(['\n', '\r', '\t'], "\u{FFFD}"));
+            format!("==> {plain} <==\n")
+        }
         Style::Color => {
             let mut safe = String::new();
             push_safe(&mut safe, name);
@@ -191,6 +208,21 @@ pub fn header(doc: &Annotated, style: Style) -> String {
 mod tests {
     use super::super::tests::{annotated, mention_at};
     use super::*;
+
+    /// A document or an annotation carrying escape sequences could drive the terminal that
+    /// `review --plain` prints on (clear it, set its title, fake a prompt).
+    #[test]
+    fn plain_markup_carries_no_control_characters() {
+        let text = "قال \u{1b}[2J\u{1b}]0;x\u{7} بوتين\tفي\r\nموسكو";
+        let mut m = mention_at(text, "بوتين", text.find("بوتين").unwrap());
+        m.entity = "putin\u{1b}[8m".into();
+        let got = render(&annotated(text, vec![m]), Style::Plain);
+        assert!(
+            !got.chars().any(|c| c.is_control() && !"\n\r\t".contains(c)),
+            "{got:?}"
+        );
+        assert!(got.contains("[بوتين]{LOC:putin\u{FFFD}[8m}\tفي"), "{got:?}");
+    }
 
     #[test]
     fn plain_markup_is_the_text_with_brackets_added() {
@@ -248,7 +280,7 @@ mod tests {
     }
 
     #[test]
-    fn control_characters_are_defused_in_color_only() {
+    fn control_characters_are_defused_in_color() {
         let mut s = String::new();
         push_safe(&mut s, "a\r\nb\rc\x08d\te\u{85}");
         assert_eq!(s, "a\nb\nc\u{FFFD}d\te\u{FFFD}");
