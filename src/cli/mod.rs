@@ -127,9 +127,44 @@ pub fn run() -> i32 {
     };
     match result {
         Ok(code) => code,
+        // `gaztag tag seeds | head`: the reader has all it wanted; stop quietly, as ripgrep does
+        Err(e) if is_broken_pipe(&e) => EXIT_OK,
         Err(e) => {
-            eprintln!("gaztag: error: {e:#}");
+            eprintln!("gaztag: error: {}", message(&e));
             EXIT_FATAL
         }
     }
+}
+
+/// Is `e`, or one of its causes, a write to a pipe whose reader has gone?
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        let kind = if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            Some(io.kind())
+        } else if let Some(e) = cause.downcast_ref::<gaztag::Error>() {
+            e.io_error().map(std::io::Error::kind)
+        } else if let Some(e) = cause.downcast_ref::<serde_json::Error>() {
+            e.io_error_kind()
+        } else {
+            None
+        };
+        kind == Some(std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// `e` and its causes, `: `-separated, each cause left out when the message before it already
+/// says it (an error that shows its cause and also returns it as its source).
+fn message(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if out.contains(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out += ": ";
+        }
+        out += &text;
+    }
+    out
 }

@@ -52,7 +52,7 @@ pub fn run(args: ReviewArgs) -> anyhow::Result<i32> {
         errors.extend(write_errors);
         // the page to open: the index, or the only page
         if let Some(page) = written.last() {
-            println!("{}", page.display());
+            writeln!(std::io::stdout(), "{}", page.display())?;
         }
     } else {
         let color = match args.color {
@@ -68,10 +68,7 @@ pub fn run(args: ReviewArgs) -> anyhow::Result<i32> {
         } else {
             terminal::Style::Plain
         };
-        match show(&docs, style) {
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {} // `| head`: fine
-            r => r.context("writing to standard output")?,
-        }
+        show(&docs, style).context("writing to standard output")?;
     }
     Ok(if errors.is_empty() {
         EXIT_OK

@@ -1,5 +1,6 @@
 //! `gaztag gazetteer check [DIR]`: print every problem as `file:line: severity: message`.
 
+use std::io::Write as _;
 use std::path::PathBuf;
 
 use gaztag::gazetteer::check::{Severity, check_dir};
@@ -14,9 +15,11 @@ pub struct CheckArgs {
 
 pub fn run(args: CheckArgs) -> anyhow::Result<i32> {
     let diagnostics = check_dir(&args.dir)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for d in &diagnostics {
-        println!("{d}");
+        writeln!(out, "{d}")?;
     }
+    out.flush()?;
     let errors = diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error)
