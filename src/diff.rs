@@ -719,6 +719,7 @@ mod tests {
         Document {
             document: name.into(),
             chars: 100,
+            encoding: None,
             mentions,
         }
     }

@@ -42,9 +42,12 @@ pub struct TagArgs {
     /// Number of worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<usize>,
-    /// Encoding of the documents: utf-8 (with or without a byte order mark; a file starting
-    /// with a UTF-16 byte order mark is read as UTF-16), windows-1256 or iso-8859-6.
-    #[arg(long, value_name = "ENCODING", default_value = "utf-8", value_parser = encoding_parser())]
+    /// Encoding of the documents: auto (found per file: a byte order mark, UTF-8, UTF-16
+    /// without a byte order mark, else the likeliest legacy encoding, such as windows-1256),
+    /// or one forced for every file: utf-8, utf-16le, utf-16be, windows-1256, iso-8859-6.
+    /// The summary counts the encodings read, and the annotation of a document not in UTF-8
+    /// names its encoding.
+    #[arg(long, value_name = "ENCODING", default_value = "auto", value_parser = encoding_parser())]
     encoding: Encoding,
     /// Skip the documents whose output in --out exists and is newer than the document (to
     /// finish an interrupted run).
@@ -167,8 +170,10 @@ fn write_batches(
                     chunk,
                     mentions,
                     size,
+                    encoding,
                 }) => {
                     count.tagged += 1;
+                    *count.encodings.entry(encoding).or_default() += 1;
                     bytes += size as u64;
                     count.mentions += mentions;
                     if let Some(chunk) = chunk {
@@ -243,6 +248,8 @@ enum Done {
         mentions: usize,
         /// Its length in bytes (as UTF-8).
         size: usize,
+        /// The encoding it was read in.
+        encoding: &'static str,
     },
     /// Left alone by `--resume`: its output is already there.
     UpToDate,
@@ -258,13 +265,17 @@ fn process(
     if args.resume && exporter.up_to_date(&input.name, &input.path) {
         return Ok(Done::UpToDate);
     }
-    let text = corpus::read_document_as(&input.path, args.encoding)?;
-    let doc = tagger.annotate(&input.name, &text);
-    let chunk = exporter.document(&doc, &text)?;
+    let read = corpus::read_document_as(&input.path, args.encoding)?;
+    let mut doc = tagger.annotate(&input.name, &read.text);
+    if read.encoding != corpus::UTF_8 {
+        doc.encoding = Some(read.encoding.to_owned());
+    }
+    let chunk = exporter.document(&doc, &read.text)?;
     Ok(Done::Tagged {
         chunk,
         mentions: doc.mentions.len(),
-        size: text.len(),
+        size: read.text.len(),
+        encoding: read.encoding,
     })
 }
 
@@ -295,6 +306,8 @@ struct Count {
     up_to_date: usize,
     skipped: usize,
     failed: usize,
+    /// Documents tagged per encoding read.
+    encodings: std::collections::BTreeMap<&'static str, usize>,
 }
 
 impl Count {
@@ -317,6 +330,14 @@ impl Count {
             self.failed,
             elapsed.as_secs_f64()
         );
+        // which encodings were read, when not every document was UTF-8
+        if self.encodings.keys().any(|&e| e != corpus::UTF_8) {
+            let mut by_count: Vec<(&str, usize)> =
+                self.encodings.iter().map(|(&e, &n)| (e, n)).collect();
+            by_count.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+            let parts: Vec<String> = by_count.iter().map(|(e, n)| format!("{n} {e}")).collect();
+            line += &format!("; read as {}", parts.join(", "));
+        }
         line
     }
 }

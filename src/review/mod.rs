@@ -461,6 +461,7 @@ mod tests {
         let doc = Document {
             document: "d.txt".into(),
             chars: text.chars().count(),
+            encoding: None,
             mentions,
         };
         Annotated::new("d.json".into(), "d.txt".into(), doc, text.into()).unwrap()
@@ -533,6 +534,7 @@ mod tests {
         let doc = |ms: Vec<Mention>, chars| Document {
             document: "d.txt".into(),
             chars,
+            encoding: None,
             mentions: ms,
         };
         let n = text.chars().count();
