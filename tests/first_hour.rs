@@ -160,3 +160,209 @@ fn a_folder_of_mixed_encodings_is_tagged_whole() {
     assert_eq!(entities(&docs[1]), expected);
     assert!(err(&o).contains("read as 2 windows-1256"), "{}", err(&o));
 }
+
+/// Runs `gaztag ARGS...` in `dir`.
+fn gaztag_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gaztag"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+/// Copies the seed articles into `dir/name`.
+fn seeds_in(dir: &Path, name: &str) -> std::path::PathBuf {
+    let to = dir.join(name);
+    std::fs::create_dir_all(&to).unwrap();
+    for e in std::fs::read_dir("seeds").unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "txt") {
+            std::fs::copy(&p, to.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    to
+}
+
+/// `gaztag tag seeds --out ann/ && gaztag review ann/ --html view/` works with no flag, and
+/// so does review from another folder, and diff's contexts: `tag --out` records where the
+/// documents are.
+#[test]
+fn review_finds_the_documents_tag_out_read_from_anywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let work = dir.path().join("work");
+    std::fs::create_dir(&work).unwrap();
+    seeds_in(&work, "seeds");
+    let o = gaztag_in(&work, &["tag", "seeds", "-o", "ann/", "-q"]);
+    assert!(o.status.success(), "{}", err(&o));
+    let o = gaztag_in(&work, &["review", "ann/", "--html", "view/"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(work.join("view/index.html").is_file());
+    assert_eq!(std::fs::read_dir(work.join("view")).unwrap().count(), 6);
+    // from elsewhere, by an absolute path
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    let ann = work.join("ann");
+    let o = gaztag_in(
+        &elsewhere,
+        &["review", ann.to_str().unwrap(), "--color", "never"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(
+        out(&o).contains("[كاراباخ]{LOC:nagorno-karabakh}"),
+        "{}",
+        out(&o)
+    );
+    // a JSON Lines run in the folder is found the same way
+    let o = gaztag_in(
+        &work,
+        &["tag", "seeds", "--format", "jsonl", "-o", "run/", "-q"],
+    );
+    assert!(o.status.success(), "{}", err(&o));
+    let run = work.join("run/annotations.jsonl");
+    let o = gaztag_in(
+        &elsewhere,
+        &["review", run.to_str().unwrap(), "--color", "never"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+}
+
+/// `gaztag tag corpus/ more.txt --out ann/` (the README's example) can be reviewed with no
+/// flag, and `tag A B` where both hold `x.txt` gives two documents of two names.
+#[test]
+fn several_arguments_give_distinct_names_and_can_be_reviewed() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let corpus = seeds_in(d, "corpus");
+    std::fs::copy(corpus.join("001_6268b66d2b898126.txt"), d.join("more.txt")).unwrap();
+    for (folder, text) in [("A", "زار بوتين موسكو"), ("B", "زار بوتين باكو")]
+    {
+        std::fs::create_dir(d.join(folder)).unwrap();
+        std::fs::write(d.join(folder).join("x.txt"), text).unwrap();
+    }
+    let o = gaztag_in(d, &["tag", "corpus/", "more.txt", "--out", "ann/", "-q"]);
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(d.join("ann/corpus/000_b7c2ae510c672f79.txt.json").is_file());
+    assert!(d.join("ann/more.txt.json").is_file());
+    let o = gaztag_in(&corpus, &["review", "../ann", "--html", "../view"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(d.join("view/more.txt.html").is_file());
+    assert!(
+        d.join("view/corpus/000_b7c2ae510c672f79.txt.html")
+            .is_file()
+    );
+
+    let o = gaztag_in(d, &["tag", "A", "B"]);
+    assert!(o.status.success(), "{}", err(&o));
+    let names: Vec<String> = common::json_lines(&o)
+        .iter()
+        .map(|doc| doc["document"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(names, ["A/x.txt", "B/x.txt"]);
+    let o = gaztag_in(d, &["tag", "A", "B", "-o", "both/", "-q"]);
+    assert!(o.status.success(), "{}", err(&o));
+    let o = gaztag_in(&d.join("A"), &["review", "../both", "--color", "never"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(
+        out(&o).contains("[موسكو]") && out(&o).contains("[باكو]"),
+        "{}",
+        out(&o)
+    );
+}
+
+/// `-` reads standard input as one document, named `<stdin>`, in any encoding.
+#[test]
+fn a_dash_reads_standard_input_as_one_document() {
+    use std::io::Write as _;
+    let (cp1256, _, _) = encoding_rs::WINDOWS_1256.encode(NEWS);
+    for bytes in [NEWS.as_bytes(), &cp1256[..]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gaztag"))
+            .args(["tag", "-", "-q"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(bytes).unwrap();
+        let o = child.wait_with_output().unwrap();
+        assert!(o.status.success(), "{}", err(&o));
+        let docs = common::json_lines(&o);
+        assert_eq!(docs.len(), 1);
+        assert_eq!(docs[0]["document"], "<stdin>");
+        assert!(entities(&docs[0]).contains(&"vladimir-putin".to_owned()));
+    }
+}
+
+/// Annotations sent by someone else cannot make review or diff read a file outside the
+/// documents' folder, a FIFO, a device or an endless file; each refusal names the annotation
+/// file and line (issue 17, item 3).
+#[cfg(unix)]
+#[test]
+fn annotations_cannot_read_files_outside_the_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let docs = d.join("docs");
+    std::fs::create_dir(&docs).unwrap();
+    std::fs::write(docs.join("ok.txt"), "زار بوتين موسكو").unwrap();
+    std::fs::write(d.join("secret.txt"), "كلمة السر").unwrap();
+    std::os::unix::fs::symlink(d.join("secret.txt"), docs.join("link.txt")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", docs.join("zero.txt")).unwrap();
+    let fifo = docs.join("fifo.txt");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::fs::write(docs.join("big.txt"), "ب".repeat(1000)).unwrap();
+    let secret = d.join("secret.txt");
+    let names = [
+        secret.to_str().unwrap(),
+        "../secret.txt",
+        "link.txt",
+        "zero.txt",
+        "fifo.txt",
+        "big.txt",
+    ];
+    let mut jsonl = String::new();
+    for name in names {
+        jsonl += &serde_json::json!({"document": name, "chars": 9, "mentions": []}).to_string();
+        jsonl += "\n";
+    }
+    let ann = d.join("evil.jsonl");
+    std::fs::write(&ann, &jsonl).unwrap();
+    let o = gaztag_in(
+        d,
+        &["review", "evil.jsonl", "--docs", "docs", "--color", "never"],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    assert!(o.stdout.is_empty(), "{}", out(&o));
+    let e = err(&o);
+    for (line, why) in [
+        (1, "not a relative path inside the documents' folder"),
+        (2, "not a relative path inside the documents' folder"),
+        (3, "leads out of the documents' folder"),
+        (4, "leads out of the documents' folder"),
+        (5, "not a regular file"),
+        (6, "more than a text of 9 characters can take"),
+    ] {
+        let at = format!("evil.jsonl:{line}: cannot read the document it annotates");
+        let said = e.lines().find(|l| l.contains(&at));
+        assert!(said.is_some_and(|l| l.contains(why)), "line {line}: {e}");
+    }
+    assert!(!e.contains("كلمة"), "{e}");
+
+    // diff reads through the same gate: no context from the secret, no hang on the FIFO
+    let mut other = String::new();
+    for name in names {
+        let m = serde_json::json!({"start": 0, "end": 4, "byte_start": 0, "byte_end": 8,
+            "text": "كلمة", "type": "LOC", "entity": "x", "name": "x", "variant": "x",
+            "prefix": "", "match": "exact"});
+        other += &serde_json::json!({"document": name, "chars": 9, "mentions": [m]}).to_string();
+        other += "\n";
+    }
+    std::fs::write(d.join("other.jsonl"), other).unwrap();
+    let o = gaztag_in(d, &["diff", "evil.jsonl", "other.jsonl", "--docs", "docs"]);
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    assert!(!out(&o).contains("السر"), "{}", out(&o));
+}

@@ -14,7 +14,9 @@ use super::{EXIT_OK, EXIT_PARTIAL, GazetteerArgs, RuleArgs};
 
 #[derive(clap::Args, Debug)]
 pub struct TagArgs {
-    /// Files and folders to tag (folders are searched recursively).
+    /// Files and folders to tag (folders are searched recursively); `-` reads standard input
+    /// as one document, named `<stdin>`. With several, each document's name starts with its
+    /// argument's name (`corpus/a.txt`, `more.txt`), so that no two documents share one.
     #[arg(
         required_unless_present = "stdin",
         conflicts_with = "stdin",
@@ -29,7 +31,7 @@ pub struct TagArgs {
     stdin: bool,
     /// Write into DIR instead of stdout: with the default format, one pretty-printed
     /// `NAME.json` per document, mirroring the input tree.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, short = 'o', value_name = "DIR")]
     out: Option<PathBuf>,
     /// Output format: json (default: JSON Lines on stdout, `NAME.json` files with --out),
     /// jsonl (with --out: one `annotations.jsonl`), conll (`token TAG` lines, IOB2), brat
@@ -98,7 +100,7 @@ pub fn run(args: TagArgs) -> anyhow::Result<i32> {
             let n = inputs.len();
             (Box::new(inputs.into_iter().map(Ok)), Some(n))
         }
-        None => (Box::new(corpus::documents(&args.paths, &args.exts)), None),
+        None => (Box::new(find_documents(&args.paths, &args.exts)), None),
     };
     let exporter = match &args.out {
         Some(out) => Exporter::to_dir(args.format, out)?,
@@ -107,7 +109,7 @@ pub fn run(args: TagArgs) -> anyhow::Result<i32> {
     let batch = BATCH_PER_THREAD * pool.current_num_threads();
     let bar = progress_bar(args.quiet, || {
         listed.unwrap_or_else(|| {
-            corpus::documents(&args.paths, &args.exts)
+            find_documents(&args.paths, &args.exts)
                 .filter(Result::is_ok)
                 .count()
         })
@@ -207,7 +209,13 @@ fn listed_inputs(
     out: &std::path::Path,
     count: &mut Count,
 ) -> anyhow::Result<Vec<Input>> {
-    let (mut inputs, errors) = corpus::discover(&args.paths, &args.exts);
+    let (mut inputs, mut errors) = (Vec::new(), Vec::new());
+    for found in find_documents(&args.paths, &args.exts) {
+        match found {
+            Ok(input) => inputs.push(input),
+            Err(e) => errors.push(e),
+        }
+    }
     count.failed += errors.len();
     for e in &errors {
         eprintln!("gaztag: {e}");
@@ -237,7 +245,122 @@ fn listed_inputs(
             clash.display()
         );
     }
+    // where the documents are, so that `review OUT` and `diff` find them from anywhere
+    let record = gaztag::review::locate::RunRecord {
+        roots: roots(&args.paths),
+    };
+    if let Err(e) = record.write(out) {
+        eprintln!("gaztag: warning: {e} (review and diff will need --docs)");
+    }
     Ok(inputs)
+}
+
+/// The name standard input is given as a document (`tag -`).
+const STDIN_NAME: &str = "<stdin>";
+
+/// Is this path argument standard input?
+fn is_stdin(path: &std::path::Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// The documents under the path arguments, in order, found while they are consumed
+/// ([`corpus::documents`]). With one argument, names are relative to it; with several, each
+/// starts with its argument's [`prefixes`] name, so that two arguments holding `x.txt` give
+/// `a/x.txt` and `b/x.txt`. `-` is standard input, read when its document is tagged.
+fn find_documents<'a>(
+    paths: &'a [PathBuf],
+    exts: &'a [String],
+) -> impl Iterator<Item = gaztag::Result<Input>> + 'a {
+    let prefixes = prefixes(paths);
+    let several = paths.len() > 1;
+    paths
+        .iter()
+        .zip(prefixes)
+        .flat_map(move |(path, prefix)| -> Box<dyn Iterator<Item = _>> {
+            if is_stdin(path) {
+                return Box::new(std::iter::once(Ok(Input {
+                    path: path.clone(),
+                    name: STDIN_NAME.to_owned(),
+                })));
+            }
+            let found = corpus::documents(std::slice::from_ref(path), exts);
+            if !several {
+                return Box::new(found);
+            }
+            let is_dir = path.is_dir();
+            Box::new(found.map(move |input| {
+                input.map(|mut input| {
+                    input.name = if is_dir {
+                        format!("{prefix}/{}", input.name)
+                    } else {
+                        prefix.clone()
+                    };
+                    input
+                })
+            }))
+        })
+}
+
+/// The name each path argument gives its documents when there are several: the shortest end
+/// of its absolute path that no other argument's path ends with (`corpus` for `data/corpus`,
+/// `a/2020` and `b/2020` for two folders named `2020`).
+fn prefixes(paths: &[PathBuf]) -> Vec<String> {
+    let parts: Vec<Vec<String>> = paths
+        .iter()
+        .map(|p| {
+            let mut parts: Vec<String> = Vec::new();
+            for c in std::path::absolute(p)
+                .unwrap_or_else(|_| p.clone())
+                .components()
+            {
+                match c {
+                    std::path::Component::Normal(s) => parts.push(s.to_string_lossy().into()),
+                    std::path::Component::ParentDir => {
+                        parts.pop();
+                    }
+                    _ => {}
+                }
+            }
+            parts
+        })
+        .collect();
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, mine)| {
+            let ends = |other: &Vec<String>, k: usize| {
+                other.len() >= k && other[other.len() - k..] == mine[mine.len() - k..]
+            };
+            (1..=mine.len())
+                .find(|&k| {
+                    !parts
+                        .iter()
+                        .enumerate()
+                        .any(|(j, other)| j != i && ends(other, k))
+                })
+                .map_or_else(|| mine.join("/"), |k| mine[mine.len() - k..].join("/"))
+        })
+        .collect()
+}
+
+/// The run record's roots: each path argument, absolute, with the start its documents' names
+/// share (see [`find_documents`]).
+fn roots(paths: &[PathBuf]) -> Vec<gaztag::review::locate::Root> {
+    let several = paths.len() > 1;
+    paths
+        .iter()
+        .zip(prefixes(paths))
+        .filter(|(p, _)| !is_stdin(p))
+        .filter_map(|(p, prefix)| {
+            let path = std::fs::canonicalize(p).ok()?;
+            let name = match (several, path.is_dir()) {
+                (true, _) => prefix,
+                (false, true) => String::new(),
+                (false, false) => path.file_name()?.to_string_lossy().into_owned(),
+            };
+            Some(gaztag::review::locate::Root { name, path })
+        })
+        .collect()
 }
 
 /// What became of one document.
@@ -265,7 +388,11 @@ fn process(
     if args.resume && exporter.up_to_date(&input.name, &input.path) {
         return Ok(Done::UpToDate);
     }
-    let read = corpus::read_document_as(&input.path, args.encoding)?;
+    let read = if is_stdin(&input.path) {
+        read_stdin(args.encoding)?
+    } else {
+        corpus::read_document_as(&input.path, args.encoding)?
+    };
     let mut doc = tagger.annotate(&input.name, &read.text);
     if read.encoding != corpus::UTF_8 {
         doc.encoding = Some(read.encoding.to_owned());
@@ -277,6 +404,34 @@ fn process(
         size: read.text.len(),
         encoding: read.encoding,
     })
+}
+
+/// Reads standard input whole, as one document (`tag -`).
+fn read_stdin(encoding: Encoding) -> gaztag::Result<corpus::Decoded> {
+    use std::io::Read as _;
+    let name = std::path::Path::new(STDIN_NAME);
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(corpus::MAX_DOCUMENT_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| gaztag::Error::Io {
+            path: name.to_owned(),
+            source: e,
+        })?;
+    if bytes.len() > corpus::MAX_DOCUMENT_BYTES {
+        return Err(gaztag::Error::Io {
+            path: name.to_owned(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "more than {} bytes: gaztag tags documents of up to 2 GiB; split it",
+                    corpus::MAX_DOCUMENT_BYTES
+                ),
+            ),
+        });
+    }
+    corpus::decode_as(name, &bytes, encoding)
 }
 
 /// A progress bar on stderr (documents and MB done, rate, time left) when it is a terminal and
