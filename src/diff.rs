@@ -894,7 +894,7 @@ mod tests {
         let mut stale_new = stale.clone();
         stale_new.mentions.clear();
         let diff = compare(&[old, stale], &[new, stale_new]).unwrap();
-        let sources = Sources::load(&diff, Some(dir.path()));
+        let sources = Sources::load(&diff, &Locator::new(Some(dir.path()), &[], &mut Vec::new()));
         let report = render_text(&diff, &sources, 5);
         assert!(
             report.contains("- 5..10 PER vladimir-putin «بوتين»  قال [بوتين] اليو…\n"),
@@ -916,7 +916,7 @@ mod tests {
         assert_eq!(docs[0]["changes"][0]["new"], serde_json::Value::Null);
         assert_eq!(docs[1]["changes"][0]["context"], serde_json::Value::Null);
         // no folder: the name is taken as a path, and is not found from here
-        let report = render_text(&diff, &Sources::load(&diff, None), 5);
+        let report = render_text(&diff, &Sources::load(&diff, &Locator::default()), 5);
         assert!(report.contains("a.txt not found"), "{report}");
     }
 }
