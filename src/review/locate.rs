@@ -320,9 +320,9 @@ mod tests {
             assert!(e.contains(why), "{name}: {e}");
         }
         // a file larger than its annotation's text could be is not read
-        let e = locate.read(&doc("a.txt", 1)).unwrap_err().to_string();
+        let e = locate.read(&doc("a.txt", 0)).unwrap_err().to_string();
         assert!(
-            e.contains("8 bytes, more than a text of 1 characters"),
+            e.contains("8 bytes, more than a text of 0 characters"),
             "{e}"
         );
     }
