@@ -366,3 +366,60 @@ fn annotations_cannot_read_files_outside_the_documents() {
     assert_eq!(o.status.code(), Some(1), "{}", err(&o));
     assert!(!out(&o).contains("السر"), "{}", out(&o));
 }
+
+/// Runs a shell command line with stdout and stderr on a pseudo-terminal, through
+/// `script(1)`; `None` when `script` is not installed.
+fn on_a_terminal(line: &str) -> Option<String> {
+    let o = Command::new("script")
+        .args(["-qec", line, "/dev/null"])
+        .env("NO_COLOR", "1")
+        .output()
+        .ok()?;
+    o.status
+        .success()
+        .then(|| String::from_utf8_lossy(&o.stdout).into_owned())
+}
+
+/// The quick start on a terminal lists the mentions for reading, not 100 KB of compact JSON;
+/// piped, the same command writes JSON Lines; the progress bar's rate has its unit.
+#[test]
+fn the_quick_start_reads_well_on_a_terminal_and_pipes_json() {
+    let bin = env!("CARGO_BIN_EXE_gaztag");
+    let Some(shown) = on_a_terminal(&format!("{bin} tag seeds")) else {
+        eprintln!("script(1) is not available: terminal output not checked");
+        return;
+    };
+    assert!(
+        shown.contains("000_b7c2ae510c672f79.txt (")
+            && shown.contains(" LOC كاراباخ  nagorno-karabakh"),
+        "{shown}"
+    );
+    assert!(!shown.contains("\"byte_start\""), "{shown}");
+    // --format json, or a pipe, gives JSON Lines
+    let json = on_a_terminal(&format!("{bin} tag seeds --format json -q")).unwrap();
+    assert!(json.contains("\"byte_start\""), "{json}");
+    let piped = gaztag(&["tag", "seeds", "-q"]);
+    assert_eq!(common::json_lines(&piped).len(), 5);
+    // the progress bar (with --out, on a terminal) gives its rate in documents per second
+    let dir = tempfile::tempdir().unwrap();
+    let bar = on_a_terminal(&format!("{bin} tag seeds -o {}", dir.path().display())).unwrap();
+    assert!(bar.contains(" documents/s, "), "{bar}");
+}
+
+/// `--help` screens end with examples that run as shown.
+#[test]
+fn help_screens_have_examples() {
+    for cmd in ["tag", "review", "diff", "gazetteer"] {
+        let o = gaztag(&[cmd, "--help"]);
+        assert!(o.status.success(), "{cmd}: {}", err(&o));
+        let help = out(&o);
+        let examples = help
+            .split_once("Examples:")
+            .map(|(_, e)| e)
+            .unwrap_or_default();
+        assert!(
+            examples.contains(&format!("gaztag {cmd} ")),
+            "{cmd}: {help}"
+        );
+    }
+}

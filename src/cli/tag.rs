@@ -33,11 +33,13 @@ pub struct TagArgs {
     /// `NAME.json` per document, mirroring the input tree.
     #[arg(long, short = 'o', value_name = "DIR")]
     out: Option<PathBuf>,
-    /// Output format: json (default: JSON Lines on stdout, `NAME.json` files with --out),
+    /// Output format: json (JSON Lines on stdout, `NAME.json` files with --out; the default,
+    /// except that on a terminal, without --out, `tag` lists each document's mentions for
+    /// reading instead),
     /// jsonl (with --out: one `annotations.jsonl`), conll (`token TAG` lines, IOB2), brat
     /// (`NAME.txt` + `NAME.ann`, needs --out).
-    #[arg(long, value_name = "FORMAT", default_value = "json", value_parser = format_parser())]
-    format: Format,
+    #[arg(long, value_name = "FORMAT", value_parser = format_parser())]
+    format: Option<Format>,
     /// Extension of the files to tag inside folders (repeatable).
     #[arg(long = "ext", value_name = "EXT", default_value = "txt")]
     exts: Vec<String>,
@@ -65,6 +67,19 @@ pub struct TagArgs {
     gazetteer: GazetteerArgs,
 }
 
+impl TagArgs {
+    /// The output format: `--format`, JSON by default.
+    fn format(&self) -> Format {
+        self.format.unwrap_or(Format::Json)
+    }
+
+    /// Is the output for a person to read: a terminal, with no --out and no --format?
+    fn for_reading(&self) -> bool {
+        use std::io::IsTerminal as _;
+        self.format.is_none() && self.out.is_none() && std::io::stdout().is_terminal()
+    }
+}
+
 /// Documents tagged in parallel per batch; batches keep memory bounded and output ordered.
 const BATCH_PER_THREAD: usize = 64;
 
@@ -73,13 +88,13 @@ pub fn run(args: TagArgs) -> anyhow::Result<i32> {
         return super::stream::run(args.jobs, &args.rules, &args.gazetteer);
     }
     anyhow::ensure!(
-        args.out.is_some() || !args.format.needs_dir(),
+        args.out.is_some() || !args.format().needs_dir(),
         "--format {} writes files: give --out DIR",
-        args.format.as_str()
+        args.format().as_str()
     );
     let started = Instant::now();
     anyhow::ensure!(
-        !args.resume || args.format != Format::Jsonl,
+        !args.resume || args.format() != Format::Jsonl,
         "--resume needs a format that writes one file per document (json, conll, brat)"
     );
     let tagger = args.rules.apply(args.gazetteer.builder()?).build();
@@ -103,11 +118,12 @@ pub fn run(args: TagArgs) -> anyhow::Result<i32> {
         None => (Box::new(find_documents(&args.paths, &args.exts)), None),
     };
     let exporter = match &args.out {
-        Some(out) => Exporter::to_dir(args.format, out)?,
-        None => Exporter::to_stream(args.format).context("this format needs --out DIR")?,
+        Some(out) => Exporter::to_dir(args.format(), out)?,
+        None => Exporter::to_stream(args.format()).context("this format needs --out DIR")?,
     };
     let batch = BATCH_PER_THREAD * pool.current_num_threads();
-    let bar = progress_bar(args.quiet, || {
+    // a listing on the terminal is the progress; a bar would be drawn across it
+    let bar = progress_bar(args.quiet || args.for_reading(), || {
         listed.unwrap_or_else(|| {
             find_documents(&args.paths, &args.exts)
                 .filter(Result::is_ok)
@@ -145,6 +161,12 @@ pub fn run(args: TagArgs) -> anyhow::Result<i32> {
     bar.finish_and_clear();
     if !args.quiet {
         eprintln!("gaztag: {}", count.summary(started.elapsed()));
+        if args.for_reading() {
+            eprintln!(
+                "gaztag: note: a listing for reading on a terminal; piped, or with --format json, \
+                 tag writes JSON Lines"
+            );
+        }
     }
     Ok(if count.failed > 0 {
         EXIT_PARTIAL
@@ -236,8 +258,8 @@ fn listed_inputs(
         .with_context(|| format!("creating output folder {}", out.display()))?;
     let outputs = inputs
         .iter()
-        .flat_map(|i| args.format.document_files(out, &i.name))
-        .chain(args.format.run_files(out));
+        .flat_map(|i| args.format().document_files(out, &i.name))
+        .chain(args.format().run_files(out));
     if let Some(clash) = corpus::overwritten_input(&inputs, outputs) {
         anyhow::bail!(
             "--out {} would overwrite the input {}: choose an output folder outside the inputs",
@@ -397,13 +419,72 @@ fn process(
     if read.encoding != corpus::UTF_8 {
         doc.encoding = Some(read.encoding.to_owned());
     }
-    let chunk = exporter.document(&doc, &read.text)?;
+    let chunk = if args.for_reading() {
+        Some(listing(&doc, colors()))
+    } else {
+        exporter.document(&doc, &read.text)?
+    };
     Ok(Done::Tagged {
         chunk,
         mentions: doc.mentions.len(),
         size: read.text.len(),
         encoding: read.encoding,
     })
+}
+
+/// Whether to color the listing: NO_COLOR is not set.
+fn colors() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// A document's mentions listed for reading (`tag` on a terminal): a header with the counts
+/// per type, then one line per mention: its character span, type, text and entity.
+fn listing(doc: &gaztag::annotation::Document, color: bool) -> String {
+    use std::fmt::Write as _;
+    let paint = |code: &str, text: &str| {
+        if color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    };
+    let count = |kind| doc.mentions.iter().filter(|m| m.kind == kind).count();
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} ({} mention{}: PER {}, LOC {}, ORG {})",
+        paint("1", &doc.document),
+        doc.mentions.len(),
+        if doc.mentions.len() == 1 { "" } else { "s" },
+        count(gaztag::EntityType::Per),
+        count(gaztag::EntityType::Loc),
+        count(gaztag::EntityType::Org),
+    );
+    for m in &doc.mentions {
+        let code = match m.kind {
+            gaztag::EntityType::Per => "34",
+            gaztag::EntityType::Loc => "32",
+            _ => "35",
+        };
+        // control characters from the text would move the cursor: shown escaped
+        let text: String = m
+            .text
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        let _ = writeln!(
+            out,
+            "  {:>6}..{:<6} {} {}  {} ({})",
+            m.start,
+            m.end,
+            paint(code, m.kind.as_str()),
+            text,
+            m.entity,
+            m.how.as_str()
+        );
+    }
+    out.push('\n');
+    out
 }
 
 /// Reads standard input whole, as one document (`tag -`).
@@ -446,11 +527,29 @@ fn progress_bar(quiet: bool, documents: impl FnOnce() -> usize) -> indicatif::Pr
     bar.set_message("0.0 MB");
     bar.set_style(
         indicatif::ProgressStyle::with_template(
-            "{wide_bar} {pos}/{len} documents, {msg}, {per_sec}, {eta} left",
+            "{wide_bar} {pos}/{len} documents, {msg}, {rate}, {eta} left",
         )
-        .expect("a valid template"),
+        .expect("a valid template")
+        .with_key(
+            "rate",
+            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = w.write_str(&rate(state.per_sec()));
+            },
+        ),
     );
     bar
+}
+
+/// A rate of documents per second, as the progress bar shows it: `1269 documents/s`,
+/// `3.4 documents/s`.
+fn rate(per_sec: f64) -> String {
+    if !per_sec.is_finite() {
+        "… documents/s".to_owned()
+    } else if per_sec >= 10.0 {
+        format!("{per_sec:.0} documents/s")
+    } else {
+        format!("{per_sec:.1} documents/s")
+    }
 }
 
 /// The documents of a run, by outcome, for the summary line.
@@ -509,4 +608,27 @@ fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
     use clap::builder::TypedValueParser as _;
     clap::builder::PossibleValuesParser::new(Format::ALL.map(|f| f.as_str()))
         .try_map(|name| Format::parse(&name).ok_or("unknown format"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rate_has_its_unit_and_no_long_fraction() {
+        assert_eq!(rate(1269.4015), "1269 documents/s");
+        assert_eq!(rate(3.42), "3.4 documents/s");
+        assert_eq!(rate(f64::INFINITY), "… documents/s");
+    }
+
+    #[test]
+    fn a_listing_shows_each_mention_on_a_line() {
+        let tagger = Tagger::new(gaztag::Gazetteer::embedded());
+        let doc = tagger.annotate("a.txt", "زار بوتين موسكو");
+        let shown = listing(&doc, false);
+        assert_eq!(
+            shown,
+            "a.txt (2 mentions: PER 1, LOC 1, ORG 0)\n       4..9      PER بوتين  vladimir-putin (exact)\n      10..15     LOC موسكو  moscow (exact)\n\n"
+        );
+    }
 }
