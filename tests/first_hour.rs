@@ -423,3 +423,162 @@ fn help_screens_have_examples() {
         );
     }
 }
+
+/// The gazetteer loop from an empty folder: `add --dir new-folder` creates it and its source,
+/// `--dir` is taken by every command that reads sources, a misspelled id gets a "did you
+/// mean", and `tag --gazetteer DIR` uses the names at once.
+#[test]
+fn the_gazetteer_loop_starts_from_a_new_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let o = gaztag_in(
+        d,
+        &[
+            "gazetteer",
+            "add",
+            "--dir",
+            "my-names",
+            "--type",
+            "PER",
+            "--name",
+            "كريم بنزيمة",
+            "--en",
+            "Karim Benzema",
+        ],
+    );
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(
+        err(&o).contains("created my-names/people.tsv"),
+        "{}",
+        err(&o)
+    );
+    // --file names the source to start with
+    let o = gaztag_in(
+        d,
+        &[
+            "gazetteer",
+            "add",
+            "--dir",
+            "teams",
+            "--file",
+            "clubs.tsv",
+            "--type",
+            "ORG",
+            "--name",
+            "ريال مدريد",
+            "--en",
+            "Real Madrid",
+        ],
+    );
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(d.join("teams/clubs.tsv").is_file());
+
+    let o = gaztag_in(
+        d,
+        &[
+            "gazetteer",
+            "add-variant",
+            "--dir",
+            "my-names",
+            "karim-benzma",
+            "بن زيمة",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).contains("did you mean `karim-benzema` (كريم بنزيمة)?"),
+        "{}",
+        err(&o)
+    );
+    // an entity's name given for its id
+    let o = gaztag_in(
+        d,
+        &[
+            "gazetteer",
+            "add-variant",
+            "--dir",
+            "my-names",
+            "كريم بنزيمة",
+            "بن زيمة",
+        ],
+    );
+    assert!(
+        err(&o).contains("did you mean `karim-benzema`"),
+        "{}",
+        err(&o)
+    );
+    let o = gaztag_in(
+        d,
+        &[
+            "gazetteer",
+            "add-variant",
+            "--dir",
+            "my-names",
+            "karim-benzema",
+            "بن زيمة",
+        ],
+    );
+    assert!(o.status.success(), "{}", err(&o));
+
+    for args in [
+        &["gazetteer", "check", "--dir", "my-names"][..],
+        &["gazetteer", "check", "my-names"],
+        &["gazetteer", "stats", "--dir", "my-names"],
+        &[
+            "gazetteer",
+            "build",
+            "--dir",
+            "my-names",
+            "-o",
+            "my-names.gaz",
+        ],
+        &["gazetteer", "lookup", "--gazetteer", "my-names", "بن زيمة"],
+    ] {
+        let o = gaztag_in(d, args);
+        assert!(o.status.success(), "{}: {}", args.join(" "), err(&o));
+    }
+    std::fs::write(d.join("a.txt"), "قال بن زيمة إن ريال مدريد فاز").unwrap();
+    let o = gaztag_in(
+        d,
+        &[
+            "tag",
+            "a.txt",
+            "--gazetteer",
+            "my-names",
+            "--gazetteer",
+            "teams",
+        ],
+    );
+    assert!(o.status.success(), "{}", err(&o));
+    let docs = common::json_lines(&o);
+    assert_eq!(entities(&docs[0]), ["karim-benzema", "real-madrid"]);
+}
+
+/// Outside a clone of the repository, a command that needs the default sources says so once,
+/// with the hint to give a folder, instead of a bare "No such file" twice.
+#[test]
+fn outside_the_repository_the_gazetteer_commands_say_what_to_give() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &["gazetteer", "check"][..],
+        &["gazetteer", "build", "-o", "x.gaz"],
+        &[
+            "gazetteer",
+            "add",
+            "--type",
+            "LOC",
+            "--name",
+            "قوبا",
+            "--en",
+            "Guba",
+        ],
+        &["gazetteer", "add-variant", "guba", "غوبا"],
+    ] {
+        let o = gaztag_in(dir.path(), args);
+        assert_eq!(o.status.code(), Some(2), "{}", args.join(" "));
+        let e = err(&o);
+        assert_eq!(e.lines().count(), 1, "{e}");
+        assert!(e.contains("give --dir DIR"), "{e}");
+        assert!(!dir.path().join("gazetteer").exists());
+    }
+}
