@@ -125,6 +125,11 @@ pub struct Document {
     pub document: String,
     /// Length of the text in Unicode scalar values.
     pub chars: usize,
+    /// The encoding the document was read in, when it was not UTF-8 (`UTF-16LE`,
+    /// `windows-1256`, …, as [`corpus::Decoded`](crate::corpus::Decoded) names it); absent
+    /// for UTF-8.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
     /// Mentions, sorted by `start`.
     pub mentions: Vec<Mention>,
 }

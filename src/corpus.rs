@@ -457,13 +457,21 @@ pub fn overwritten_input(
     })
 }
 
-/// The text encoding of input documents (`gaztag tag --encoding`).
+/// How the bytes of input documents are read as text (`gaztag tag --encoding`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Encoding {
-    /// UTF-8, with or without a byte order mark; a file starting with a UTF-16 byte order mark
-    /// (`FF FE` or `FE FF`) is read as UTF-16 of that byte order. The default.
+    /// Each file's encoding is found from its bytes, by [`detect`]: a byte order mark, then
+    /// UTF-8, then UTF-16 without a byte order mark, then the likeliest legacy encoding
+    /// (Windows-1256 or ISO-8859-6 for Arabic text), as the `chardetng` crate guesses it. The
+    /// default.
     #[default]
     Auto,
+    /// UTF-8, with or without a byte order mark.
+    Utf8,
+    /// UTF-16, little-endian, with or without a byte order mark.
+    Utf16Le,
+    /// UTF-16, big-endian, with or without a byte order mark.
+    Utf16Be,
     /// Windows-1256, the Arabic code page of Windows.
     Windows1256,
     /// ISO-8859-6, the Latin/Arabic code page.
@@ -471,13 +479,23 @@ pub enum Encoding {
 }
 
 impl Encoding {
-    /// Every encoding, in the order the help lists them.
-    pub const ALL: [Encoding; 3] = [Encoding::Auto, Encoding::Windows1256, Encoding::Iso8859_6];
+    /// Every choice, in the order the help lists them.
+    pub const ALL: [Encoding; 6] = [
+        Encoding::Auto,
+        Encoding::Utf8,
+        Encoding::Utf16Le,
+        Encoding::Utf16Be,
+        Encoding::Windows1256,
+        Encoding::Iso8859_6,
+    ];
 
     /// The name given to `--encoding`.
     pub fn as_str(&self) -> &'static str {
         match self {
-            Encoding::Auto => "utf-8",
+            Encoding::Auto => "auto",
+            Encoding::Utf8 => "utf-8",
+            Encoding::Utf16Le => "utf-16le",
+            Encoding::Utf16Be => "utf-16be",
             Encoding::Windows1256 => "windows-1256",
             Encoding::Iso8859_6 => "iso-8859-6",
         }
@@ -493,33 +511,61 @@ impl Encoding {
     /// ```
     pub fn parse(name: &str) -> Option<Encoding> {
         match name.to_ascii_lowercase().as_str() {
-            "utf-8" | "utf8" | "auto" => Some(Encoding::Auto),
+            "auto" => Some(Encoding::Auto),
+            "utf-8" | "utf8" => Some(Encoding::Utf8),
+            "utf-16le" | "utf16le" => Some(Encoding::Utf16Le),
+            "utf-16be" | "utf16be" => Some(Encoding::Utf16Be),
             "windows-1256" | "cp1256" => Some(Encoding::Windows1256),
             "iso-8859-6" | "iso8859-6" => Some(Encoding::Iso8859_6),
             _ => None,
         }
     }
+
+    /// The encoding forced, `None` for [`Encoding::Auto`].
+    fn forced(&self) -> Option<&'static encoding_rs::Encoding> {
+        match self {
+            Encoding::Auto => None,
+            Encoding::Utf8 => Some(encoding_rs::UTF_8),
+            Encoding::Utf16Le => Some(encoding_rs::UTF_16LE),
+            Encoding::Utf16Be => Some(encoding_rs::UTF_16BE),
+            Encoding::Windows1256 => Some(encoding_rs::WINDOWS_1256),
+            Encoding::Iso8859_6 => Some(encoding_rs::ISO_8859_6),
+        }
+    }
 }
 
-/// Reads a document as UTF-8 text. A leading byte order mark is dropped, so offsets count from
-/// the first character after it. Same as [`read_document_as`] with [`Encoding::Auto`].
+/// The name of UTF-8 as [`Decoded::encoding`] gives it.
+pub const UTF_8: &str = "UTF-8";
+
+/// A document's text, and the encoding it was read in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decoded {
+    /// The text, without a byte order mark.
+    pub text: String,
+    /// The encoding's name as the WHATWG Encoding Standard spells it: [`UTF_8`], `UTF-16LE`,
+    /// `UTF-16BE`, `windows-1256`, `ISO-8859-6`, or another legacy encoding [`detect`] found.
+    pub encoding: &'static str,
+}
+
+/// Reads a document, finding its encoding from its bytes: [`read_document_as`] with
+/// [`Encoding::Auto`], giving the text only.
 ///
 /// # Errors
 /// See [`decode`].
 pub fn read_document(path: &Path) -> Result<String> {
-    read_document_as(path, Encoding::Auto)
+    read_document_as(path, Encoding::Auto).map(|d| d.text)
 }
 
 /// The largest document gaztag tags, in bytes: 2 GiB − 1. Offsets are kept as 32-bit numbers,
 /// and a legacy encoding can double a document's size in UTF-8.
 pub const MAX_DOCUMENT_BYTES: usize = (1 << 31) - 1;
 
-/// Reads a document in `encoding` (see [`decode`]).
+/// Reads a document in `encoding` (see [`decode_as`]).
 ///
 /// # Errors
 /// [`Error::Io`] when the file cannot be read or is larger than [`MAX_DOCUMENT_BYTES`], and
 /// the errors of [`decode`].
-pub fn read_document_as(path: &Path, encoding: Encoding) -> Result<String> {
+pub fn read_document_as(path: &Path, encoding: Encoding) -> Result<Decoded> {
     use std::io::Read as _;
     let io = |e| Error::io(path, e);
     // one open: the size comes from the open file, and sizes the buffer
@@ -533,7 +579,7 @@ pub fn read_document_as(path: &Path, encoding: Encoding) -> Result<String> {
     }
     let mut bytes = Vec::with_capacity(size as usize);
     file.read_to_end(&mut bytes).map_err(io)?;
-    decode(path, &bytes, encoding)
+    decode_as(path, &bytes, encoding)
 }
 
 /// Why a document of `size` bytes is not tagged, if it is over [`MAX_DOCUMENT_BYTES`].
@@ -543,11 +589,8 @@ pub(crate) fn too_large(size: u64) -> Option<String> {
     })
 }
 
-/// Decodes the bytes of the document at `path` (named in errors only) as `encoding`.
-///
-/// Byte order marks are dropped, so offsets count from the first character after one; line
-/// ends are kept as they are (a `\r` of a CRLF line end is a character of the text, and
-/// counts in offsets, like any other).
+/// Decodes the bytes of the document at `path` (named in errors only) as `encoding`, giving
+/// the text only (see [`decode_as`]).
 ///
 /// # Errors
 /// * [`Error::Binary`] when the file holds a NUL byte (or, in UTF-16, a NUL character): it is
@@ -566,21 +609,56 @@ pub(crate) fn too_large(size: u64) -> Option<String> {
 /// assert!(decode(p, b"ab\x00", Encoding::Auto).is_err());
 /// ```
 pub fn decode(path: &Path, bytes: &[u8], encoding: Encoding) -> Result<String> {
-    let utf16 = match bytes {
-        [0xFF, 0xFE, ..] if encoding == Encoding::Auto => Some(encoding_rs::UTF_16LE),
-        [0xFE, 0xFF, ..] if encoding == Encoding::Auto => Some(encoding_rs::UTF_16BE),
-        _ => None,
+    decode_as(path, bytes, encoding).map(|d| d.text)
+}
+
+/// Decodes the bytes of the document at `path` (named in errors only): in the encoding
+/// [`detect`] finds for [`Encoding::Auto`], in the one given otherwise.
+///
+/// A byte order mark is dropped (for a forced encoding, only its own), so offsets count from
+/// the first character after one; line ends are kept as they are (a `\r` of a CRLF line end is
+/// a character of the text, and counts in offsets, like any other).
+///
+/// # Errors
+/// As [`decode`].
+///
+/// ```
+/// use gaztag::corpus::{decode_as, Encoding};
+/// use std::path::Path;
+/// let p = Path::new("a.txt");
+/// let cp1256 = encoding_rs::WINDOWS_1256.encode("زار بوتين موسكو أمس").0;
+/// let read = decode_as(p, &cp1256, Encoding::Auto).unwrap();
+/// assert_eq!((read.text.as_str(), read.encoding), ("زار بوتين موسكو أمس", "windows-1256"));
+/// let utf16: Vec<u8> = "زار بوتين موسكو".encode_utf16().flat_map(u16::to_le_bytes).collect();
+/// assert_eq!(decode_as(p, &utf16, Encoding::Auto).unwrap().encoding, "UTF-16LE");
+/// ```
+pub fn decode_as(path: &Path, bytes: &[u8], encoding: Encoding) -> Result<Decoded> {
+    let enc = encoding.forced().unwrap_or_else(|| detect(bytes));
+    let body = if enc == encoding_rs::UTF_8 {
+        bytes.strip_prefix(b"\xEF\xBB\xBF")
+    } else if enc == encoding_rs::UTF_16LE {
+        bytes.strip_prefix(b"\xFF\xFE")
+    } else if enc == encoding_rs::UTF_16BE {
+        bytes.strip_prefix(b"\xFE\xFF")
+    } else {
+        None
+    }
+    .unwrap_or(bytes);
+    let base = bytes.len() - body.len();
+    let done = |text| Decoded {
+        text,
+        encoding: enc.name(),
     };
-    if let Some(enc) = utf16 {
-        let text = decode_with(path, &bytes[2..], enc, 2)?;
+    if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
+        let text = decode_with(path, body, enc, base)?;
         if let Some(i) = text.find('\0') {
             let units: usize = text[..i].chars().map(char::len_utf16).sum();
             return Err(Error::Binary {
                 path: path.to_owned(),
-                offset: 2 + 2 * units,
+                offset: base + 2 * units,
             });
         }
-        return Ok(text);
+        return Ok(done(text));
     }
     if let Some(offset) = bytes.iter().position(|&b| b == 0) {
         return Err(Error::Binary {
@@ -588,18 +666,85 @@ pub fn decode(path: &Path, bytes: &[u8], encoding: Encoding) -> Result<String> {
             offset,
         });
     }
-    match encoding {
-        Encoding::Auto => {
-            let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-            let text = std::str::from_utf8(body).map_err(|e| Error::Encoding {
-                path: path.to_owned(),
-                offset: bytes.len() - body.len() + e.valid_up_to(),
-            })?;
-            Ok(text.to_owned())
-        }
-        Encoding::Windows1256 => decode_with(path, bytes, encoding_rs::WINDOWS_1256, 0),
-        Encoding::Iso8859_6 => decode_with(path, bytes, encoding_rs::ISO_8859_6, 0),
+    if enc == encoding_rs::UTF_8 {
+        let text = std::str::from_utf8(body).map_err(|e| Error::Encoding {
+            path: path.to_owned(),
+            offset: base + e.valid_up_to(),
+        })?;
+        return Ok(done(text.to_owned()));
     }
+    decode_with(path, body, enc, base).map(done)
+}
+
+/// The encoding a document's bytes are most likely in:
+///
+/// 1. the encoding of a byte order mark (UTF-8, UTF-16LE, UTF-16BE);
+/// 2. UTF-8, when the bytes are valid UTF-8 and hold no control character that text does not
+///    (a NUL, or one of U+0001..U+0008, U+000E..U+001F other than ESC);
+/// 3. UTF-16 without a byte order mark, when every other byte looks like the high byte of
+///    Arabic or Latin text in UTF-16 (0x06 or 0x00 in at least 90 % of the places, where the
+///    other bytes are not) and the bytes decode as UTF-16 without error or NUL character;
+/// 4. UTF-8 again, for valid UTF-8 with such control characters, or a NUL byte (which makes
+///    it binary, not text);
+/// 5. otherwise the legacy encoding the `chardetng` crate (Firefox's detector) finds likeliest:
+///    Windows-1256 or ISO-8859-6 for Arabic text.
+///
+/// ```
+/// use gaztag::corpus::detect;
+/// assert_eq!(detect("موسكو".as_bytes()).name(), "UTF-8");
+/// assert_eq!(detect(b"\xFF\xFE\x45\x06").name(), "UTF-16LE");
+/// let cp1256 = encoding_rs::WINDOWS_1256.encode("أعلن الكرملين أن بوتين سيزور باكو").0;
+/// assert_eq!(detect(&cp1256).name(), "windows-1256");
+/// ```
+pub fn detect(bytes: &[u8]) -> &'static encoding_rs::Encoding {
+    match bytes {
+        [0xEF, 0xBB, 0xBF, ..] => return encoding_rs::UTF_8,
+        [0xFF, 0xFE, ..] => return encoding_rs::UTF_16LE,
+        [0xFE, 0xFF, ..] => return encoding_rs::UTF_16BE,
+        _ => {}
+    }
+    let utf8 = std::str::from_utf8(bytes).is_ok();
+    let odd_controls = bytes
+        .iter()
+        .any(|&b| matches!(b, 0x00..=0x08 | 0x0E..=0x1A | 0x1C..=0x1F));
+    if utf8 && !odd_controls {
+        return encoding_rs::UTF_8;
+    }
+    if let Some(enc) = utf16_without_bom(bytes) {
+        return enc;
+    }
+    if utf8 || bytes.contains(&0) {
+        return encoding_rs::UTF_8;
+    }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(bytes, true);
+    detector.guess(None, chardetng::Utf8Detection::Deny)
+}
+
+/// UTF-16LE or UTF-16BE, if `bytes` read as UTF-16 of that byte order without a byte order
+/// mark (see [`detect`], step 3).
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
+        return None;
+    }
+    let high_like = |parity: usize| {
+        let n = bytes.len() / 2;
+        let hits = bytes
+            .iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|&&b| b == 0x00 || b == 0x06)
+            .count();
+        (hits * 10 >= n * 9, hits * 2 <= n)
+    };
+    let (even, odd) = (high_like(0), high_like(1));
+    let enc = match (even, odd) {
+        ((_, true), (true, _)) => encoding_rs::UTF_16LE, // high bytes second
+        ((true, _), (_, true)) => encoding_rs::UTF_16BE,
+        _ => return None,
+    };
+    let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+    (!had_errors && !text.contains('\0')).then_some(enc)
 }
 
 /// Decodes `bytes` (which start at byte `base` of the file) without replacement characters,
@@ -852,7 +997,9 @@ mod tests {
         std::fs::write(&bom, "\u{FEFF}باكو").unwrap();
         std::fs::write(&bad, b"ab\xffcd").unwrap();
         assert_eq!(read_document(&bom).unwrap(), "باكو");
-        let e = read_document(&bad).unwrap_err().to_string();
+        let e = read_document_as(&bad, Encoding::Utf8)
+            .unwrap_err()
+            .to_string();
         assert!(
             e.ends_with("not valid UTF-8 (first invalid byte at offset 2)"),
             "{e}"
@@ -902,6 +1049,63 @@ mod tests {
         let e = decode(p, b"abc\0\xFF", Encoding::Auto).unwrap_err();
         assert!(matches!(e, Error::Binary { offset: 3, .. }), "{e}");
         assert_eq!(decode(p, b"", Encoding::Auto).unwrap(), "");
+    }
+
+    /// Each file's encoding is found from its bytes; a forced one is used as it is.
+    #[test]
+    fn encodings_detected_per_file() {
+        let p = Path::new("x.txt");
+        let text = "أعلن الكرملين أن الرئيس فلاديمير بوتين سيزور باكو الأسبوع المقبل.\r\n";
+        let utf16 = |le: bool| -> Vec<u8> {
+            text.encode_utf16()
+                .flat_map(|u| if le { u.to_le_bytes() } else { u.to_be_bytes() })
+                .collect()
+        };
+        let cases: [(&str, Vec<u8>); 6] = [
+            ("UTF-8", text.as_bytes().to_vec()),
+            ("UTF-8", [&b"\xEF\xBB\xBF"[..], text.as_bytes()].concat()),
+            (
+                "windows-1256",
+                encoding_rs::WINDOWS_1256.encode(text).0.into_owned(),
+            ),
+            (
+                "ISO-8859-6",
+                encoding_rs::ISO_8859_6.encode(text).0.into_owned(),
+            ),
+            ("UTF-16LE", utf16(true)),
+            ("UTF-16BE", utf16(false)),
+        ];
+        for (name, bytes) in cases {
+            let read = decode_as(p, &bytes, Encoding::Auto).unwrap();
+            assert_eq!((read.encoding, read.text.as_str()), (name, text), "{name}");
+        }
+        // Latin text in UTF-16 without a byte order mark
+        let en: Vec<u8> = "Putin visited Baku"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(
+            decode_as(p, &en, Encoding::Auto).unwrap().encoding,
+            "UTF-16LE"
+        );
+        // a NUL byte that is not UTF-16 still makes a binary file
+        assert!(matches!(
+            decode_as(p, b"PK\x03\x04\x00\x00binary", Encoding::Auto),
+            Err(Error::Binary { offset: 4, .. })
+        ));
+        // forced: UTF-8 read as windows-1256 is what was asked (and garbled)
+        let forced = decode_as(p, text.as_bytes(), Encoding::Windows1256).unwrap();
+        assert_eq!(forced.encoding, "windows-1256");
+        assert_ne!(forced.text, text);
+        let e = decode_as(p, &utf16(true), Encoding::Utf8).unwrap_err();
+        assert!(
+            matches!(e, Error::Binary { .. } | Error::Encoding { .. }),
+            "{e}"
+        );
+        assert_eq!(
+            decode_as(p, &utf16(false), Encoding::Utf16Be).unwrap().text,
+            text
+        );
     }
 
     #[test]

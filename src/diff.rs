@@ -37,11 +37,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::Serialize;
 
 use crate::annotation::{Document, Mention};
+use crate::review::locate::Locator;
 
 /// Which side of a comparison.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -397,8 +398,9 @@ pub fn compare_mentions(old: &[Mention], new: &[Mention]) -> Vec<Change> {
 
 /// The texts of the documents, for context snippets.
 ///
-/// A document's text is read from `DIR/NAME` when a folder is given (`--docs DIR`), and from
-/// its name taken as a path otherwise (relative to the current folder). A mention gets a
+/// A document's text is read from `DIR/NAME` when a folder is given (`--docs DIR`), from
+/// where the run record of `tag --out` says the documents are, and from its name taken as a
+/// path otherwise (relative to the current folder). A mention gets a
 /// context only if the text read has exactly the mention's text at its offsets; otherwise
 /// (no such file, or a file changed since it was tagged) reports show the span alone.
 #[derive(Clone, Debug, Default)]
@@ -429,17 +431,22 @@ impl Source {
 }
 
 impl Sources {
-    /// Reads the texts of the documents of `diff` that differ (see [`Sources`]).
-    pub fn load(diff: &Diff, dir: Option<&Path>) -> Sources {
+    /// Reads the texts of the documents of `diff` that differ, where `locator` finds them
+    /// (see [`Sources`] and [`Locator::read`]: a name that leads out of the documents' folder,
+    /// or a file that is not a regular one or larger than its text could be, is not read).
+    pub fn load(diff: &Diff, locator: &Locator) -> Sources {
         let mut texts = HashMap::new();
         for d in diff.documents.iter().filter(|d| !d.changes.is_empty()) {
-            let path = match dir {
-                Some(dir) => dir.join(&d.document),
-                None => PathBuf::from(&d.document),
+            let doc = Document {
+                document: d.document.clone(),
+                chars: d.new_chars.or(d.old_chars).unwrap_or(0),
+                encoding: None,
+                mentions: Vec::new(),
             };
-            let chars = crate::corpus::read_document(&path)
-                .ok()
-                .map(|t| t.chars().collect());
+            let (path, chars) = match locator.read(&doc) {
+                Ok((path, read)) => (path, Some(read.text.chars().collect())),
+                Err(_) => (locator.path_of(&d.document), None),
+            };
             texts.insert(d.document.clone(), Source { path, chars });
         }
         Sources { texts }
@@ -753,6 +760,7 @@ mod tests {
         Document {
             document: name.into(),
             chars: 100,
+            encoding: None,
             mentions,
         }
     }
@@ -962,7 +970,7 @@ mod tests {
         let mut stale_new = stale.clone();
         stale_new.mentions.clear();
         let diff = compare(&[old, stale], &[new, stale_new]).unwrap();
-        let sources = Sources::load(&diff, Some(dir.path()));
+        let sources = Sources::load(&diff, &Locator::new(Some(dir.path()), &[], &mut Vec::new()));
         let report = render_text(&diff, &sources, 5);
         assert!(
             report.contains("- 5..10 PER vladimir-putin «بوتين»  قال [بوتين] اليو…\n"),
@@ -984,7 +992,7 @@ mod tests {
         assert_eq!(docs[0]["changes"][0]["new"], serde_json::Value::Null);
         assert_eq!(docs[1]["changes"][0]["context"], serde_json::Value::Null);
         // no folder: the name is taken as a path, and is not found from here
-        let report = render_text(&diff, &Sources::load(&diff, None), 5);
+        let report = render_text(&diff, &Sources::load(&diff, &Locator::default()), 5);
         assert!(report.contains("a.txt not found"), "{report}");
     }
 }

@@ -126,11 +126,31 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+/// The cause of an [`Error::Io`] is part of its message (`PATH: the system's reason`), so it is
+/// not returned as a `source()` as well: a report that prints the chain of causes (anyhow's
+/// `{:#}`) would print it twice. [`Error::io_error`] gives it.
+impl std::error::Error for Error {}
+
+impl Error {
+    /// The system's error, for an [`Error::Io`].
+    pub fn io_error(&self) -> Option<&std::io::Error> {
         match self {
             Error::Io { source, .. } => Some(source),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The system's reason is in the message once, and not again as a cause.
+    #[test]
+    fn an_io_error_prints_its_cause_once() {
+        let e = Error::io("a.txt", std::io::Error::from(std::io::ErrorKind::NotFound));
+        let shown = format!("{:#}", anyhow::Error::new(e));
+        let reason = std::io::Error::from(std::io::ErrorKind::NotFound).to_string();
+        assert_eq!(shown, format!("a.txt: {reason}"));
     }
 }

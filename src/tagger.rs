@@ -287,6 +287,7 @@ impl Tagger {
         Document {
             document: name.to_owned(),
             chars: text.chars().count(),
+            encoding: None,
             mentions: self.tag(text),
         }
     }

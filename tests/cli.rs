@@ -132,6 +132,8 @@ fn bad_files_are_reported_and_the_rest_still_tagged() {
         "tag",
         dir.path().to_str().unwrap(),
         missing.to_str().unwrap(),
+        "--encoding",
+        "utf-8",
     ]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);

@@ -172,13 +172,22 @@ fn dropping_and_adding_entities_reports_exactly_those_mentions() {
                 _ => ('-', &c["old"]),
             };
             let m: Mention = serde_json::from_value(m.clone()).unwrap();
-            assert_eq!(c["context"], serde_json::Value::Null); // no --docs, not found from here
+            // no --docs: the run record of `tag --out` says where the documents are
+            let context = c["context"].as_str().unwrap_or_default();
+            assert!(context.contains(&format!("[{}]", m.text)), "{c}");
             line(sign, &m)
         })
         .collect();
     assert_eq!(ops, expected);
 
-    // without --docs the documents are not found from here: spans alone, and a note
+    // without --docs, the run record `tag --out` left says where the documents are
+    let o = gaztag(&["diff", a.to_str().unwrap(), b.to_str().unwrap()]);
+    assert!(!stdout(&o).contains("note: no context"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("و[الانفصاليين] الأرمن"), "{}", stdout(&o));
+    // without it either, the documents are not found from here: spans alone, and a note
+    for side in [&a, &b] {
+        std::fs::remove_file(side.join(gaztag::review::locate::RUN_RECORD)).unwrap();
+    }
     let o = gaztag(&["diff", a.to_str().unwrap(), b.to_str().unwrap()]);
     let report = stdout(&o);
     assert_eq!(change_lines(&report), expected);

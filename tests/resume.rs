@@ -30,12 +30,14 @@ fn corpus(dir: &Path) {
     }
 }
 
-/// Every file under `dir`, by relative path, with its bytes.
+/// Every file under `dir`, by relative path, with its bytes (but the run record, which names
+/// the input folder and is the same for any run over it).
 fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
         .into_iter()
         .map(Result::unwrap)
         .filter(|e| e.file_type().is_file())
+        .filter(|e| e.file_name() != gaztag::review::locate::RUN_RECORD)
         .map(|e| {
             let rel = e.path().strip_prefix(dir).unwrap();
             (rel.display().to_string(), std::fs::read(e.path()).unwrap())

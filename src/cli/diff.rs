@@ -8,6 +8,7 @@ use anyhow::Context;
 
 use gaztag::annotation::read_annotations;
 use gaztag::diff::{self, Side, Sources};
+use gaztag::review::locate::Locator;
 
 use super::{EXIT_OK, EXIT_PARTIAL};
 
@@ -20,7 +21,8 @@ pub struct DiffArgs {
     #[arg(value_name = "NEW")]
     new: PathBuf,
     /// The folder that was tagged, where each document's text is found for context snippets
-    /// (default: each document's name taken as a path from the current folder).
+    /// (default: where `tag --out` recorded it, else each document's name taken as a path
+    /// from the current folder).
     #[arg(long, value_name = "DIR")]
     docs: Option<PathBuf>,
     /// Characters of context either side of a mention.
@@ -44,7 +46,16 @@ pub fn run(args: DiffArgs) -> anyhow::Result<i32> {
         };
         anyhow::anyhow!("{}: {e}", path.display())
     })?;
-    let sources = Sources::load(&diff, args.docs.as_deref());
+    let mut record_errors = Vec::new();
+    let locator = Locator::new(
+        args.docs.as_deref(),
+        &[args.old.clone(), args.new.clone()],
+        &mut record_errors,
+    );
+    for e in record_errors {
+        eprintln!("gaztag: warning: {e}");
+    }
+    let sources = Sources::load(&diff, &locator);
     let report = if args.json {
         diff::render_json(&diff, &sources, args.context)
     } else {

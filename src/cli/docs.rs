@@ -20,8 +20,11 @@ pub struct CompletionsArgs {
 /// `gaztag completions bash > ~/.local/share/bash-completion/completions/gaztag`).
 pub fn completions(args: CompletionsArgs) -> anyhow::Result<i32> {
     let mut cmd = Cli::command();
+    // generated in memory: clap_complete panics when its writer fails (`| head -1`)
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut cmd, "gaztag", &mut script);
     let mut out = std::io::stdout().lock();
-    clap_complete::generate(args.shell, &mut cmd, "gaztag", &mut out);
+    out.write_all(&script)?;
     out.flush()?;
     Ok(EXIT_OK)
 }
@@ -40,8 +43,10 @@ pub fn man(args: ManArgs) -> anyhow::Result<i32> {
     let mut cmd = Cli::command().disable_help_subcommand(true);
     cmd.build();
     let Some(dir) = args.out else {
+        let mut page = Vec::new();
+        clap_mangen::Man::new(cmd).render(&mut page)?;
         let mut out = std::io::stdout().lock();
-        clap_mangen::Man::new(cmd).render(&mut out)?;
+        out.write_all(&page)?;
         out.flush()?;
         return Ok(EXIT_OK);
     };

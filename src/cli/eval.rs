@@ -1,6 +1,7 @@
 //! `gaztag eval`: precision, recall and F1 against gold CoNLL data.
 
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::PathBuf;
 
 use gaztag::eval::{self, ErrorKind, Evaluation, Options, TYPES};
@@ -49,9 +50,13 @@ pub fn run(args: EvalArgs) -> anyhow::Result<i32> {
         evaluation.errors.clear();
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&evaluation)?);
+        writeln!(
+            std::io::stdout(),
+            "{}",
+            serde_json::to_string_pretty(&evaluation)?
+        )?;
     } else {
-        print!("{}", report(&evaluation, args.errors));
+        write!(std::io::stdout(), "{}", report(&evaluation, args.errors))?;
     }
     Ok(EXIT_OK)
 }

@@ -31,21 +31,55 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Tag documents (files or folders) and write JSON annotations.
+    #[command(after_help = TAG_EXAMPLES)]
     Tag(tag::TagArgs),
     /// Check, edit, compile and query gazetteers.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = GAZETTEER_EXAMPLES)]
     Gazetteer(gazetteer::GazetteerCommand),
     /// Score the tagger against gold CoNLL data: precision, recall, F1 per type.
     Eval(eval::EvalArgs),
     /// Show annotated documents with their mentions highlighted, in the terminal or as HTML.
+    #[command(after_help = REVIEW_EXAMPLES)]
     Review(review::ReviewArgs),
     /// Compare two sets of annotations: mentions added, removed and changed per document.
+    #[command(after_help = DIFF_EXAMPLES)]
     Diff(diff::DiffArgs),
     /// Print the completion script for a shell (bash, elvish, fish, powershell, zsh).
     Completions(docs::CompletionsArgs),
     /// Print the man page, or write one per command into a folder.
     Man(docs::ManArgs),
 }
+
+const TAG_EXAMPLES: &str = "\
+Examples:
+  gaztag tag seeds                        read the mentions on a terminal; JSON Lines when piped
+  gaztag tag seeds | head -1              one document's annotations, as JSON
+  gaztag tag corpus/ more.txt -o ann/     ann/corpus/….json, ann/more.txt.json
+  cat article.txt | gaztag tag -          standard input as one document
+  gaztag tag corpus --gazetteer my-names  your names on top of the default gazetteer
+  gaztag tag corpus --encoding windows-1256   force an encoding (default: found per file)";
+
+const GAZETTEER_EXAMPLES: &str = "\
+Examples:
+  gaztag gazetteer add --dir my-names --type PER --name \"كريم بنزيمة\" --en \"Karim Benzema\"
+  gaztag tag corpus --gazetteer my-names           used at once, on top of the default
+  gaztag gazetteer add-variant --dir my-names karim-benzema \"بن زيمة\"
+  gaztag gazetteer check --dir my-names
+  gaztag gazetteer lookup بوتن \"قرة باغ\"
+  gaztag gazetteer suggest corpus/";
+
+const REVIEW_EXAMPLES: &str = "\
+Examples:
+  gaztag tag seeds -o ann/ && gaztag review ann/     the texts, mentions highlighted
+  gaztag review ann/ --html view/                    one HTML page per document
+  gaztag review run.jsonl --docs corpus/             annotations from stdout: say where the texts are";
+
+const DIFF_EXAMPLES: &str = "\
+Examples:
+  gaztag tag seeds -o before/
+  gaztag tag seeds --gazetteer my-names -o after/
+  gaztag diff before/ after/                         what the gazetteer change did
+  gaztag diff before/ after/ --json";
 
 /// The matching rules a run uses, shared by the commands that tag.
 #[derive(clap::Args, Debug, Clone)]
@@ -127,9 +161,44 @@ pub fn run() -> i32 {
     };
     match result {
         Ok(code) => code,
+        // `gaztag tag seeds | head`: the reader has all it wanted; stop quietly, as ripgrep does
+        Err(e) if is_broken_pipe(&e) => EXIT_OK,
         Err(e) => {
-            eprintln!("gaztag: error: {e:#}");
+            eprintln!("gaztag: error: {}", message(&e));
             EXIT_FATAL
         }
     }
+}
+
+/// Is `e`, or one of its causes, a write to a pipe whose reader has gone?
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        let kind = if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            Some(io.kind())
+        } else if let Some(e) = cause.downcast_ref::<gaztag::Error>() {
+            e.io_error().map(std::io::Error::kind)
+        } else if let Some(e) = cause.downcast_ref::<serde_json::Error>() {
+            e.io_error_kind()
+        } else {
+            None
+        };
+        kind == Some(std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// `e` and its causes, `: `-separated, each cause left out when the message before it already
+/// says it (an error that shows its cause and also returns it as its source).
+fn message(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if out.contains(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out += ": ";
+        }
+        out += &text;
+    }
+    out
 }

@@ -15,7 +15,8 @@ pub struct ReviewArgs {
     /// of them (searched recursively for *.json and *.jsonl).
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
-    /// Folder the documents' names are relative to (default: the current folder).
+    /// Folder the documents' names are relative to (default: where `tag --out` recorded it in
+    /// the annotations' folder, else the current folder).
     #[arg(long, value_name = "DIR")]
     docs: Option<PathBuf>,
     /// Write one self-contained HTML page per document into OUT, mirroring the document names,
@@ -52,7 +53,7 @@ pub fn run(args: ReviewArgs) -> anyhow::Result<i32> {
         errors.extend(write_errors);
         // the page to open: the index, or the only page
         if let Some(page) = written.last() {
-            println!("{}", page.display());
+            writeln!(std::io::stdout(), "{}", page.display())?;
         }
     } else {
         let color = match args.color {
@@ -68,10 +69,7 @@ pub fn run(args: ReviewArgs) -> anyhow::Result<i32> {
         } else {
             terminal::Style::Plain
         };
-        match show(&docs, style) {
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {} // `| head`: fine
-            r => r.context("writing to standard output")?,
-        }
+        show(&docs, style).context("writing to standard output")?;
     }
     Ok(if errors.is_empty() {
         EXIT_OK
@@ -106,8 +104,9 @@ fn report(errors: &[ReviewError], default_docs: bool) {
     }
     if default_docs && errors.iter().any(ReviewError::is_missing_document) {
         eprintln!(
-            "gaztag: note: documents are looked for relative to the current folder; \
-             use --docs DIR to name the folder they were tagged in"
+            "gaztag: note: documents are looked for where `tag --out` recorded them, else \
+             relative to the current folder; use --docs DIR to name the folder they were \
+             tagged in"
         );
     }
 }

@@ -14,7 +14,9 @@ use super::{EXIT_OK, EXIT_PARTIAL, GazetteerArgs, RuleArgs};
 
 #[derive(clap::Args, Debug)]
 pub struct TagArgs {
-    /// Files and folders to tag (folders are searched recursively).
+    /// Files and folders to tag (folders are searched recursively); `-` reads standard input
+    /// as one document, named `<stdin>`. With several, each document's name starts with its
+    /// argument's name (`corpus/a.txt`, `more.txt`), so that no two documents share one.
     #[arg(
         required_unless_present = "stdin",
         conflicts_with = "stdin",
@@ -29,13 +31,15 @@ pub struct TagArgs {
     stdin: bool,
     /// Write into DIR instead of stdout: with the default format, one pretty-printed
     /// `NAME.json` per document, mirroring the input tree.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, short = 'o', value_name = "DIR")]
     out: Option<PathBuf>,
-    /// Output format: json (default: JSON Lines on stdout, `NAME.json` files with --out),
+    /// Output format: json (JSON Lines on stdout, `NAME.json` files with --out; the default,
+    /// except that on a terminal, without --out, `tag` lists each document's mentions for
+    /// reading instead),
     /// jsonl (with --out: one `annotations.jsonl`), conll (`token TAG` lines, IOB2), brat
     /// (`NAME.txt` + `NAME.ann`, needs --out).
-    #[arg(long, value_name = "FORMAT", default_value = "json", value_parser = format_parser())]
-    format: Format,
+    #[arg(long, value_name = "FORMAT", value_parser = format_parser())]
+    format: Option<Format>,
     /// Extension of the files to tag inside folders (repeatable).
     #[arg(long = "ext", value_name = "EXT", default_value = "txt")]
     exts: Vec<String>,
@@ -56,9 +60,12 @@ pub struct TagArgs {
     /// Number of worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<usize>,
-    /// Encoding of the documents: utf-8 (with or without a byte order mark; a file starting
-    /// with a UTF-16 byte order mark is read as UTF-16), windows-1256 or iso-8859-6.
-    #[arg(long, value_name = "ENCODING", default_value = "utf-8", value_parser = encoding_parser())]
+    /// Encoding of the documents: auto (found per file: a byte order mark, UTF-8, UTF-16
+    /// without a byte order mark, else the likeliest legacy encoding, such as windows-1256),
+    /// or one forced for every file: utf-8, utf-16le, utf-16be, windows-1256, iso-8859-6.
+    /// The summary counts the encodings read, and the annotation of a document not in UTF-8
+    /// names its encoding.
+    #[arg(long, value_name = "ENCODING", default_value = "auto", value_parser = encoding_parser())]
     encoding: Encoding,
     /// Skip the documents whose output in --out exists and is newer than the document (to
     /// finish an interrupted run).
@@ -74,6 +81,19 @@ pub struct TagArgs {
     gazetteer: GazetteerArgs,
 }
 
+impl TagArgs {
+    /// The output format: `--format`, JSON by default.
+    fn format(&self) -> Format {
+        self.format.unwrap_or(Format::Json)
+    }
+
+    /// Is the output for a person to read: a terminal, with no --out and no --format?
+    fn for_reading(&self) -> bool {
+        use std::io::IsTerminal as _;
+        self.format.is_none() && self.out.is_none() && std::io::stdout().is_terminal()
+    }
+}
+
 /// Documents tagged in parallel per batch; batches keep memory bounded and output ordered.
 const BATCH_PER_THREAD: usize = 64;
 
@@ -82,13 +102,13 @@ pub fn run(args: TagArgs) -> anyhow::Result<i32> {
         return super::stream::run(args.jobs, &args.rules, &args.gazetteer);
     }
     anyhow::ensure!(
-        args.out.is_some() || !args.format.needs_dir(),
+        args.out.is_some() || !args.format().needs_dir(),
         "--format {} writes files: give --out DIR",
-        args.format.as_str()
+        args.format().as_str()
     );
     let started = Instant::now();
     anyhow::ensure!(
-        !args.resume || args.format != Format::Jsonl,
+        !args.resume || args.format() != Format::Jsonl,
         "--resume needs a format that writes one file per document (json, conll, brat)"
     );
     let walk = walk(&args)?;
@@ -110,15 +130,20 @@ pub fn run(args: TagArgs) -> anyhow::Result<i32> {
             let n = inputs.len();
             (Box::new(inputs.into_iter().map(Ok)), Some(n))
         }
-        None => (Box::new(walk.documents(&args.paths)), None),
+        None => (Box::new(find_documents(&args.paths, &walk)), None),
     };
     let exporter = match &args.out {
-        Some(out) => Exporter::to_dir(args.format, out)?,
-        None => Exporter::to_stream(args.format).context("this format needs --out DIR")?,
+        Some(out) => Exporter::to_dir(args.format(), out)?,
+        None => Exporter::to_stream(args.format()).context("this format needs --out DIR")?,
     };
     let batch = BATCH_PER_THREAD * pool.current_num_threads();
-    let bar = progress_bar(args.quiet, || {
-        listed.unwrap_or_else(|| walk.documents(&args.paths).filter(Result::is_ok).count())
+    // a listing on the terminal is the progress; a bar would be drawn across it
+    let bar = progress_bar(args.quiet || args.for_reading(), || {
+        listed.unwrap_or_else(|| {
+            find_documents(&args.paths, &walk)
+                .filter(Result::is_ok)
+                .count()
+        })
     });
     // The workers tag batch n + 1 while a writer thread writes batch n: the cores never wait for
     // the output, and at most three batches are held (tagged, queued, being written).
@@ -151,6 +176,12 @@ pub fn run(args: TagArgs) -> anyhow::Result<i32> {
     bar.finish_and_clear();
     if !args.quiet {
         eprintln!("gaztag: {}", count.summary(started.elapsed()));
+        if args.for_reading() {
+            eprintln!(
+                "gaztag: note: a listing for reading on a terminal; piped, or with --format json, \
+                 tag writes JSON Lines"
+            );
+        }
     }
     Ok(if count.failed > 0 {
         EXIT_PARTIAL
@@ -178,8 +209,10 @@ fn write_batches(
                     chunk,
                     mentions,
                     size,
+                    encoding,
                 }) => {
                     count.tagged += 1;
+                    *count.encodings.entry(encoding).or_default() += 1;
                     bytes += size as u64;
                     count.mentions += mentions;
                     if let Some(chunk) = chunk {
@@ -214,7 +247,13 @@ fn listed_inputs(
     out: &std::path::Path,
     count: &mut Count,
 ) -> anyhow::Result<Vec<Input>> {
-    let (mut inputs, errors) = walk.discover(&args.paths);
+    let (mut inputs, mut errors) = (Vec::new(), Vec::new());
+    for found in find_documents(&args.paths, walk) {
+        match found {
+            Ok(input) => inputs.push(input),
+            Err(e) => errors.push(e),
+        }
+    }
     count.failed += errors.len();
     for e in &errors {
         eprintln!("gaztag: {e}");
@@ -235,14 +274,21 @@ fn listed_inputs(
         .with_context(|| format!("creating output folder {}", out.display()))?;
     let outputs = inputs
         .iter()
-        .flat_map(|i| args.format.document_files(out, &i.name))
-        .chain(args.format.run_files(out));
+        .flat_map(|i| args.format().document_files(out, &i.name))
+        .chain(args.format().run_files(out));
     if let Some(clash) = corpus::overwritten_input(&inputs, outputs) {
         anyhow::bail!(
             "--out {} would overwrite the input {}: choose an output folder outside the inputs",
             out.display(),
             clash.display()
         );
+    }
+    // where the documents are, so that `review OUT` and `diff` find them from anywhere
+    let record = gaztag::review::locate::RunRecord {
+        roots: roots(&args.paths),
+    };
+    if let Err(e) = record.write(out) {
+        eprintln!("gaztag: warning: {e} (review and diff will need --docs)");
     }
     Ok(inputs)
 }
@@ -261,6 +307,114 @@ fn walk(args: &TagArgs) -> anyhow::Result<corpus::Walk> {
     Ok(walk)
 }
 
+/// The name standard input is given as a document (`tag -`).
+const STDIN_NAME: &str = "<stdin>";
+
+/// Is this path argument standard input?
+fn is_stdin(path: &std::path::Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// The documents under the path arguments, in order, found while they are consumed
+/// ([`corpus::Walk::documents`]). With one argument, names are relative to it; with several, each
+/// starts with its argument's [`prefixes`] name, so that two arguments holding `x.txt` give
+/// `a/x.txt` and `b/x.txt`. `-` is standard input, read when its document is tagged.
+fn find_documents<'a>(
+    paths: &'a [PathBuf],
+    walk: &'a corpus::Walk,
+) -> impl Iterator<Item = gaztag::Result<Input>> + 'a {
+    let prefixes = prefixes(paths);
+    let several = paths.len() > 1;
+    paths
+        .iter()
+        .zip(prefixes)
+        .flat_map(move |(path, prefix)| -> Box<dyn Iterator<Item = _>> {
+            if is_stdin(path) {
+                return Box::new(std::iter::once(Ok(Input {
+                    path: path.clone(),
+                    name: STDIN_NAME.to_owned(),
+                })));
+            }
+            let found = walk.documents(std::slice::from_ref(path));
+            if !several {
+                return Box::new(found);
+            }
+            let is_dir = path.is_dir();
+            Box::new(found.map(move |input| {
+                input.map(|mut input| {
+                    input.name = if is_dir {
+                        format!("{prefix}/{}", input.name)
+                    } else {
+                        prefix.clone()
+                    };
+                    input
+                })
+            }))
+        })
+}
+
+/// The name each path argument gives its documents when there are several: the shortest end
+/// of its absolute path that no other argument's path ends with (`corpus` for `data/corpus`,
+/// `a/2020` and `b/2020` for two folders named `2020`).
+fn prefixes(paths: &[PathBuf]) -> Vec<String> {
+    let parts: Vec<Vec<String>> = paths
+        .iter()
+        .map(|p| {
+            let mut parts: Vec<String> = Vec::new();
+            for c in std::path::absolute(p)
+                .unwrap_or_else(|_| p.clone())
+                .components()
+            {
+                match c {
+                    std::path::Component::Normal(s) => parts.push(s.to_string_lossy().into()),
+                    std::path::Component::ParentDir => {
+                        parts.pop();
+                    }
+                    _ => {}
+                }
+            }
+            parts
+        })
+        .collect();
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, mine)| {
+            let ends = |other: &Vec<String>, k: usize| {
+                other.len() >= k && other[other.len() - k..] == mine[mine.len() - k..]
+            };
+            (1..=mine.len())
+                .find(|&k| {
+                    !parts
+                        .iter()
+                        .enumerate()
+                        .any(|(j, other)| j != i && ends(other, k))
+                })
+                .map_or_else(|| mine.join("/"), |k| mine[mine.len() - k..].join("/"))
+        })
+        .collect()
+}
+
+/// The run record's roots: each path argument, absolute, with the start its documents' names
+/// share (see [`find_documents`]).
+fn roots(paths: &[PathBuf]) -> Vec<gaztag::review::locate::Root> {
+    let several = paths.len() > 1;
+    paths
+        .iter()
+        .zip(prefixes(paths))
+        .filter(|(p, _)| !is_stdin(p))
+        .filter_map(|(p, prefix)| {
+            let path = std::fs::canonicalize(p).ok()?;
+            let name = match (several, path.is_dir()) {
+                (true, _) => prefix,
+                (false, true) => String::new(),
+                (false, false) => path.file_name()?.to_string_lossy().into_owned(),
+            };
+            Some(gaztag::review::locate::Root { name, path })
+        })
+        .collect()
+}
+
 /// What became of one document.
 enum Done {
     /// Tagged: the chunk for the sink (`None` when its files were written), and its mentions.
@@ -269,6 +423,8 @@ enum Done {
         mentions: usize,
         /// Its length in bytes (as UTF-8).
         size: usize,
+        /// The encoding it was read in.
+        encoding: &'static str,
     },
     /// Left alone by `--resume`: its output is already there.
     UpToDate,
@@ -284,14 +440,109 @@ fn process(
     if args.resume && exporter.up_to_date(&input.name, &input.path) {
         return Ok(Done::UpToDate);
     }
-    let text = corpus::read_document_as(&input.path, args.encoding)?;
-    let doc = tagger.annotate(&input.name, &text);
-    let chunk = exporter.document(&doc, &text)?;
+    let read = if is_stdin(&input.path) {
+        read_stdin(args.encoding)?
+    } else {
+        corpus::read_document_as(&input.path, args.encoding)?
+    };
+    let mut doc = tagger.annotate(&input.name, &read.text);
+    if read.encoding != corpus::UTF_8 {
+        doc.encoding = Some(read.encoding.to_owned());
+    }
+    let chunk = if args.for_reading() {
+        Some(listing(&doc, colors()))
+    } else {
+        exporter.document(&doc, &read.text)?
+    };
     Ok(Done::Tagged {
         chunk,
         mentions: doc.mentions.len(),
-        size: text.len(),
+        size: read.text.len(),
+        encoding: read.encoding,
     })
+}
+
+/// Whether to color the listing: NO_COLOR is not set.
+fn colors() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// A document's mentions listed for reading (`tag` on a terminal): a header with the counts
+/// per type, then one line per mention: its character span, type, text and entity.
+fn listing(doc: &gaztag::annotation::Document, color: bool) -> String {
+    use std::fmt::Write as _;
+    let paint = |code: &str, text: &str| {
+        if color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    };
+    let count = |kind| doc.mentions.iter().filter(|m| m.kind == kind).count();
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} ({} mention{}: PER {}, LOC {}, ORG {})",
+        paint("1", &doc.document),
+        doc.mentions.len(),
+        if doc.mentions.len() == 1 { "" } else { "s" },
+        count(gaztag::EntityType::Per),
+        count(gaztag::EntityType::Loc),
+        count(gaztag::EntityType::Org),
+    );
+    for m in &doc.mentions {
+        let code = match m.kind {
+            gaztag::EntityType::Per => "34",
+            gaztag::EntityType::Loc => "32",
+            _ => "35",
+        };
+        // control characters from the text would move the cursor: shown escaped
+        let text: String = m
+            .text
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        let _ = writeln!(
+            out,
+            "  {:>6}..{:<6} {} {}  {} ({})",
+            m.start,
+            m.end,
+            paint(code, m.kind.as_str()),
+            text,
+            m.entity,
+            m.how.as_str()
+        );
+    }
+    out.push('\n');
+    out
+}
+
+/// Reads standard input whole, as one document (`tag -`).
+fn read_stdin(encoding: Encoding) -> gaztag::Result<corpus::Decoded> {
+    use std::io::Read as _;
+    let name = std::path::Path::new(STDIN_NAME);
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(corpus::MAX_DOCUMENT_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| gaztag::Error::Io {
+            path: name.to_owned(),
+            source: e,
+        })?;
+    if bytes.len() > corpus::MAX_DOCUMENT_BYTES {
+        return Err(gaztag::Error::Io {
+            path: name.to_owned(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "more than {} bytes: gaztag tags documents of up to 2 GiB; split it",
+                    corpus::MAX_DOCUMENT_BYTES
+                ),
+            ),
+        });
+    }
+    corpus::decode_as(name, &bytes, encoding)
 }
 
 /// A progress bar on stderr (documents and MB done, rate, time left) when it is a terminal and
@@ -306,11 +557,29 @@ fn progress_bar(quiet: bool, documents: impl FnOnce() -> usize) -> indicatif::Pr
     bar.set_message("0.0 MB");
     bar.set_style(
         indicatif::ProgressStyle::with_template(
-            "{wide_bar} {pos}/{len} documents, {msg}, {per_sec}, {eta} left",
+            "{wide_bar} {pos}/{len} documents, {msg}, {rate}, {eta} left",
         )
-        .expect("a valid template"),
+        .expect("a valid template")
+        .with_key(
+            "rate",
+            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = w.write_str(&rate(state.per_sec()));
+            },
+        ),
     );
     bar
+}
+
+/// A rate of documents per second, as the progress bar shows it: `1269 documents/s`,
+/// `3.4 documents/s`.
+fn rate(per_sec: f64) -> String {
+    if !per_sec.is_finite() {
+        "… documents/s".to_owned()
+    } else if per_sec >= 10.0 {
+        format!("{per_sec:.0} documents/s")
+    } else {
+        format!("{per_sec:.1} documents/s")
+    }
 }
 
 /// The documents of a run, by outcome, for the summary line.
@@ -321,6 +590,8 @@ struct Count {
     up_to_date: usize,
     skipped: usize,
     failed: usize,
+    /// Documents tagged per encoding read.
+    encodings: std::collections::BTreeMap<&'static str, usize>,
 }
 
 impl Count {
@@ -343,6 +614,14 @@ impl Count {
             self.failed,
             elapsed.as_secs_f64()
         );
+        // which encodings were read, when not every document was UTF-8
+        if self.encodings.keys().any(|&e| e != corpus::UTF_8) {
+            let mut by_count: Vec<(&str, usize)> =
+                self.encodings.iter().map(|(&e, &n)| (e, n)).collect();
+            by_count.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+            let parts: Vec<String> = by_count.iter().map(|(e, n)| format!("{n} {e}")).collect();
+            line += &format!("; read as {}", parts.join(", "));
+        }
         line
     }
 }
@@ -359,4 +638,27 @@ fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
     use clap::builder::TypedValueParser as _;
     clap::builder::PossibleValuesParser::new(Format::ALL.map(|f| f.as_str()))
         .try_map(|name| Format::parse(&name).ok_or("unknown format"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rate_has_its_unit_and_no_long_fraction() {
+        assert_eq!(rate(1269.4015), "1269 documents/s");
+        assert_eq!(rate(3.42), "3.4 documents/s");
+        assert_eq!(rate(f64::INFINITY), "… documents/s");
+    }
+
+    #[test]
+    fn a_listing_shows_each_mention_on_a_line() {
+        let tagger = Tagger::new(gaztag::Gazetteer::embedded());
+        let doc = tagger.annotate("a.txt", "زار بوتين موسكو");
+        let shown = listing(&doc, false);
+        assert_eq!(
+            shown,
+            "a.txt (2 mentions: PER 1, LOC 1, ORG 0)\n       4..9      PER بوتين  vladimir-putin (exact)\n      10..15     LOC موسكو  moscow (exact)\n\n"
+        );
+    }
 }

@@ -445,6 +445,7 @@ pub fn write_pages(docs: &[Annotated], out: &Path) -> (Vec<PathBuf>, Vec<ReviewE
         let name = &doc.doc().document;
         let invalid = |message: String| ReviewError::Invalid {
             annotations: doc.annotations().to_owned(),
+            line: None,
             document: name.clone(),
             message,
         };
@@ -472,6 +473,7 @@ pub fn write_pages(docs: &[Annotated], out: &Path) -> (Vec<PathBuf>, Vec<ReviewE
             if clash {
                 errors.push(ReviewError::Invalid {
                     annotations: doc.annotations().to_owned(),
+                    line: None,
                     document: doc.doc().document.clone(),
                     message: "its page would be index.html, the index of the documents".into(),
                 });

@@ -35,6 +35,7 @@ use std::path::{Path, PathBuf};
 use crate::annotation::{Document, EntityType, Mention};
 
 pub mod html;
+pub mod locate;
 pub mod terminal;
 
 /// A document whose annotations fit its text, ready to be shown.
@@ -205,6 +206,8 @@ pub enum ReviewError {
     Document {
         /// The annotation file naming it.
         annotations: PathBuf,
+        /// The line of the annotation file its annotations start on.
+        line: usize,
         /// The error reading it (names the path tried).
         error: crate::Error,
     },
@@ -213,6 +216,8 @@ pub enum ReviewError {
     Invalid {
         /// The annotation file.
         annotations: PathBuf,
+        /// The line its annotations start on, when known.
+        line: Option<usize>,
         /// The document's name (its `document` field).
         document: String,
         /// What is wrong.
@@ -234,20 +239,27 @@ impl fmt::Display for ReviewError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ReviewError::Annotations(e) | ReviewError::Write(e) => write!(f, "{e}"),
-            ReviewError::Document { annotations, error } => write!(
+            ReviewError::Document {
+                annotations,
+                line,
+                error,
+            } => write!(
                 f,
-                "{}: cannot read the document it annotates: {error}",
+                "{}:{line}: cannot read the document it annotates: {error}",
                 annotations.display()
             ),
             ReviewError::Invalid {
                 annotations,
+                line,
                 document,
                 message,
-            } => write!(
-                f,
-                "{}: document {document}: {message}",
-                annotations.display()
-            ),
+            } => {
+                write!(f, "{}", annotations.display())?;
+                if let Some(line) = line {
+                    write!(f, ":{line}")?;
+                }
+                write!(f, ": document {document}: {message}")
+            }
         }
     }
 }
@@ -263,32 +275,34 @@ impl std::error::Error for ReviewError {
 }
 
 /// Reads the annotations under `paths` (annotation files, JSON Lines files, or folders searched
-/// recursively for `*.json` and `*.jsonl`, in path order) and the document each one names: its
-/// `document` field taken relative to `docs`, or to the current folder without it.
+/// recursively for `*.json` and `*.jsonl`, in path order) and the document each one names,
+/// found and read by a [`locate::Locator`]: under `docs` when it is given, else where the run
+/// record of `tag --out` says the documents are, else from the current folder.
 ///
 /// Returns the documents whose annotations fit their text, in order, and one error per path,
-/// file or document that could not be used; the caller reports those and goes on. A file with
-/// malformed JSON is left out whole (the error names its line).
+/// file or document that could not be used (each names the annotation file and line); the
+/// caller reports those and goes on. A file with malformed JSON is left out whole (the error
+/// names its line).
 pub fn load(paths: &[PathBuf], docs: Option<&Path>) -> (Vec<Annotated>, Vec<ReviewError>) {
     let (mut out, mut errors) = (Vec::new(), Vec::new());
+    let mut record_errors = Vec::new();
+    let locator = locate::Locator::new(docs, paths, &mut record_errors);
+    errors.extend(record_errors.into_iter().map(ReviewError::Annotations));
     for file in annotation_files(paths, &mut errors) {
-        let read = match crate::annotation::read_annotations(&file) {
+        let read = match documents_by_line(&file) {
             Ok(read) => read,
             Err(e) => {
                 errors.push(ReviewError::Annotations(e));
                 continue;
             }
         };
-        for doc in read {
-            let source = match docs {
-                Some(dir) => dir.join(&doc.document),
-                None => PathBuf::from(&doc.document),
-            };
-            let text = match crate::corpus::read_document(&source) {
-                Ok(text) => text,
+        for (line, doc) in read {
+            let (source, text) = match locator.read(&doc) {
+                Ok((source, read)) => (source, read.text),
                 Err(error) => {
                     errors.push(ReviewError::Document {
                         annotations: file.clone(),
+                        line,
                         error,
                     });
                     continue;
@@ -299,6 +313,7 @@ pub fn load(paths: &[PathBuf], docs: Option<&Path>) -> (Vec<Annotated>, Vec<Revi
                 Ok(a) => out.push(a),
                 Err(message) => errors.push(ReviewError::Invalid {
                     annotations: file.clone(),
+                    line: Some(line),
                     document,
                     message,
                 }),
@@ -306,6 +321,39 @@ pub fn load(paths: &[PathBuf], docs: Option<&Path>) -> (Vec<Annotated>, Vec<Revi
         }
     }
     (out, errors)
+}
+
+/// The documents of one annotation file, each with the line its JSON starts on.
+fn documents_by_line(path: &Path) -> crate::Result<Vec<(usize, Document)>> {
+    let bytes = std::fs::read(path).map_err(|e| crate::Error::io(path, e))?;
+    let mut docs = Vec::new();
+    let mut stream = serde_json::Deserializer::from_slice(&bytes).into_iter::<Document>();
+    let (mut line, mut counted) = (1, 0);
+    loop {
+        // the next document starts after the white space that follows the previous one
+        let at = stream.byte_offset();
+        let start = at
+            + bytes[at..]
+                .iter()
+                .take_while(|b| b.is_ascii_whitespace())
+                .count();
+        line += bytes[counted..start]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        counted = start;
+        match stream.next() {
+            None => return Ok(docs),
+            Some(Ok(doc)) => docs.push((line, doc)),
+            Some(Err(e)) => {
+                return Err(crate::Error::source(
+                    path,
+                    e.line().max(1),
+                    format!("not a gaztag annotation: {e}"),
+                ));
+            }
+        }
+    }
 }
 
 /// The annotation files under `paths`, in order (see
@@ -461,6 +509,7 @@ mod tests {
         let doc = Document {
             document: "d.txt".into(),
             chars: text.chars().count(),
+            encoding: None,
             mentions,
         };
         Annotated::new("d.json".into(), "d.txt".into(), doc, text.into()).unwrap()
@@ -533,6 +582,7 @@ mod tests {
         let doc = |ms: Vec<Mention>, chars| Document {
             document: "d.txt".into(),
             chars,
+            encoding: None,
             mentions: ms,
         };
         let n = text.chars().count();

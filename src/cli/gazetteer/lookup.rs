@@ -1,5 +1,7 @@
 //! `gaztag gazetteer lookup TEXT...`: the folded key of each text and the entities it names.
 
+use std::io::Write as _;
+
 use gaztag::gazetteer::{VariantRef, key_of};
 
 use crate::cli::GazetteerArgs;
@@ -25,20 +27,21 @@ pub fn run(args: LookupArgs) -> anyhow::Result<i32> {
         .fuzzy(args.fuzzy.is_some())
         .build();
     let mut missing = 0;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for text in &args.texts {
-        println!("{text}\tkey: {}", key_of(text));
+        writeln!(out, "{text}\tkey: {}", key_of(text))?;
         let mut found = 0;
         for g in tagger.layers() {
             match args.fuzzy {
                 None => {
                     for v in g.lookup(text) {
-                        found += print_variant(g, &v, 0);
+                        found += print_variant(&mut out, g, &v, 0)?;
                     }
                 }
                 Some(n) => {
                     for hit in g.fuzzy(text, n)? {
                         for v in &hit.variants {
-                            found += print_variant(g, v, hit.distance);
+                            found += print_variant(&mut out, g, v, hit.distance)?;
                         }
                     }
                 }
@@ -51,23 +54,25 @@ pub fn run(args: LookupArgs) -> anyhow::Result<i32> {
                     && m.prefix.is_empty()
                     && m.text.chars().count() == text.trim().chars().count()
                 {
-                    println!(
+                    writeln!(
+                        out,
                         "  {}	{}	{}	variant: {}	drift, distance: {}",
                         m.entity,
                         m.kind,
                         m.name,
                         m.variant,
                         m.cost.unwrap_or(0)
-                    );
+                    )?;
                     found += 1;
                 }
             }
         }
         if found == 0 {
-            println!("  (no entity)");
+            writeln!(out, "  (no entity)")?;
             missing += 1;
         }
     }
+    out.flush()?;
     Ok(if missing > 0 {
         super::super::EXIT_PARTIAL
     } else {
@@ -75,14 +80,20 @@ pub fn run(args: LookupArgs) -> anyhow::Result<i32> {
     })
 }
 
-fn print_variant(g: &gaztag::Gazetteer, v: &VariantRef<'_>, distance: u32) -> usize {
+fn print_variant(
+    out: &mut impl std::io::Write,
+    g: &gaztag::Gazetteer,
+    v: &VariantRef<'_>,
+    distance: u32,
+) -> std::io::Result<usize> {
     let Some(e) = g.entity(v.entity) else {
-        return 0;
+        return Ok(0);
     };
     let exact = if v.exact { " (exact-only)" } else { "" };
-    println!(
+    writeln!(
+        out,
         "  {}\t{}\t{}\tvariant: {}{exact}\tdistance: {distance}",
         e.id, e.kind, e.name, v.text
-    );
-    1
+    )?;
+    Ok(1)
 }

@@ -1,6 +1,8 @@
 //! `gaztag gazetteer ...`: check, edit, compile and query gazetteer sources. One file per
 //! subcommand.
 
+use std::path::PathBuf;
+
 use clap::Subcommand;
 
 mod add;
@@ -45,6 +47,30 @@ pub fn run(cmd: GazetteerCommand) -> anyhow::Result<i32> {
         GazetteerCommand::Import(a) => import::run(a),
     }
 }
+
+/// The folder of gazetteer sources a command works on: `--dir` (or the positional DIR) when
+/// given, else `gazetteer` in the current folder, the default gazetteer's sources in a clone of
+/// the repository.
+///
+/// # Errors
+/// Without a folder given, when there is no `gazetteer` folder here: a hint to give one.
+pub(crate) fn source_dir(given: Option<PathBuf>) -> anyhow::Result<PathBuf> {
+    if let Some(dir) = given {
+        return Ok(dir);
+    }
+    let default = PathBuf::from(DEFAULT_DIR);
+    anyhow::ensure!(
+        default.is_dir(),
+        "no `{DEFAULT_DIR}` folder here: the default gazetteer's sources are the `{DEFAULT_DIR}/` \
+         folder of a clone of the gaztag repository, so run this there, or give --dir DIR for \
+         a folder of your own (`gaztag gazetteer add --dir DIR ...` creates one, and \
+         `gaztag tag --gazetteer DIR` uses it on top of the default)"
+    );
+    Ok(default)
+}
+
+/// The folder of the default gazetteer's sources, in a clone of the repository.
+const DEFAULT_DIR: &str = "gazetteer";
 
 /// Reports an edit on stderr: where, and any collision worth a look.
 fn report(what: &str, r: &gaztag::gazetteer::edit::Edited) {

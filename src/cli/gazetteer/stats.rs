@@ -8,15 +8,18 @@ use gaztag::Gazetteer;
 #[derive(clap::Args, Debug)]
 pub struct StatsArgs {
     /// A folder of sources or an index file (default: the embedded default gazetteer).
-    #[arg(value_name = "PATH")]
+    #[arg(value_name = "PATH", conflicts_with = "dir")]
     path: Option<PathBuf>,
+    /// A folder of sources, given as an option as to the other gazetteer commands.
+    #[arg(long, value_name = "DIR")]
+    dir: Option<PathBuf>,
     /// Print JSON.
     #[arg(long)]
     json: bool,
 }
 
 pub fn run(args: StatsArgs) -> anyhow::Result<i32> {
-    let g = match &args.path {
+    let g = match args.path.as_ref().or(args.dir.as_ref()) {
         Some(p) => Gazetteer::load(p)?,
         None => Gazetteer::embedded(),
     };

@@ -1,6 +1,7 @@
 //! `gaztag gazetteer suggest CORPUS...`: candidate new spellings of known names, mined from
 //! documents with the fuzzy matcher of `tag --fuzzy`.
 
+use std::io::Write as _;
 use std::path::PathBuf;
 
 use gaztag::corpus;
@@ -56,11 +57,13 @@ pub fn run(args: SuggestArgs) -> anyhow::Result<i32> {
         .iter()
         .filter(|s| s.count >= args.min_count)
         .collect();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for s in &shown {
         if args.json {
-            println!("{}", serde_json::to_string(s)?);
+            writeln!(out, "{}", serde_json::to_string(s)?)?;
         } else {
-            println!(
+            writeln!(
+                out,
                 "{}\t×{}\t{} ({}) via {}, distance {}\t{}: …{}…\n  {}",
                 s.spelling,
                 s.count,
@@ -71,9 +74,10 @@ pub fn run(args: SuggestArgs) -> anyhow::Result<i32> {
                 s.document,
                 s.context,
                 s.command
-            );
+            )?;
         }
     }
+    out.flush()?;
     eprintln!(
         "{} suggestion(s) from {} document(s)",
         shown.len(),
