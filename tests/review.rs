@@ -289,22 +289,35 @@ fn html_pages_and_index_for_the_seeds() {
         let page = std::fs::read_to_string(out.join(format!("{name}.html"))).unwrap();
         assert!(page.starts_with("<!DOCTYPE html>\n<html dir=\"rtl\" lang=\"ar\">"));
         assert_eq!(page.matches("<mark class=\"m ").count(), n, "{name}");
-        // nothing fetched (the text itself may quote a URL)
+        // nothing fetched (the text itself may quote a URL): the only links are relative,
+        // to the shared files and the other pages
         for external in [
             "href=\"http",
             "href=\"//",
-            "src=",
-            "<link",
+            "src=\"http",
+            "src=\"//",
             "url(",
             "@import",
         ] {
             assert!(!page.contains(external), "{name}: {external}");
         }
+        assert!(page.contains("<link rel=\"stylesheet\" href=\"_gaztag/review.css\">"));
+        assert!(page.contains("<script src=\"_gaztag/review.js\"></script>"));
+        // the index lists it, with its mention count
         assert!(
-            index.contains(&format!(
-                "<a href=\"{name}.html\">{name}</a></td><td class=\"num\">{n}</td>"
-            )),
+            index.contains(&format!("[\"{name}\",\"{name}.html\",{n},")),
             "{name}"
+        );
+    }
+    for asset in ["review.css", "review.js", "index.js"] {
+        let text = std::fs::read_to_string(out.join("_gaztag").join(asset)).unwrap();
+        assert!(
+            !text.contains("@import") && !text.contains("url("),
+            "{asset}"
+        );
+        assert!(
+            !text.contains("fetch(") && !text.contains("XMLHttpRequest"),
+            "{asset}"
         );
     }
     // a file where OUT should be: nothing can be done
@@ -356,10 +369,16 @@ fn skip(test: &str) {
 /// Loads `page` in headless Chromium inside a harness page that inspects it and exercises its
 /// script (hover, panel clicks), and returns what the harness found, as JSON.
 fn inspect_in_browser(browser: &Path, page: &Path) -> serde_json::Value {
+    run_harness(browser, page, HARNESS)
+}
+
+/// Loads `page` in headless Chromium inside the harness page `harness` (its `PAGE_URL`
+/// replaced by the page's address) and returns what the harness wrote into `<pre id="out">`.
+fn run_harness(browser: &Path, page: &Path, harness_text: &str) -> serde_json::Value {
     let work = tempfile::tempdir().unwrap();
     let harness = work.path().join("harness.html");
     let page_url = format!("file://{}", s(&std::fs::canonicalize(page).unwrap()));
-    std::fs::write(&harness, HARNESS.replace("PAGE_URL", &page_url)).unwrap();
+    std::fs::write(&harness, harness_text.replace("PAGE_URL", &page_url)).unwrap();
     let profile = work.path().join("profile");
     let mut child = Command::new(browser)
         .args([
@@ -374,6 +393,8 @@ fn inspect_in_browser(browser: &Path, page: &Path) -> serde_json::Value {
             "--allow-file-access-from-files",
             "--window-size=1280,900",
             &format!("--user-data-dir={}", s(&profile)),
+            // wait for the frame's second load (a reload) before the DOM is dumped
+            "--virtual-time-budget=30000",
             "--dump-dom",
             &format!("file://{}", s(&harness)),
         ])
@@ -415,9 +436,10 @@ f.addEventListener('load', function () {
     out.lang = d.documentElement.getAttribute('lang');
     out.pwned = f.contentWindow.pwned === undefined ? null : String(f.contentWindow.pwned);
     out.paragraphs = d.querySelectorAll('main p').length;
-    out.marks = Array.from(d.querySelectorAll('mark.m')).map(function (m) {
-      return { id: m.id, text: m.textContent, entity: m.getAttribute('data-entity'),
-               type: m.getAttribute('data-type'), title: m.hasAttribute('title') };
+    var M = f.contentWindow.gaztag.mentions;
+    out.marks = Array.from(d.querySelectorAll('mark.m')).map(function (m, i) {
+      return { id: m.id, text: m.textContent, entity: M[i] && M[i].entity,
+               type: M[i] && M[i].type, title: m.hasAttribute('title') };
     });
     var first = d.querySelector('mark.m');
     if (first) {
@@ -547,4 +569,330 @@ fn markup_in_the_text_stays_text_in_the_browser() {
     check_page_in_browser(&found, &doc);
     assert_eq!(found["pwned"], serde_json::Value::Null);
     assert_eq!(found["paragraphs"], 2);
+}
+
+/// The review loop in the browser: filters, search, keyboard, decisions on a mention, on an
+/// entity and on a spelling, a span added, the export, a reload that shows them again, the
+/// document marked reviewed. Phase 1 acts, reloads the frame; phase 2 looks.
+const LOOP_HARNESS: &str = r#"<!DOCTYPE html><meta charset="utf-8"><pre id="out">not run</pre>
+<iframe id="f" src="PAGE_URL" width="1200" height="800"></iframe>
+<script>
+var f = document.getElementById('f');
+var out = {}, phase = 1;
+function finish() {
+  document.getElementById('out').textContent = JSON.stringify(out).replace(/[\u007f-\uffff]/g,
+    function (c) { return '\\u' + ('0000' + c.charCodeAt(0).toString(16)).slice(-4); });
+}
+function classes(d) {
+  return Array.from(d.querySelectorAll('mark.m:not(.added)')).map(function (m) {
+    return m.id + (m.classList.contains('dec-accept') ? ' accept' : '') +
+      (m.classList.contains('dec-reject') ? ' reject' : '');
+  });
+}
+f.addEventListener('load', function () {
+  var w = f.contentWindow, d = f.contentDocument, g = w.gaztag;
+  function key(k) { d.dispatchEvent(new w.KeyboardEvent('keydown', { key: k, bubbles: true })); }
+  function input(sel, value) { var i = d.querySelector(sel); i.value = value; i.dispatchEvent(new w.Event('input')); }
+  try {
+    if (phase === 1) {
+      phase = 2;
+      var M = g.mentions;
+      var loc = d.querySelector('input[data-filter="types"][value="LOC"]');
+      loc.click(); out.noLoc = g.shown(); loc.click();
+      var exact = d.querySelector('input[data-filter="matches"][value="exact"]');
+      exact.click(); out.noExact = g.shown(); exact.click();
+      input('input[data-filter="entity"]', 'baku'); out.baku = g.shown();
+      out.bakuPanel = Array.from(d.querySelectorAll('a.ent')).filter(function (a) { return !a.parentNode.hidden; })
+        .map(function (a) { return a.getAttribute('data-entity'); });
+      input('input[data-filter="entity"]', '');
+      input('input[data-filter="min"]', '0.5'); out.minScore = g.shown(); input('input[data-filter="min"]', '');
+      out.all = g.shown();
+      input('#search', '\u0628\u0627\u0643\u0648'); out.hits = d.getElementById('hits').textContent;
+      d.getElementById('search').blur();
+      key('j'); out.first = g.current(); key('j'); out.second = g.current(); key('k'); out.back = g.current();
+      // accept m0 with the tooltip's button, reject m1 with the key
+      d.getElementById('m0').click();
+      Array.from(d.querySelectorAll('#tip button')).filter(function (b) { return b.textContent === '\u2713 accept'; })[0].click();
+      key('j'); key('r');
+      // every mention of an entity (R), every mention of a spelling (W)
+      var used = [M[0].entity, M[1].entity];
+      var count = {};
+      M.forEach(function (m) { count[m.entity] = (count[m.entity] || 0) + 1; });
+      var e = M.findIndex(function (m) { return used.indexOf(m.entity) < 0 && count[m.entity] >= 2; });
+      d.getElementById('m' + e).click(); key('R');
+      out.entity = M[e].entity;
+      used.push(M[e].entity);
+      var sp = M.findIndex(function (m) {
+        return used.indexOf(m.entity) < 0 && m.match === 'exact' && m.text === m.variant && m.variant !== m.name;
+      });
+      d.getElementById('m' + sp).click(); key('W');
+      out.spelling = { entity: M[sp].entity, text: M[sp].text };
+      // a missed span, selected and added as a person (key 1)
+      var word = '\u063a\u062f\u0627\u0629';
+      var walker = d.createTreeWalker(d.getElementById('text'), w.NodeFilter.SHOW_TEXT), node;
+      while ((node = walker.nextNode()) && node.data.indexOf(word) < 0) {}
+      var r = d.createRange();
+      r.setStart(node, node.data.indexOf(word)); r.setEnd(node, node.data.indexOf(word) + word.length);
+      w.getSelection().removeAllRanges(); w.getSelection().addRange(r);
+      d.activeElement && d.activeElement.blur && d.activeElement.blur();
+      key('1');
+      out.added1 = Array.from(d.querySelectorAll('mark.added')).map(function (m) { return m.textContent; });
+      out.classes1 = classes(d);
+      out.export1 = g.exportDecisions();
+      out.status1 = d.getElementById('status').textContent;
+      w.location.reload();
+      return;
+    }
+    out.classes2 = classes(d);
+    out.added2 = Array.from(d.querySelectorAll('mark.added')).map(function (m) { return m.textContent; });
+    out.export2 = g.exportDecisions();
+    d.getElementById('reviewed').click();
+    out.export3 = g.exportDecisions();
+  } catch (err) { out.error = String(err && err.stack || err); }
+  finish();
+});
+</script>
+"#;
+
+/// Ids `m0`… of the mentions for which `keep` holds.
+fn ids_where(
+    mentions: &[serde_json::Value],
+    keep: impl Fn(&serde_json::Value) -> bool,
+) -> Vec<String> {
+    mentions
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| keep(m))
+        .map(|(i, _)| format!("m{i}"))
+        .collect()
+}
+
+#[test]
+fn review_loop_filter_decide_export_reload_apply_retag() {
+    let Some(browser) = chromium() else {
+        skip("review_loop_filter_decide_export_reload_apply_retag");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let ann = tag_seeds(dir.path());
+    let out = dir.path().join("html");
+    let o = gaztag(&["review", s(&ann), "--docs", "seeds", "--html", s(&out)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let name = "000_b7c2ae510c672f79.txt";
+    let found = run_harness(&browser, &out.join(format!("{name}.html")), LOOP_HARNESS);
+    assert!(found.get("error").is_none(), "{found}");
+    let doc = annotations(&ann, name);
+    let mentions = doc["mentions"].as_array().unwrap();
+    let all = ids_where(mentions, |_| true);
+
+    // filters: by type, by match kind, by entity; no score in these annotations, so a score
+    // range hides nothing
+    let json = |v: Vec<String>| serde_json::json!(v);
+    assert_eq!(
+        found["noLoc"],
+        json(ids_where(mentions, |m| m["type"] != "LOC"))
+    );
+    assert_eq!(
+        found["noExact"],
+        json(ids_where(mentions, |m| m["match"] != "exact"))
+    );
+    let baku = ids_where(mentions, |m| m["entity"].as_str().unwrap().contains("baku"));
+    assert!(!baku.is_empty());
+    assert_eq!(found["baku"], json(baku));
+    assert_eq!(found["bakuPanel"], serde_json::json!(["baku"]));
+    assert_eq!(found["minScore"], json(all.clone()));
+    assert_eq!(found["all"], json(all.clone()));
+    // search, folded: every باكو of the text, in mentions or not
+    let text = std::fs::read_to_string(Path::new("seeds").join(name)).unwrap();
+    assert_eq!(
+        found["hits"],
+        format!("{} matches", text.matches("باكو").count())
+    );
+    // keyboard: j, j, k
+    assert_eq!(
+        (&found["first"], &found["second"], &found["back"]),
+        (&"m0".into(), &"m1".into(), &"m0".into())
+    );
+
+    // decisions as the page shows them, and as they are exported
+    let entity = found["entity"].as_str().unwrap();
+    let spelling = &found["spelling"];
+    let expected: Vec<String> = mentions
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let rejected = i == 1
+                || m["entity"] == entity
+                || (m["entity"] == spelling["entity"] && m["text"] == spelling["text"]);
+            let accepted = i == 0;
+            format!(
+                "m{i}{}",
+                if accepted {
+                    " accept"
+                } else if rejected {
+                    " reject"
+                } else {
+                    ""
+                }
+            )
+        })
+        .collect();
+    assert_eq!(found["classes1"], json(expected.clone()));
+    assert_eq!(found["added1"], serde_json::json!(["غداة"]));
+    let e1 = &found["export1"];
+    assert_eq!(e1["gaztag_decisions"], 1);
+    let decisions = e1["decisions"].as_array().unwrap();
+    assert_eq!(decisions.len(), 3, "{e1}");
+    let m0 = &mentions[0];
+    assert_eq!(decisions[0]["decision"], "accept");
+    assert_eq!(decisions[0]["document"], name);
+    assert_eq!(
+        (
+            &decisions[0]["start"],
+            &decisions[0]["end"],
+            &decisions[0]["text"]
+        ),
+        (&m0["start"], &m0["end"], &m0["text"])
+    );
+    assert_eq!(decisions[0]["entity"], m0["entity"]);
+    assert_eq!(decisions[0]["was"]["variant"], m0["variant"]);
+    let added = decisions.iter().find(|d| d["decision"] == "add").unwrap();
+    assert_eq!(
+        (&added["type"], &added["text"]),
+        (&"PER".into(), &"غداة".into())
+    );
+    let start = text[..text.find("غداة").unwrap()].chars().count();
+    assert_eq!(added["start"], start);
+    assert!(
+        decisions
+            .iter()
+            .any(|d| d["decision"] == "reject" && d["start"] == mentions[1]["start"])
+    );
+    let rules = e1["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), 2, "{e1}");
+    assert_eq!(
+        (&rules[0]["scope"], &rules[0]["entity"]),
+        (&"entity".into(), &entity.into())
+    );
+    assert_eq!(rules[1]["scope"], "spelling");
+    assert_eq!(rules[1]["text"], spelling["text"]);
+
+    // reopened: the same decisions shown, the same export
+    assert_eq!(found["classes2"], json(expected));
+    assert_eq!(found["added2"], serde_json::json!(["غداة"]));
+    assert_eq!(found["export2"]["decisions"], e1["decisions"]);
+    assert_eq!(found["export2"]["rules"], e1["rules"]);
+    // marked reviewed: every mention decided, the added span kept
+    let e3 = &found["export3"];
+    assert_eq!(e3["reviewed"], serde_json::json!([name]));
+    assert_eq!(
+        e3["decisions"].as_array().unwrap().len(),
+        mentions.len() + 1
+    );
+
+    // the export, read by `gazetteer apply` on a copy of the default sources
+    let decisions_file = dir.path().join("decisions.json");
+    std::fs::write(&decisions_file, serde_json::to_vec_pretty(e3).unwrap()).unwrap();
+    let gaz = dir.path().join("gazetteer");
+    std::fs::create_dir(&gaz).unwrap();
+    for entry in std::fs::read_dir("gazetteer").unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, gaz.join(p.file_name().unwrap())).unwrap();
+    }
+    let snapshot = |dir: &Path| -> std::collections::BTreeMap<String, String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| {
+                let p = e.unwrap().path();
+                (
+                    p.file_name().unwrap().to_string_lossy().into_owned(),
+                    std::fs::read_to_string(&p).unwrap(),
+                )
+            })
+            .collect()
+    };
+    let before = snapshot(&gaz);
+    let dry = gaztag(&[
+        "gazetteer",
+        "apply",
+        s(&decisions_file),
+        "--dir",
+        s(&gaz),
+        "--dry-run",
+    ]);
+    assert_eq!(dry.status.code(), Some(0), "{}", stderr(&dry));
+    assert_eq!(snapshot(&gaz), before, "a dry run writes nothing");
+    let diff = stdout(&dry);
+    assert!(
+        diff.contains(&format!("+ghdaa\tPER\tغداة")),
+        "{diff}\n{}",
+        stderr(&dry)
+    );
+    let run = gaztag(&["gazetteer", "apply", s(&decisions_file), "--dir", s(&gaz)]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert_eq!(
+        stdout(&run),
+        diff,
+        "the run makes the changes the dry run showed"
+    );
+    let after = snapshot(&gaz);
+    for block in diff.split("--- ").skip(1) {
+        let file = block.lines().next().unwrap();
+        let file = Path::new(file)
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        for line in block.lines().skip(2) {
+            if let Some(added) = line.strip_prefix('+') {
+                assert!(after[&file].lines().any(|l| l == added), "{file}: {added}");
+            } else if let Some(removed) = line.strip_prefix('-') {
+                assert!(
+                    !after[&file].lines().any(|l| l == removed),
+                    "{file}: {removed}"
+                );
+            }
+        }
+    }
+    let changed: Vec<&String> = after
+        .keys()
+        .filter(|k| before.get(*k) != after.get(*k))
+        .collect();
+    assert_eq!(
+        changed.len(),
+        diff.matches("\n+++ ").count() + usize::from(diff.starts_with("+++ ")),
+        "{changed:?}"
+    );
+
+    // tagged again with the changed sources: the added name is found, the rejected spelling
+    // is not
+    let tag = |gazetteer: &Path| -> serde_json::Value {
+        let o = gaztag(&[
+            "tag",
+            &format!("seeds/{name}"),
+            "--no-default",
+            "--gazetteer",
+            s(gazetteer),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        serde_json::from_str(stdout(&o).lines().next().unwrap()).unwrap()
+    };
+    let retagged = tag(&gaz);
+    let ms = retagged["mentions"].as_array().unwrap();
+    assert!(
+        ms.iter()
+            .any(|m| m["text"] == "غداة" && m["type"] == "PER" && m["entity"] == "ghdaa"),
+        "{retagged}"
+    );
+    let is_spelling =
+        |m: &&serde_json::Value| m["entity"] == spelling["entity"] && m["text"] == spelling["text"];
+    assert!(!ms.iter().any(|m| is_spelling(&m)), "{}", stderr(&run));
+    let original = tag(Path::new("gazetteer"));
+    assert!(
+        original["mentions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| is_spelling(&m))
+    );
 }

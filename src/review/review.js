@@ -328,7 +328,7 @@
   }
   function decideAll(i, decision, scope) {
     var m = M[i];
-    var rule = { scope: scope, decision: decision, type: m.type, entity: m.entity, name: m.name };
+    var rule = { scope: scope, decision: decision, type: m.type, entity: m.entity, name: m.name, was: was(m) };
     if (scope === 'spelling') rule.text = m.text;
     ruleList = addRule(rules(), rule);
     store.set('rules', ruleList);
