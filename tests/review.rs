@@ -790,6 +790,16 @@ fn review_loop_filter_decide_export_reload_apply_retag() {
         mentions.len() + 1
     );
 
+    // every export is what docs/decisions.schema.json says
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("docs/decisions.schema.json").unwrap())
+            .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("a valid schema");
+    for e in [e1, &found["export2"], e3] {
+        let errors: Vec<String> = validator.iter_errors(e).map(|x| x.to_string()).collect();
+        assert!(errors.is_empty(), "{errors:?}");
+    }
+
     // the export, read by `gazetteer apply` on a copy of the default sources
     let decisions_file = dir.path().join("decisions.json");
     std::fs::write(&decisions_file, serde_json::to_vec_pretty(e3).unwrap()).unwrap();
@@ -824,7 +834,7 @@ fn review_loop_filter_decide_export_reload_apply_retag() {
     assert_eq!(snapshot(&gaz), before, "a dry run writes nothing");
     let diff = stdout(&dry);
     assert!(
-        diff.contains(&format!("+ghdaa\tPER\tغداة")),
+        diff.contains("+ghdaa\tPER\tغداة"),
         "{diff}\n{}",
         stderr(&dry)
     );

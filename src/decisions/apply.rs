@@ -305,8 +305,7 @@ pub fn plan(decisions: &Decisions, sources: &Sources) -> Plan {
         };
 
     // new entities: (type, key of the name) -> (name, other spellings, reasons)
-    let mut new: BTreeMap<(EntityType, String), (String, Vec<String>, Vec<String>)> =
-        BTreeMap::new();
+    let mut new: BTreeMap<(EntityType, String), (String, Vec<String>)> = BTreeMap::new();
     let mut taken: HashSet<String> = sources.entities.iter().map(|e| e.id.clone()).collect();
 
     for it in &items {
@@ -458,8 +457,8 @@ pub fn plan(decisions: &Decisions, sources: &Sources) -> Plan {
                     None if was.how == MatchKind::Composed => {
                         let slot = new
                             .entry((it.kind, key_of(it.text)))
-                            .or_insert_with(|| (it.text.to_owned(), Vec::new(), Vec::new()));
-                        slot.2
+                            .or_insert_with(|| (it.text.to_owned(), Vec::new()));
+                        slot.1
                             .push(format!("{}: accepted composed {}", it.place, it.text));
                     }
                     None => plan.notes.push(format!(
@@ -511,12 +510,12 @@ pub fn plan(decisions: &Decisions, sources: &Sources) -> Plan {
                 }
                 let slot = new
                     .entry((it.kind, key))
-                    .or_insert_with(|| (it.text.to_owned(), Vec::new(), Vec::new()));
-                slot.2.push(format!("{}: added {}", it.place, it.text));
+                    .or_insert_with(|| (it.text.to_owned(), Vec::new()));
+                slot.1.push(format!("{}: added {}", it.place, it.text));
             }
         }
     }
-    for ((kind, _), (name, variants, why)) in new {
+    for ((kind, _), (name, why)) in new {
         let id = new_id(&name, &mut taken);
         push(
             &mut edits,
@@ -524,7 +523,7 @@ pub fn plan(decisions: &Decisions, sources: &Sources) -> Plan {
                 id,
                 kind,
                 name,
-                variants,
+                variants: Vec::new(),
             },
             why.join("; "),
         );

@@ -467,6 +467,10 @@
       var any = a.getAttribute('data-mentions').split(' ').some(function (id) { return passes(Number(id.slice(1))); });
       a.parentNode.hidden = !any;
     });
+    document.querySelectorAll('#panel h3').forEach(function (h) {
+      var list = h.nextElementSibling;
+      h.hidden = !!list && !list.querySelector('li:not([hidden])');
+    });
     var added = main.querySelectorAll('mark.added').length;
     status.textContent = shown + ' of ' + M.length + ' shown · ' + decided + ' decided' +
       (added ? ' · ' + added + ' added' : '') + (record.reviewed ? ' · reviewed' : '');
@@ -601,7 +605,7 @@
     var acc = 0, rej = 0;
     ids.forEach(function (j) { var e = effective(j); if (e && e.decision === 'accept') acc++; if (e && e.decision === 'reject') rej++; });
     var src = sourceOf(m);
-    card.replaceChildren(
+    card.replaceChildren.apply(card, [
       el('div', { class: 'ct ' + m.type }, [el('span', { class: 'chip ' + m.type, text: m.type }), ' ', el('bdi', { class: 'nm', text: m.name })]),
       el('div', { class: 'cid' }, [el('bdi', { class: 'id', text: m.entity })]),
       el('div', { class: 'cn' }, [ids.length + ' here · ' + acc + ' accepted · ' + rej + ' rejected']),
@@ -611,7 +615,7 @@
         el('button', { type: 'button', title: 'accept every mention of this entity, in every document', onclick: function () { decideAll(i, 'accept', 'entity'); showCard(i); } }, ['✓ all']),
         el('button', { type: 'button', title: 'reject every mention of this entity, in every document', onclick: function () { decideAll(i, 'reject', 'entity'); showCard(i); } }, ['✗ all']),
         el('button', { type: 'button', title: 'show only this entity (on every page)', onclick: function () { filters.entity = m.entity; store.set('filters', filters); var f = tools.querySelector('input.entity'); if (f) f.value = m.entity; paintAll(); } }, ['only this'])
-      ]));
+      ])].filter(function (x) { return x; }));
     card.hidden = false;
   }
   function select(entry, k, scroll) {
