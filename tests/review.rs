@@ -906,3 +906,352 @@ fn review_loop_filter_decide_export_reload_apply_retag() {
             .any(|m| is_spelling(&m))
     );
 }
+
+/// Reads the compact mention JSON of a page, lets `edit` change it, writes it back.
+fn edit_page_json(page: &Path, edit: impl FnOnce(&mut serde_json::Value)) {
+    let html = std::fs::read_to_string(page).unwrap();
+    let open = "<script type=\"application/json\" id=\"gaztag-mentions\">";
+    let start = html.find(open).unwrap() + open.len();
+    let end = start + html[start..].find("</script>").unwrap();
+    let mut data: serde_json::Value = serde_json::from_str(&html[start..end]).unwrap();
+    edit(&mut data);
+    let json = serde_json::to_string(&data)
+        .unwrap()
+        .replace('<', "\\u003c");
+    std::fs::write(page, format!("{}{json}{}", &html[..start], &html[end..])).unwrap();
+}
+
+/// A mention whose key names two entities: its tooltip offers the other, and choosing it is
+/// exported as an accept with the chosen entity; a score, Wikidata and GeoNames ids and a
+/// gazetteer line, when the annotations have them, show in the tooltip (links out) and the
+/// score filter hides the mention.
+const CANDIDATE_HARNESS: &str = r#"<!DOCTYPE html><meta charset="utf-8"><pre id="out">not run</pre>
+<iframe id="f" src="PAGE_URL" width="1200" height="800"></iframe>
+<script>
+var f = document.getElementById('f');
+f.addEventListener('load', function () {
+  var out = {};
+  try {
+    var w = f.contentWindow, d = f.contentDocument, g = w.gaztag, M = g.mentions;
+    var k = M.findIndex(function (m) { return m.candidates; });
+    out.k = k;
+    var mk = d.getElementById('m' + k);
+    mk.click();
+    var tip = d.getElementById('tip');
+    out.tip = tip.textContent;
+    out.links = Array.from(tip.querySelectorAll('a')).map(function (a) { return a.href; });
+    var other = M[k].candidates.filter(function (c) { return c.entity !== M[k].entity; })[0];
+    out.other = other.entity;
+    Array.from(tip.querySelectorAll('button')).filter(function (b) {
+      return b.title === 'accept it as ' + other.entity;
+    })[0].click();
+    out.chosen = mk.classList.contains('dec-other');
+    out.cardLinks = (function () {
+      d.querySelector('a.ent[data-mentions~="m' + k + '"]').click();
+      return Array.from(d.querySelectorAll('#card a')).map(function (a) { return a.href; });
+    })();
+    var min = d.querySelector('input[data-filter="min"]');
+    min.value = '0.5'; min.dispatchEvent(new w.Event('input'));
+    out.shownWithMin = g.shown();
+    out.export = g.exportDecisions();
+  } catch (err) { out.error = String(err && err.stack || err); }
+  document.getElementById('out').textContent = JSON.stringify(out).replace(/[\u007f-\uffff]/g,
+    function (c) { return '\\u' + ('0000' + c.charCodeAt(0).toString(16)).slice(-4); });
+});
+</script>
+"#;
+
+#[test]
+fn another_candidate_links_and_score_in_the_browser() {
+    let Some(browser) = chromium() else {
+        skip("another_candidate_links_and_score_in_the_browser");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let docs = dir.path().join("docs");
+    let gaz = dir.path().join("gaz");
+    std::fs::create_dir(&docs).unwrap();
+    std::fs::create_dir(&gaz).unwrap();
+    std::fs::write(gaz.join("x.tsv"), "baku-2\tORG\tباكو\n").unwrap();
+    std::fs::write(docs.join("d.txt"), "زار بوتين باكو أمس").unwrap();
+    let ann = dir.path().join("ann");
+    let o = gaztag(&["tag", s(&docs), "--out", s(&ann), "--gazetteer", s(&gaz)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = dir.path().join("html");
+    let o = gaztag(&["review", s(&ann), "--docs", s(&docs), "--html", s(&out)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let page = out.join("d.txt.html");
+    // what newer annotations carry, put in as they will be
+    edit_page_json(&page, |data| {
+        for row in data["mentions"].as_array_mut().unwrap() {
+            if row.get(3).is_some_and(|more| more.get("a").is_some()) {
+                let more = row[3].as_object_mut().unwrap();
+                more.insert("score".into(), 0.4.into());
+                more.insert("wikidata".into(), "Q9248".into());
+                more.insert("geonames".into(), "587084".into());
+                more.insert("source".into(), "places.tsv:7".into());
+            }
+        }
+    });
+    let found = run_harness(&browser, &page, CANDIDATE_HARNESS);
+    assert!(found.get("error").is_none(), "{found}");
+    let k = found["k"].as_u64().unwrap();
+    let tip = found["tip"].as_str().unwrap();
+    for part in [
+        "score0.400",
+        "gazetteerplaces.tsv:7",
+        "Wikidata Q9248",
+        "GeoNames 587084",
+    ] {
+        assert!(tip.contains(part), "{part}: {tip}");
+    }
+    let links = serde_json::json!([
+        "https://www.wikidata.org/wiki/Q9248",
+        "https://www.geonames.org/587084"
+    ]);
+    assert_eq!(found["links"], links);
+    assert_eq!(found["cardLinks"], links);
+    assert_eq!(found["chosen"], true);
+    // a score below the range hides the mention; one without a score stays
+    let shown = found["shownWithMin"].as_array().unwrap();
+    assert!(!shown.contains(&format!("m{k}").into()), "{found}");
+    assert!(!shown.is_empty());
+    let d = &found["export"]["decisions"][0];
+    assert_eq!(d["decision"], "accept");
+    assert_eq!(d["entity"], found["other"]);
+    assert_ne!(d["was"]["entity"], found["other"]);
+    assert_eq!(d["text"], "باكو");
+}
+
+/// The index: its entity list searched and filtered by type, an entity's documents listed.
+const INDEX_HARNESS: &str = r#"<!DOCTYPE html><meta charset="utf-8"><pre id="out">not run</pre>
+<iframe id="f" src="PAGE_URL" width="1200" height="800"></iframe>
+<script>
+var f = document.getElementById('f');
+f.addEventListener('load', function () {
+  var out = {};
+  try {
+    var w = f.contentWindow, d = f.contentDocument;
+    function rows(id) {
+      return Array.from(d.querySelectorAll('#' + id + ' tbody tr')).map(function (tr) {
+        return Array.from(tr.cells).map(function (c) { return c.textContent; });
+      });
+    }
+    out.documents = rows('documents');
+    d.getElementById('tab-entities').click();
+    out.entities = rows('entities').length;
+    var search = d.getElementById('search');
+    search.value = 'moscow'; search.dispatchEvent(new w.Event('input'));
+    out.moscow = rows('entities');
+    d.querySelector('#entities button.more').click();
+    out.moscowDocs = rows('documents').map(function (r) { return r[0]; });
+    search.value = ''; search.dispatchEvent(new w.Event('input'));
+    d.getElementById('tab-entities').click();
+    d.querySelector('input[data-filter="types"][value="LOC"]').click();
+    out.noLoc = rows('entities').map(function (r) { return r[0]; });
+  } catch (err) { out.error = String(err && err.stack || err); }
+  document.getElementById('out').textContent = JSON.stringify(out).replace(/[\u007f-\uffff]/g,
+    function (c) { return '\\u' + ('0000' + c.charCodeAt(0).toString(16)).slice(-4); });
+});
+</script>
+"#;
+
+#[test]
+fn index_lists_searches_and_filters_entities_in_the_browser() {
+    let Some(browser) = chromium() else {
+        skip("index_lists_searches_and_filters_entities_in_the_browser");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let ann = tag_seeds(dir.path());
+    let out = dir.path().join("html");
+    let o = gaztag(&["review", s(&ann), "--docs", "seeds", "--html", s(&out)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let found = run_harness(&browser, &out.join("index.html"), INDEX_HARNESS);
+    assert!(found.get("error").is_none(), "{found}");
+    // expected from the annotations
+    let mut entities = std::collections::BTreeMap::<(String, String), Vec<String>>::new();
+    for name in seed_names() {
+        for m in annotations(&ann, &name)["mentions"].as_array().unwrap() {
+            let key = (
+                m["type"].as_str().unwrap().to_owned(),
+                m["entity"].as_str().unwrap().to_owned(),
+            );
+            entities.entry(key).or_default().push(name.clone());
+        }
+    }
+    let documents = found["documents"].as_array().unwrap();
+    assert_eq!(documents.len(), seed_names().len());
+    for (row, name) in documents.iter().zip(seed_names()) {
+        let n = annotations(&ann, &name)["mentions"]
+            .as_array()
+            .unwrap()
+            .len();
+        assert_eq!(
+            (&row[0], &row[1]),
+            (&name.clone().into(), &n.to_string().into())
+        );
+    }
+    assert_eq!(found["entities"], entities.len().min(100));
+    let moscow = &entities[&("LOC".to_owned(), "moscow".to_owned())];
+    // the search finds every entity whose id or name holds it, most mentioned first
+    let rows = found["moscow"].as_array().unwrap();
+    let ids: Vec<&serde_json::Value> = rows.iter().map(|r| &r[2]).collect();
+    let mut expected: Vec<(&(String, String), usize)> = entities
+        .iter()
+        .filter(|((_, id), _)| id.contains("moscow"))
+        .map(|(k, v)| (k, v.len()))
+        .collect();
+    expected.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+    assert_eq!(ids.len(), expected.len(), "{found}");
+    assert_eq!(ids[0], "moscow");
+    assert!(ids.iter().all(|id| id.as_str().unwrap().contains("moscow")));
+    assert_eq!(rows[0][3], moscow.len().to_string());
+    let mut docs = moscow.clone();
+    docs.dedup();
+    assert_eq!(rows[0][4], docs.len().to_string());
+    assert_eq!(found["moscowDocs"], serde_json::json!(docs));
+    let no_loc = found["noLoc"].as_array().unwrap();
+    assert!(
+        !no_loc.is_empty() && no_loc.iter().all(|t| t != "LOC"),
+        "{found}"
+    );
+}
+
+/// The loop without a browser: decisions written as the pages export them (one document
+/// reviewed, a missed organization added), scored by eval, applied, scored again.
+#[test]
+fn decisions_from_review_are_gold_data_and_gazetteer_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    let ann = tag_seeds(dir.path());
+    let name = "003_56097a8b74bfb2b0.txt";
+    let doc = annotations(&ann, name);
+    let text = std::fs::read_to_string(Path::new("seeds").join(name)).unwrap();
+    let missed = "قوات الأمن الأرمينية";
+    let start = text[..text.find(missed).unwrap()].chars().count();
+    let mut decisions = vec![serde_json::json!({
+        "document": name, "start": start, "end": start + missed.chars().count(), "text": missed,
+        "decision": "add", "type": "ORG", "entity": "", "name": missed, "by": "mention"})];
+    for m in doc["mentions"].as_array().unwrap() {
+        decisions.push(serde_json::json!({
+            "document": name, "start": m["start"], "end": m["end"], "text": m["text"],
+            "decision": "accept", "type": m["type"], "entity": m["entity"], "name": m["name"],
+            "by": "document",
+            "was": {"type": m["type"], "entity": m["entity"], "name": m["name"],
+                    "variant": m["variant"], "match": m["match"]}}));
+    }
+    let file = dir.path().join("decisions.json");
+    let all =
+        serde_json::json!({"gaztag_decisions": 1, "reviewed": [name], "decisions": decisions});
+    std::fs::write(&file, serde_json::to_vec_pretty(&all).unwrap()).unwrap();
+
+    let gold = dir.path().join("reviewed.conll");
+    let eval = |extra: &[&str]| -> serde_json::Value {
+        let mut args = vec!["eval", "--decisions", s(&file), "--docs", "seeds", "--json"];
+        args.extend(extra);
+        let o = gaztag(&args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    let before = eval(&["--save-gold", s(&gold)]);
+    assert_eq!(before["documents"], 1);
+    assert_eq!(before["types"]["ORG"]["fn"], 1, "{before}");
+    let conll = std::fs::read_to_string(&gold).unwrap();
+    assert!(conll.starts_with("-DOCSTART- O\n\n"));
+    assert!(
+        conll.contains("قوات B-ORG\nالأمن I-ORG\nالأرمينية I-ORG\n"),
+        "{conll}"
+    );
+    // the saved CoNLL is gold data for eval as it is
+    let o = gaztag(&["eval", "--gold", s(&gold), "--json"]);
+    let again: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(again["micro"], before["micro"]);
+
+    let gaz = dir.path().join("gazetteer");
+    std::fs::create_dir(&gaz).unwrap();
+    for entry in std::fs::read_dir("gazetteer").unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, gaz.join(p.file_name().unwrap())).unwrap();
+    }
+    let o = gaztag(&["gazetteer", "apply", s(&file), "--dir", s(&gaz)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains(&format!("+qwat-alamn-alarmynya\tORG\t{missed}\n")),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        stderr(&o).ends_with("1 edit(s) in 1 file(s)\n"),
+        "{}",
+        stderr(&o)
+    );
+    let after = eval(&["--no-default", "--gazetteer", s(&gaz)]);
+    assert_eq!(after["types"]["ORG"]["fn"], 0, "{after}");
+    assert_eq!(after["micro"]["fp"], before["micro"]["fp"]);
+
+    // applied again: the name is a spelling now, nothing to do
+    let o = gaztag(&[
+        "gazetteer",
+        "apply",
+        s(&file),
+        "--dir",
+        s(&gaz),
+        "--dry-run",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("already a spelling of ORG `qwat-alamn-alarmynya`"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn bad_decisions_files_are_refused_with_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("d.json");
+    let run = |text: &str| {
+        std::fs::write(&file, text).unwrap();
+        let o = gaztag(&[
+            "gazetteer",
+            "apply",
+            s(&file),
+            "--dir",
+            "gazetteer",
+            "--dry-run",
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        stderr(&o)
+    };
+    let e = run("{\"gaztag_decisions\": 1,\n \"decisions\": [\n  {\"document\": \"a\"}\n]}");
+    assert!(
+        e.starts_with(&format!(
+            "gaztag: error: {}:3: not a decisions file",
+            file.display()
+        )),
+        "{e}"
+    );
+    let e = run("[1, 2]");
+    assert!(e.contains("d.json:1: not a decisions file"), "{e}");
+    std::fs::write(
+        &file,
+        "{\"gaztag_decisions\": 1, \"reviewed\": [\"../etc/passwd\"], \"decisions\": []}",
+    )
+    .unwrap();
+    let o = gaztag(&["eval", "--decisions", s(&file), "--docs", "seeds"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("reviewed document: its name \"../etc/passwd\""),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::write(&file, "{\"gaztag_decisions\": 1, \"decisions\": []}").unwrap();
+    let o = gaztag(&["eval", "--decisions", s(&file), "--docs", "seeds"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("no document is marked reviewed"),
+        "{}",
+        stderr(&o)
+    );
+}

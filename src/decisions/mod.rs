@@ -381,6 +381,14 @@ fn gold_mention(
 pub fn gold(decisions: &Decisions, from: &Path, docs: Option<&Path>) -> Result<Vec<GoldDocument>> {
     let mut out = Vec::new();
     for name in &decisions.reviewed {
+        // a name as the annotations give it: relative, inside the folder
+        if let Err(message) = crate::review::html::page_path(name) {
+            return Err(Error::source(
+                from,
+                1,
+                format!("reviewed document: {message}"),
+            ));
+        }
         let path = match docs {
             Some(dir) => dir.join(name),
             None => PathBuf::from(name),
