@@ -953,6 +953,17 @@ f.addEventListener('load', function () {
     var min = d.querySelector('input[data-filter="min"]');
     min.value = '0.5'; min.dispatchEvent(new w.Event('input'));
     out.shownWithMin = g.shown();
+    min.value = ''; min.dispatchEvent(new w.Event('input'));
+    // a name cut short: adding over it is refused until it is rejected, then it lies inside
+    var m0 = d.getElementById('m0'), r = d.createRange();
+    r.setStart(m0.previousSibling, 0); r.setEndAfter(m0);
+    w.getSelection().removeAllRanges(); w.getSelection().addRange(r);
+    out.addedBeforeReject = g.addSelection('PER');
+    g.decide(0, 'reject');
+    w.getSelection().removeAllRanges(); w.getSelection().addRange(r);
+    out.addedAfterReject = g.addSelection('PER');
+    var added = d.querySelector('mark.added');
+    out.added = added && { text: added.textContent, holds: !!added.querySelector('#m0') };
     out.export = g.exportDecisions();
   } catch (err) { out.error = String(err && err.stack || err); }
   document.getElementById('out').textContent = JSON.stringify(out).replace(/[\u007f-\uffff]/g,
@@ -1016,11 +1027,49 @@ fn another_candidate_links_and_score_in_the_browser() {
     let shown = found["shownWithMin"].as_array().unwrap();
     assert!(!shown.contains(&format!("m{k}").into()), "{found}");
     assert!(!shown.is_empty());
-    let d = &found["export"]["decisions"][0];
+    let decisions = found["export"]["decisions"].as_array().unwrap();
+    let d = decisions.iter().find(|d| d["text"] == "باكو").unwrap();
     assert_eq!(d["decision"], "accept");
     assert_eq!(d["entity"], found["other"]);
     assert_ne!(d["was"]["entity"], found["other"]);
-    assert_eq!(d["text"], "باكو");
+
+    // the span corrected: refused over a mention still standing, taken over a rejected one
+    assert_eq!(found["addedBeforeReject"], false);
+    assert_eq!(found["addedAfterReject"], true);
+    assert_eq!(
+        found["added"],
+        serde_json::json!({"text": "زار بوتين", "holds": true})
+    );
+    let kinds: Vec<(&str, &str)> = decisions
+        .iter()
+        .map(|d| (d["decision"].as_str().unwrap(), d["text"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("add", "زار بوتين"),
+            ("reject", "بوتين"),
+            ("accept", "باكو")
+        ]
+    );
+    // and read back by apply: the rejected part is no spelling to remove
+    let file = dir.path().join("decisions.json");
+    std::fs::write(&file, serde_json::to_vec(&found["export"]).unwrap()).unwrap();
+    let o = gaztag(&[
+        "gazetteer",
+        "apply",
+        s(&file),
+        "--dir",
+        "gazetteer",
+        "--dry-run",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("the span was wrong, not the spelling"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!stdout(&o).contains("-vladimir-putin"), "{}", stdout(&o));
 }
 
 /// The index: its entity list searched and filtered by type, an entity's documents listed.

@@ -11,6 +11,9 @@
 //! | a rejected fuzzy match, alias or composed name | a word of it goes to `common-words.txt`, which the rules do not take as a name or alias, and which matches only when spelled exactly: the mention's word for a fuzzy match or an alias, the last word of a composed name that is not a listed given name or name part |
 //! | an accepted mention, another candidate chosen, a rejected entity (every mention), a mention accepted only by marking its document reviewed | nothing: they are gold data, not source edits |
 //!
+//! A rejected mention under a span added in its place (a name cut short: `بوتين` rejected,
+//! `فلاديمير بوتين` added) changes nothing itself: the span was wrong, not the spelling.
+//!
 //! An edit is left out, and the reason reported, when another decision contradicts it: a
 //! spelling removed or made exact-only while a mention spelled so is accepted elsewhere, a
 //! common word that an accepted mention contains. The decisions of a document and the rules
@@ -127,15 +130,26 @@ struct Item<'a> {
     was: Option<&'a Was>,
     /// Accepted only because the document was marked reviewed (never a source edit).
     implicit: bool,
+    /// A rejected mention under a span added in its place: the name was there, cut short.
+    cut_short: bool,
     /// `DOC chars S..E`, or `every mention of ID spelled TEXT`.
     place: String,
 }
 
 fn items(d: &Decisions) -> Vec<Item<'_>> {
+    let adds: Vec<&Decision> = d
+        .decisions
+        .iter()
+        .filter(|x| x.decision == Verdict::Add)
+        .collect();
     let mut out: Vec<Item<'_>> = d
         .decisions
         .iter()
         .map(|x: &Decision| Item {
+            cut_short: x.decision == Verdict::Reject
+                && adds
+                    .iter()
+                    .any(|a| a.document == x.document && a.start < x.end && x.start < a.end),
             verdict: x.decision,
             kind: x.kind,
             entity: &x.entity,
@@ -154,6 +168,7 @@ fn items(d: &Decisions) -> Vec<Item<'_>> {
                 text,
                 was: r.was.as_ref(),
                 implicit: false,
+                cut_short: false,
                 place: format!("every mention of {} spelled {text}", r.entity),
             });
         }
@@ -311,6 +326,11 @@ pub fn plan(decisions: &Decisions, sources: &Sources) -> Plan {
     for it in &items {
         match (it.verdict, it.was) {
             (Verdict::Reject, None) => {}
+            (Verdict::Reject, Some(_)) if it.cut_short => plan.notes.push(format!(
+                "{}: rejected `{}` under a span added in its place: the span was wrong, not \
+                 the spelling; no edit for it",
+                it.place, it.text
+            )),
             (Verdict::Reject, Some(was)) => match was.how {
                 MatchKind::Exact if was.is_demonym() => plan.notes.push(format!(
                     "{}: rejected demonym `{}` of `{}`: edit its adj= field by hand",
@@ -1035,6 +1055,34 @@ mod tests {
         assert_eq!(got.notes.len(), 2, "{:?}", got.notes);
         assert!(got.notes[0].contains("accepted in 1 other mention(s): kept"));
         assert!(got.notes[1].contains("the canonical name of `baku`"));
+    }
+
+    #[test]
+    fn a_mention_cut_short_is_not_a_wrong_spelling() {
+        let dir = dir();
+        let text = file(&[
+            d(
+                0,
+                "بكو",
+                "reject",
+                "LOC",
+                "baku",
+                &was("LOC", "baku", "بكو", "exact"),
+            ),
+            d(0, "بكو الجديدة", "add", "LOC", "", ""),
+        ]);
+        let got = apply(&decisions(&text), dir.path(), true).unwrap();
+        let edits: Vec<&str> = got
+            .done
+            .iter()
+            .map(|s| &s[..s.find(" at ").unwrap()])
+            .collect();
+        assert_eq!(edits, ["add LOC entity `bkw-aljdyda` named `بكو الجديدة`"]);
+        assert!(
+            got.notes[0].contains("the span was wrong, not the spelling"),
+            "{:?}",
+            got.notes
+        );
     }
 
     #[test]

@@ -299,22 +299,36 @@ pub fn parse(path: &Path, text: &str) -> Result<Decisions> {
         let mut d = out.decisions[i].clone();
         let line = lines[i];
         d.line = line;
-        if let Some((last, last_line)) = kept.last_mut() {
-            if last.document == d.document && (last.start, last.end) == (d.start, d.end) {
-                (*last, *last_line) = (d, line);
-                continue;
-            }
-            if last.document == d.document && d.start < last.end {
-                return Err(bad(
-                    line,
-                    format!(
-                        "decision on {} characters {}..{} overlaps the one on {}..{} (line {})",
-                        d.document, d.start, d.end, last.start, last.end, last_line
-                    ),
-                ));
-            }
+        if let Some((last, last_line)) = kept.last_mut()
+            && last.document == d.document
+            && (last.start, last.end) == (d.start, d.end)
+        {
+            (*last, *last_line) = (d, line);
+            continue;
         }
         kept.push((d, line));
+    }
+    // the mentions that are gold (accepted, added) must not overlap; a rejected mention may
+    // lie inside or across an added span (a name cut short: its part rejected, the whole added)
+    let mut gold: Option<&(Decision, usize)> = None;
+    for k in &kept {
+        let (d, line) = k;
+        if d.decision == Verdict::Reject {
+            continue;
+        }
+        if let Some((last, last_line)) = gold
+            && last.document == d.document
+            && d.start < last.end
+        {
+            return Err(bad(
+                *line,
+                format!(
+                    "decision on {} characters {}..{} overlaps the one on {}..{} (line {})",
+                    d.document, d.start, d.end, last.start, last.end, last_line
+                ),
+            ));
+        }
+        gold = Some(k);
     }
     out.decisions = kept.into_iter().map(|(d, _)| d).collect();
     out.reviewed.sort();
@@ -510,6 +524,24 @@ mod tests {
             e.starts_with(
                 "d.json:5: decision on a characters 2..6 overlaps the one on 0..4 (line 3)"
             ),
+            "{e}"
+        );
+        // a rejected part inside an added whole is fine; an accepted one is not
+        let whole = decision("a", 0, "باكو باكو", "add");
+        assert!(
+            parse(
+                "d.json".as_ref(),
+                &file(&[whole.clone(), decision("a", 5, "باكو", "reject")])
+            )
+            .is_ok()
+        );
+        let e = err(&file(&[
+            whole,
+            decision("a", 2, "x", "reject"),
+            decision("a", 5, "باكو", "accept"),
+        ]));
+        assert!(
+            e.contains("characters 5..9 overlaps the one on 0..9"),
             "{e}"
         );
         let mut wrong = decision("a", 0, "باكو", "accept");

@@ -384,8 +384,26 @@
     }
     return null;
   }
-  function overlapsMark(range) {
-    return Array.prototype.some.call(main.querySelectorAll('mark.m'), function (m) { return range.intersectsNode(m); });
+  // Does the range (characters start..end of the text) overlap a mark it may not hold? An
+  // added span may hold whole mentions that are rejected (a name the tagger cut short: reject
+  // its part, add the whole), nothing else. The range is widened to hold those marks whole.
+  function overlapsMark(range, start, end) {
+    var held = [];
+    var blocked = Array.prototype.some.call(main.querySelectorAll('mark.m'), function (m) {
+      if (!range.intersectsNode(m)) return false;
+      var i = indexOf(m);
+      if (i === null) return true;
+      var e = effective(i);
+      var ok = start <= M[i].start && M[i].end <= end && e && e.decision === 'reject';
+      if (ok) held.push(m);
+      return !ok;
+    });
+    if (blocked) return true;
+    held.forEach(function (m) {
+      if (m.contains(range.startContainer)) range.setStartBefore(m);
+      if (m.contains(range.endContainer)) range.setEndAfter(m);
+    });
+    return false;
   }
   function renderAdded(d) {
     var ps = main.querySelectorAll('p[data-s]');
@@ -393,7 +411,7 @@
       var s = Number(ps[i].getAttribute('data-s'));
       if (s <= d.start) {
         var r = textRangeAt(ps[i], d.start - s, d.end - s);
-        if (!r || r.toString() !== d.text || overlapsMark(r)) return null;
+        if (!r || r.toString() !== d.text || overlapsMark(r, d.start, d.end)) return null;
         var m = el('mark', { class: 'm added ' + d.type, id: 'a' + d.start + '-' + d.end, tabindex: '0',
                              title: d.type + ' (added)', 'data-added': key(d) });
         m.appendChild(r.extractContents());
@@ -410,7 +428,6 @@
     var range = sel.getRangeAt(0);
     var p = paragraphOf(range.startContainer);
     if (!p || p !== paragraphOf(range.endContainer)) { say('select text inside one paragraph'); return false; }
-    if (overlapsMark(range)) { say('the selection overlaps a mention: decide on that one'); return false; }
     var before = document.createRange();
     before.setStart(p, 0);
     before.setEnd(range.startContainer, range.startOffset);
@@ -421,6 +438,10 @@
     var start = Number(p.getAttribute('data-s')) + cps(before.toString()) + cps(text.slice(0, lead));
     var d = { document: NAME, start: start, end: start + cps(trimmed), text: trimmed, decision: 'add',
               type: type, entity: '', name: trimmed, by: 'mention' };
+    if (overlapsMark(range.cloneRange(), d.start, d.end)) {
+      say('the selection overlaps a mention: reject it first (a rejected mention may lie inside an added one)');
+      return false;
+    }
     record.decisions[key(d)] = d;
     save();
     sel.removeAllRanges();
@@ -578,7 +599,7 @@
     mk.addEventListener('mouseenter', function () { if (!tip.classList.contains('pinned')) show(mk, false); });
     mk.addEventListener('mouseleave', function () { hide(false); });
     mk.addEventListener('focus', function () { current = mk; show(mk, true); });
-    mk.addEventListener('click', function () { current = mk; show(mk, true); });
+    mk.addEventListener('click', function (ev) { ev.stopPropagation(); current = mk; show(mk, true); });
   }
   marks.forEach(function (mk) { if (mk) hookMark(mk); });
   document.addEventListener('mousedown', function (ev) {
