@@ -190,8 +190,8 @@ fn head(h: &mut String, page: &str, title: &str, dir: &str, lang: &str) {
 }
 
 /// The details of a mention the script shows, as a JSON object: the annotation's own fields,
-/// plus `score`, `wikidata`, `geonames` and `source` (or `file` and `line`) when the
-/// annotations have them.
+/// plus `score`, `wikidata`, `geonames` and the gazetteer line (`source`, or `file` and `line`,
+/// or `gazetteer: {file, line}`) when the annotations have them.
 fn mention_json(m: &Mention) -> serde_json::Value {
     use serde_json::{Value, json};
     let mut o = json!({
@@ -228,6 +228,16 @@ fn mention_json(m: &Mention) -> serde_json::Value {
             if let Some(v) = all.get(key).filter(|v| !v.is_null()) {
                 map.insert(key.into(), v.clone());
             }
+        }
+        // the gazetteer line as one object, `{"file": …, "line": …}`
+        if let Some(Value::Object(g)) = all.get("gazetteer")
+            && let Some(file) = g.get("file").and_then(Value::as_str)
+        {
+            let source = match g.get("line").and_then(Value::as_u64) {
+                Some(line) => format!("{file}:{line}"),
+                None => file.to_owned(),
+            };
+            map.insert("source".into(), source.into());
         }
     }
     o
