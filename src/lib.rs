@@ -41,6 +41,7 @@
 pub mod annotation;
 pub mod atomic;
 pub mod corpus;
+pub mod decisions;
 pub mod diff;
 pub mod error;
 pub mod eval;

@@ -14,8 +14,18 @@ use super::{EXIT_OK, GazetteerArgs, RuleArgs};
 pub struct EvalArgs {
     /// Gold CoNLL files: one `token TAG` pair per line, a blank line between sentences, IOB1
     /// or IOB2 tags with PER (or PERS), LOC, ORG, MISC (MISC is not scored).
-    #[arg(long = "gold", value_name = "FILE", required = true, num_args = 1..)]
+    #[arg(long = "gold", value_name = "FILE", required_unless_present = "decisions", num_args = 1..)]
     gold: Vec<PathBuf>,
+    /// Gold data from review: the documents marked reviewed in a decisions file exported from
+    /// the review pages, with their accepted and added mentions (docs/decisions.md).
+    #[arg(long, value_name = "FILE")]
+    decisions: Option<PathBuf>,
+    /// Folder the reviewed documents' names are relative to (with --decisions).
+    #[arg(long, value_name = "DIR", requires = "decisions")]
+    docs: Option<PathBuf>,
+    /// Also write the gold data made from --decisions as CoNLL into FILE.
+    #[arg(long, value_name = "FILE", requires = "decisions")]
+    save_gold: Option<PathBuf>,
     /// List every false positive and false negative with its context, grouped by how the
     /// mention was found.
     #[arg(long)]
@@ -38,7 +48,21 @@ pub fn run(args: EvalArgs) -> anyhow::Result<i32> {
         anyhow::ensure!(n > 0, "--document-sentences must be at least 1");
     }
     let tagger = args.rules.apply(args.gazetteer.builder()?).build();
-    let corpus = Corpus::read(&args.gold)?;
+    let mut corpus = Corpus::read(&args.gold)?;
+    if let Some(path) = &args.decisions {
+        let gold =
+            gaztag::decisions::gold(&gaztag::decisions::read(path)?, path, args.docs.as_deref())?;
+        anyhow::ensure!(
+            !gold.is_empty(),
+            "{}: no document is marked reviewed",
+            path.display()
+        );
+        let conll = gaztag::decisions::to_conll(&gold);
+        if let Some(out) = &args.save_gold {
+            gaztag::atomic::write(out, conll.as_bytes())?;
+        }
+        corpus.parse(path, &conll)?;
+    }
     let mut evaluation = eval::evaluate(
         &tagger,
         &corpus,

@@ -1,22 +1,42 @@
-//! Self-contained HTML pages: one per document, and an index when there are several.
+//! HTML pages: one per document, an index of the documents and of the entities across them,
+//! and the style sheet and scripts they share.
 //!
-//! A page needs nothing but itself: the style sheet and the script are inline, and it fetches
-//! nothing (no fonts, no scripts, no images), so it opens from a file, a mail attachment or an
-//! archive years later. It is written `dir="rtl" lang="ar"`, one `<p>` per paragraph of the text
-//! (see [`Annotated::paragraphs`]). Each mention is a
-//! `<mark class="m TYPE MATCH" id="mN" data-…>` element: colored by type (PER blue, LOC green,
-//! ORG orange), its border drawn by match kind (exact solid, fuzzy dashed, alias dotted,
-//! composed double), slanted when it is a demonym. The clitic glued before a mention (the `ب` of
-//! `بكاراباخ`) is set apart in a `<span class="clitic">`, and both sides are told to keep
-//! joining, so the word still reads as one. Hovering or focusing a mention shows a tooltip with
-//! its entity id, canonical name, matched variant, clitic, match kind, cost, form, other
-//! candidate entities and character offsets. A legend explains the colors and borders; a side
-//! panel lists the document's entities by type with their mention counts, and each entry jumps
-//! to the entity's next mention (cycling through them all) and highlights every one of them.
-//! A link to `PAGE#mN` opens the page at mention N.
+//! # The output folder
 //!
-//! Without its script a page still reads: the marks keep their colors, a `title` gives the
-//! tooltip, and the panel's entries link to the first mention.
+//! [`write_pages`] writes, into the output folder:
+//!
+//! * `NAME.html` for each document (see [`page_path`]);
+//! * `index.html`, the documents and the entities across them (only when there are several
+//!   documents);
+//! * `_gaztag/review.css`, `_gaztag/review.js` and `_gaztag/index.js`, shared by every page,
+//!   so that a page holds only its own text and mentions (10,000 documents do not carry 10,000
+//!   copies of the style sheet and script).
+//!
+//! The folder needs nothing but itself: the pages link only to each other and to `_gaztag/`,
+//! by relative links, and fetch nothing from the network (no fonts, no scripts, no images), so
+//! it works from `file://`, from an archive, years later. Links out (Wikidata, GeoNames) are
+//! made by the script in the tooltip and the entity panel only, as links the reader may follow.
+//!
+//! # A document's page
+//!
+//! It is written `dir="rtl" lang="ar"`, one `<p data-s="C">` per paragraph of the text (see
+//! [`Annotated::paragraphs`]; `C` is the paragraph's first character offset). Each mention is
+//! a `<mark class="m TYPE MATCH" id="mN" title="TYPE ENTITY">` element: colored by type (PER
+//! blue, LOC green, ORG orange), its border drawn by match kind (exact solid, fuzzy dashed,
+//! alias dotted, composed double), slanted when it is a demonym. The clitic glued before a
+//! mention (the `ب` of `بكاراباخ`) is set apart in a `<span class="clitic">`, and both sides are
+//! told to keep joining, so the word still reads as one. The mentions' details (entity, name,
+//! variant, clitic, match kind, cost, form, candidates, offsets, and `score`, `wikidata`,
+//! `geonames` and the gazetteer `source` line when the annotations have them) are one JSON
+//! array in `<script type="application/json" id="gaztag-mentions">`, read by the script.
+//!
+//! The script (`review.js`) adds the tooltip, the side panel's entity card, the filters (type,
+//! match kind, score range, entity, decision), full-text search, keyboard navigation and the
+//! reviewer's decisions, kept in the browser's `localStorage` under the run id in
+//! `<body data-run>` and exported as one JSON file (`docs/decisions.md`).
+//!
+//! Without its script a page still reads: the marks keep their colors, a `title` names each
+//! mention's type and entity, and the panel's entries link to the first mention.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -60,6 +80,14 @@ fn push_escaped(out: &mut String, s: &str, attr: bool) {
             c => out.push(c),
         }
     }
+}
+
+/// `value` as JSON that can sit inside a `<script>` element: every `<` is written `\u003c`,
+/// so no `</script>` or `<!--` in a string can end the element early.
+fn script_json(value: &serde_json::Value) -> String {
+    serde_json::to_string(value)
+        .unwrap_or_else(|_| "null".into())
+        .replace('<', "\\u003c")
 }
 
 /// The path of a document's page inside the output folder: its name (`/`-separated, as in the
@@ -109,6 +137,16 @@ fn relative_href(from: &str, to: &str) -> String {
     href(&format!("{}{to}", "../".repeat(depth)))
 }
 
+/// The folder, inside the output folder, of the files every page shares.
+pub const ASSETS: &str = "_gaztag";
+
+/// The shared files: name inside [`ASSETS`], contents.
+const ASSET_FILES: [(&str, &str); 3] = [
+    ("review.css", include_str!("review.css")),
+    ("review.js", include_str!("review.js")),
+    ("index.js", include_str!("index.js")),
+];
+
 /// Links from a page to its neighbours: `/`-separated paths of pages inside the output folder.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Nav {
@@ -120,10 +158,9 @@ pub struct Nav {
     pub prev: Option<(String, String)>,
     /// The next document's page, with its document name.
     pub next: Option<(String, String)>,
+    /// The run id: the key under which the browser keeps the decisions made on these pages.
+    pub run: String,
 }
-
-const STYLE: &str = include_str!("review.css");
-const SCRIPT: &str = include_str!("review.js");
 
 fn type_word(t: EntityType) -> &'static str {
     match t {
@@ -138,27 +175,159 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// The `<head>` of a page at `page`, titled `title`.
+fn head(h: &mut String, page: &str, title: &str, dir: &str, lang: &str) {
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html dir=\"{dir}\" lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"generator\" content=\"gaztag {}\">\n\
+         <title>{}</title>\n<link rel=\"stylesheet\" href=\"{}\">\n</head>\n",
+        env!("CARGO_PKG_VERSION"),
+        escape_text(title),
+        escape_attr(&relative_href(page, &format!("{ASSETS}/review.css")))
+    );
+}
+
+/// The details of a mention the script shows, as a JSON object: the annotation's own fields,
+/// plus `score`, `wikidata`, `geonames` and the gazetteer line (`source`, or `file` and `line`,
+/// or `gazetteer: {file, line}`) when the annotations have them.
+fn mention_json(m: &Mention) -> serde_json::Value {
+    use serde_json::{Value, json};
+    let mut o = json!({
+        "type": m.kind.as_str(),
+        "entity": m.entity,
+        "name": m.name,
+        "variant": m.variant,
+        "match": m.how.as_str(),
+        "start": m.start,
+        "end": m.end,
+        "text": m.text,
+    });
+    let map = o.as_object_mut().expect("an object");
+    if !m.prefix.is_empty() {
+        map.insert("prefix".into(), m.prefix.clone().into());
+    }
+    if let Some(cost) = m.cost {
+        map.insert("cost".into(), cost.into());
+    }
+    if m.form == MentionKind::Demonym {
+        map.insert("form".into(), "demonym".into());
+    }
+    if m.candidates.len() > 1 {
+        let list: Vec<Value> = m
+            .candidates
+            .iter()
+            .map(|c| json!({"type": c.kind.as_str(), "entity": c.entity, "name": c.name}))
+            .collect();
+        map.insert("candidates".into(), list.into());
+    }
+    // fields newer annotations carry (optional): taken as they are written
+    if let Ok(Value::Object(all)) = serde_json::to_value(m) {
+        for key in ["score", "wikidata", "geonames", "source", "file", "line"] {
+            if let Some(v) = all.get(key).filter(|v| !v.is_null()) {
+                map.insert(key.into(), v.clone());
+            }
+        }
+        // the gazetteer line as one object, `{"file": …, "line": …}`
+        if let Some(Value::Object(g)) = all.get("gazetteer")
+            && let Some(file) = g.get("file").and_then(Value::as_str)
+        {
+            let source = match g.get("line").and_then(Value::as_u64) {
+                Some(line) => format!("{file}:{line}"),
+                None => file.to_owned(),
+            };
+            map.insert("source".into(), source.into());
+        }
+    }
+    o
+}
+
+/// The mentions of a page as the script reads them, in a compact form (a page of a hundred
+/// mentions would otherwise carry its entity names a hundred times):
+/// `{"entities": [[TYPE, ID, NAME], …], "mentions": [[ENTITY, START, END, {MORE}], …]}`,
+/// `ENTITY` an index into `entities` (in order of first mention), `START` and `END` character
+/// offsets, and `MORE` (left out when empty) holding only what differs from the usual: `v` the
+/// variant when it is not the text, `m` the match kind when not `exact`, `p` the clitic, `c`
+/// the cost, `f` the form (`demonym`), `a` the candidates as `[TYPE, ID, NAME]`, and `score`,
+/// `wikidata`, `geonames`, `source`, `file`, `line` when the annotations have them.
+fn page_json(d: &crate::annotation::Document) -> serde_json::Value {
+    use serde_json::{Value, json};
+    let mut entities: Vec<Value> = Vec::new();
+    let mut slot = std::collections::HashMap::new();
+    let mut mentions = Vec::with_capacity(d.mentions.len());
+    for m in &d.mentions {
+        let k = *slot.entry((m.kind, m.entity.as_str())).or_insert_with(|| {
+            entities.push(json!([m.kind.as_str(), m.entity, m.name]));
+            entities.len() - 1
+        });
+        let full = mention_json(m);
+        let mut more = serde_json::Map::new();
+        if m.variant != m.text {
+            more.insert("v".into(), m.variant.clone().into());
+        }
+        if m.how != MatchKind::Exact {
+            more.insert("m".into(), m.how.as_str().into());
+        }
+        for (short, long) in [("p", "prefix"), ("c", "cost"), ("f", "form")] {
+            if let Some(v) = full.get(long) {
+                more.insert(short.into(), v.clone());
+            }
+        }
+        if m.candidates.len() > 1 {
+            let list: Vec<Value> = m
+                .candidates
+                .iter()
+                .map(|c| json!([c.kind.as_str(), c.entity, c.name]))
+                .collect();
+            more.insert("a".into(), list.into());
+        }
+        for key in ["score", "wikidata", "geonames", "source", "file", "line"] {
+            if let Some(v) = full.get(key) {
+                more.insert(key.into(), v.clone());
+            }
+        }
+        let mut row = vec![json!(k), json!(m.start), json!(m.end)];
+        if !more.is_empty() {
+            row.push(Value::Object(more));
+        }
+        mentions.push(Value::Array(row));
+    }
+    json!({"entities": entities, "mentions": mentions})
+}
+
 /// The page of one document (see the module docs).
 pub fn render_page(doc: &Annotated, nav: &Nav) -> String {
     let d = doc.doc();
     let name = escape_text(&d.document);
     let mut h = String::new();
-    let _ = write!(
+    head(
+        &mut h,
+        &nav.page,
+        &format!("{} · gaztag review", d.document),
+        "rtl",
+        "ar",
+    );
+    let _ = writeln!(
         h,
-        "<!DOCTYPE html>\n<html dir=\"rtl\" lang=\"ar\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta name=\"generator\" content=\"gaztag {}\">\n\
-         <title>{name} · gaztag review</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n",
-        env!("CARGO_PKG_VERSION")
+        "<body class=\"doc\" data-run=\"{}\" data-document=\"{}\" data-index=\"{}\">",
+        escape_attr(&nav.run),
+        escape_attr(&d.document),
+        escape_attr(
+            &nav.index
+                .as_ref()
+                .map(|i| relative_href(&nav.page, i))
+                .unwrap_or_default()
+        )
     );
 
     // header: navigation, name, counts, legend
     h.push_str("<header class=\"top\" dir=\"ltr\" lang=\"en\">\n<nav>");
-    let link = |h: &mut String, to: &Option<(String, String)>, label: &str| match to {
+    let link = |h: &mut String, to: &Option<(String, String)>, label: &str, rel: &str| match to {
         Some((page, document)) => {
             let _ = write!(
                 h,
-                "<a href=\"{}\" title=\"{}\">{label}</a>",
+                "<a href=\"{}\" title=\"{}\" rel=\"{rel}\">{label}</a>",
                 escape_attr(&relative_href(&nav.page, page)),
                 escape_attr(document)
             );
@@ -168,7 +337,7 @@ pub fn render_page(doc: &Annotated, nav: &Nav) -> String {
         }
     };
     if nav.index.is_some() || nav.prev.is_some() || nav.next.is_some() {
-        link(&mut h, &nav.prev, "← previous");
+        link(&mut h, &nav.prev, "← previous", "prev");
         if let Some(index) = &nav.index {
             let _ = write!(
                 h,
@@ -176,7 +345,7 @@ pub fn render_page(doc: &Annotated, nav: &Nav) -> String {
                 escape_attr(&relative_href(&nav.page, index))
             );
         }
-        link(&mut h, &nav.next, "next →");
+        link(&mut h, &nav.next, "next →", "next");
     }
     h.push_str("</nav>\n");
     let _ = write!(
@@ -191,11 +360,17 @@ pub fn render_page(doc: &Annotated, nav: &Nav) -> String {
     }
     h.push_str("</p>\n");
     legend(&mut h);
-    h.push_str("</header>\n<div class=\"layout\">\n<main id=\"text\">\n");
+    h.push_str(
+        "<div id=\"tools\" class=\"tools\"></div>\n</header>\n<div class=\"layout\">\n<main id=\"text\">\n",
+    );
 
     // the text
+    let text = doc.text();
+    let (mut at_byte, mut at_char) = (0, 0);
     for p in doc.paragraphs() {
-        h.push_str("<p>");
+        at_char += text[at_byte..p.range.start].chars().count();
+        at_byte = p.range.start;
+        let _ = write!(h, "<p data-s=\"{at_char}\">");
         let mut pieces = p.pieces.iter().peekable();
         while let Some(piece) = pieces.next() {
             match piece {
@@ -222,7 +397,7 @@ pub fn render_page(doc: &Annotated, nav: &Nav) -> String {
                     }
                 }
                 Piece::Mention { index, mention } => {
-                    mark(&mut h, *index, mention, doc.text());
+                    mark(&mut h, *index, mention, text);
                 }
             }
         }
@@ -234,10 +409,15 @@ pub fn render_page(doc: &Annotated, nav: &Nav) -> String {
     h.push_str("</main>\n");
     panel(&mut h, doc);
     h.push_str(
-        "</div>\n<div id=\"tip\" role=\"tooltip\" dir=\"ltr\" lang=\"en\" hidden></div>\n<script>\n",
+        "</div>\n<div id=\"tip\" role=\"tooltip\" dir=\"ltr\" lang=\"en\" hidden></div>\n\
+         <script type=\"application/json\" id=\"gaztag-mentions\">",
     );
-    h.push_str(SCRIPT);
-    h.push_str("</script>\n</body>\n</html>\n");
+    h.push_str(&script_json(&page_json(d)));
+    let _ = write!(
+        h,
+        "</script>\n<script src=\"{}\"></script>\n</body>\n</html>\n",
+        escape_attr(&relative_href(&nav.page, &format!("{ASSETS}/review.js")))
+    );
     h
 }
 
@@ -269,37 +449,6 @@ fn legend(h: &mut String) {
     );
 }
 
-/// The tooltip lines of a mention, as (label, value).
-fn details(m: &Mention) -> Vec<(&'static str, String)> {
-    let mut rows = vec![
-        ("type", m.kind.as_str().to_owned()),
-        ("entity", m.entity.clone()),
-        ("name", m.name.clone()),
-        ("variant", m.variant.clone()),
-    ];
-    if !m.prefix.is_empty() {
-        rows.push(("clitic", m.prefix.clone()));
-    }
-    rows.push(("match", m.how.as_str().to_owned()));
-    if let Some(cost) = m.cost {
-        rows.push(("cost", cost.to_string()));
-    }
-    if m.form == MentionKind::Demonym {
-        rows.push(("form", "demonym".to_owned()));
-    }
-    if m.candidates.len() > 1 {
-        let others: Vec<String> = m
-            .candidates
-            .iter()
-            .filter(|c| c.entity != m.entity || c.kind != m.kind)
-            .map(|c| format!("{} {} ({})", c.kind, c.entity, c.name))
-            .collect();
-        rows.push(("also", others.join("; ")));
-    }
-    rows.push(("chars", format!("{}–{}", m.start, m.end)));
-    rows
-}
-
 fn mark(h: &mut String, index: usize, m: &Mention, text: &str) {
     let mut class = format!("m {} {}", m.kind, m.how.as_str());
     if m.form == MentionKind::Demonym {
@@ -309,17 +458,12 @@ fn mark(h: &mut String, index: usize, m: &Mention, text: &str) {
     if prefix_glued {
         class.push_str(" glued");
     }
-    let rows = details(m);
-    let title: Vec<String> = rows.iter().map(|(k, v)| format!("{k}: {v}")).collect();
     let _ = write!(
         h,
-        "<mark class=\"{class}\" id=\"m{index}\" tabindex=\"0\" title=\"{}\"",
-        escape_attr(&title.join("\n"))
+        "<mark class=\"{class}\" id=\"m{index}\" title=\"{} {}\">",
+        m.kind,
+        escape_attr(&m.entity)
     );
-    for (k, v) in &rows {
-        let _ = write!(h, " data-{k}=\"{}\"", escape_attr(v));
-    }
-    h.push('>');
     push_escaped(h, &m.text, false);
     h.push_str("</mark>");
 }
@@ -328,7 +472,8 @@ fn panel(h: &mut String, doc: &Annotated) {
     let entities = doc.entities();
     let _ = write!(
         h,
-        "<aside id=\"panel\">\n<h2 lang=\"en\">Entities <span class=\"n\">{}</span></h2>\n",
+        "<aside id=\"panel\">\n<div id=\"card\" dir=\"ltr\" lang=\"en\" hidden></div>\n\
+         <h2 lang=\"en\">Entities <span class=\"n\">{}</span></h2>\n",
         entities.len()
     );
     for t in [EntityType::Per, EntityType::Loc, EntityType::Org] {
@@ -343,11 +488,13 @@ fn panel(h: &mut String, doc: &Annotated) {
         );
         for e in of_type {
             let ids: Vec<String> = e.mentions.iter().map(|i| format!("m{i}")).collect();
+            // the id is Latin or a composed id of Arabic words: set in the text's font, as an
+            // isolate, never in a monospace font (which would draw Arabic letters unjoined)
             let _ = writeln!(
                 h,
                 "<li><a class=\"ent {t}\" href=\"#{}\" data-entity=\"{}\" data-mentions=\"{}\">\
                  <span class=\"sw\"></span><span class=\"lbl\"><bdi class=\"nm\">{}</bdi> \
-                 <bdi class=\"id\" dir=\"ltr\">{}</bdi></span><span class=\"pos\"></span>\
+                 <bdi class=\"id\">{}</bdi></span><span class=\"pos\"></span>\
                  <span class=\"n\">{}</span></a></li>",
                 ids[0],
                 escape_attr(e.entity),
@@ -362,81 +509,171 @@ fn panel(h: &mut String, doc: &Annotated) {
     h.push_str("</aside>\n");
 }
 
-/// The index page: one row per document with its link, mention counts by type, and its most
-/// mentioned entities. `pages` are the `/`-separated page paths, in the order of `docs`.
-pub fn render_index(docs: &[&Annotated], pages: &[String]) -> String {
+/// The index data of `docs`, whose pages are at `pages`: the documents (name, page, mention
+/// counts, and their entities as `[entity index, mentions, first mention]`) and the entities
+/// across them (id, type, name, mentions, documents, mentions per match kind, score range,
+/// Wikidata and GeoNames ids when known), most mentioned first.
+fn index_data(docs: &[&Annotated], pages: &[String]) -> serde_json::Value {
+    use serde_json::json;
+    use std::collections::HashMap;
+    #[derive(Default)]
+    struct Ent {
+        kind: &'static str,
+        name: String,
+        mentions: usize,
+        documents: usize,
+        by_match: [usize; 5],
+        score: Option<(f64, f64)>,
+        wikidata: Option<serde_json::Value>,
+        geonames: Option<serde_json::Value>,
+    }
+    let mut ents: Vec<(String, Ent)> = Vec::new();
+    let mut slot: HashMap<(EntityType, String), usize> = HashMap::new();
+    let mut rows = Vec::with_capacity(docs.len());
+    for (doc, page) in docs.iter().zip(pages) {
+        let mut list = Vec::new();
+        for e in doc.entities() {
+            let k = *slot
+                .entry((e.kind, e.entity.to_owned()))
+                .or_insert_with(|| {
+                    ents.push((
+                        e.entity.to_owned(),
+                        Ent {
+                            kind: e.kind.as_str(),
+                            name: e.name.to_owned(),
+                            ..Ent::default()
+                        },
+                    ));
+                    ents.len() - 1
+                });
+            let ent = &mut ents[k].1;
+            ent.mentions += e.mentions.len();
+            ent.documents += 1;
+            for &i in &e.mentions {
+                let m = &doc.doc().mentions[i];
+                let kind = if m.form == MentionKind::Demonym {
+                    4
+                } else {
+                    match m.how {
+                        MatchKind::Exact => 0,
+                        MatchKind::Fuzzy => 1,
+                        MatchKind::Alias => 2,
+                        MatchKind::Composed => 3,
+                    }
+                };
+                ent.by_match[kind] += 1;
+                let extra = mention_json(m);
+                if let Some(s) = extra.get("score").and_then(|s| s.as_f64()) {
+                    let (lo, hi) = ent.score.unwrap_or((s, s));
+                    ent.score = Some((lo.min(s), hi.max(s)));
+                }
+                for (key, field) in [
+                    ("wikidata", &mut ent.wikidata),
+                    ("geonames", &mut ent.geonames),
+                ] {
+                    if field.is_none() {
+                        *field = extra.get(key).cloned();
+                    }
+                }
+            }
+            list.push(json!([k, e.mentions.len(), e.mentions[0]]));
+        }
+        let counts = doc.counts_by_type();
+        rows.push(json!([
+            doc.doc().document,
+            page,
+            doc.doc().mentions.len(),
+            counts[0].1,
+            counts[1].1,
+            counts[2].1,
+            list
+        ]));
+    }
+    // most mentioned first; stable, so ties keep the order of first appearance
+    let mut order: Vec<usize> = (0..ents.len()).collect();
+    order.sort_by_key(|&k| std::cmp::Reverse(ents[k].1.mentions));
+    let mut rank = vec![0; ents.len()];
+    for (r, &k) in order.iter().enumerate() {
+        rank[k] = r;
+    }
+    for row in &mut rows {
+        for item in row[6].as_array_mut().into_iter().flatten() {
+            let k = item[0].as_u64().unwrap_or(0) as usize;
+            item[0] = rank[k].into();
+        }
+    }
+    let entities: Vec<serde_json::Value> = order
+        .iter()
+        .map(|&k| {
+            let (id, e) = &ents[k];
+            let mut o = json!({
+                "entity": id, "type": e.kind, "name": e.name, "mentions": e.mentions,
+                "documents": e.documents,
+                "match": {"exact": e.by_match[0], "fuzzy": e.by_match[1], "alias": e.by_match[2],
+                          "composed": e.by_match[3], "demonym": e.by_match[4]},
+            });
+            let map = o.as_object_mut().expect("an object");
+            if let Some((lo, hi)) = e.score {
+                map.insert("score".into(), json!([lo, hi]));
+            }
+            if let Some(q) = &e.wikidata {
+                map.insert("wikidata".into(), q.clone());
+            }
+            if let Some(g) = &e.geonames {
+                map.insert("geonames".into(), g.clone());
+            }
+            o
+        })
+        .collect();
+    json!({"documents": rows, "entities": entities})
+}
+
+/// The index page: the documents (link, mention counts by type, entities) and the entities
+/// across them (type, count, documents, links to where they are mentioned), each list
+/// searchable, filtered and paginated by the script (`index.js`), from a JSON copy of the
+/// data in the page. `pages` are the `/`-separated page paths, in the order of `docs`; `run` is
+/// the run id the pages keep their decisions under.
+pub fn render_index(docs: &[&Annotated], pages: &[String], run: &str) -> String {
     let mut h = String::new();
-    let _ = write!(
-        h,
-        "<!DOCTYPE html>\n<html dir=\"ltr\" lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta name=\"generator\" content=\"gaztag {}\">\n\
-         <title>gaztag review: {}</title>\n<style>\n{STYLE}</style>\n</head>\n<body class=\"index\">\n\
-         <header class=\"top\">\n<h1>gaztag review</h1>\n",
-        env!("CARGO_PKG_VERSION"),
+    let title = format!(
+        "gaztag review: {}",
         plural(docs.len(), "document", "documents")
     );
+    head(&mut h, "index.html", &title, "ltr", "en");
     let total: usize = docs.iter().map(|d| d.doc().mentions.len()).sum();
-    let _ = writeln!(
+    let _ = write!(
         h,
-        "<p class=\"counts\">{}, {}</p>\n</header>",
+        "<body class=\"index\" data-run=\"{}\">\n<header class=\"top\">\n<h1>gaztag review</h1>\n\
+         <p class=\"counts\">{}, {}</p>\n<div id=\"tools\" class=\"tools\"></div>\n</header>\n\
+         <main id=\"lists\"><noscript><p>The lists of documents and entities are drawn by \
+         the script in <code>{ASSETS}/index.js</code>: enable scripts, or open the documents' \
+         pages directly.</p></noscript></main>\n\
+         <script type=\"application/json\" id=\"gaztag-index\">",
+        escape_attr(run),
         plural(docs.len(), "document", "documents"),
-        plural(total, "mention", "mentions")
+        plural(total, "mention", "mentions"),
     );
-    h.push_str(
-        "<table>\n<thead><tr><th>document</th><th>mentions</th><th class=\"PER\">PER</th>\
-         <th class=\"LOC\">LOC</th><th class=\"ORG\">ORG</th><th>entities</th>\
-         <th>most mentioned</th></tr></thead>\n<tbody>\n",
-    );
-    let mut sums = [0usize; 3];
-    for (doc, page) in docs.iter().zip(pages) {
-        let entities = doc.entities();
-        let _ = write!(
-            h,
-            "<tr><td><a href=\"{}\">{}</a></td><td class=\"num\">{}</td>",
-            escape_attr(&href(page)),
-            escape_text(&doc.doc().document),
-            doc.doc().mentions.len()
-        );
-        for (i, (_, n)) in doc.counts_by_type().iter().enumerate() {
-            sums[i] += n;
-            let _ = write!(h, "<td class=\"num\">{n}</td>");
-        }
-        let mut top: Vec<_> = entities.iter().collect();
-        top.sort_by_key(|e| std::cmp::Reverse(e.mentions.len())); // stable: ties keep type order
-        let top: Vec<String> = top
-            .iter()
-            .take(4)
-            .map(|e| {
-                format!(
-                    "<span class=\"chip {}\"><bdi>{}</bdi> {}</span>",
-                    e.kind,
-                    escape_text(e.name),
-                    e.mentions.len()
-                )
-            })
-            .collect();
-        let _ = writeln!(
-            h,
-            "<td class=\"num\">{}</td><td dir=\"rtl\" lang=\"ar\">{}</td></tr>",
-            entities.len(),
-            top.join(" ")
-        );
-    }
-    let _ = writeln!(
+    h.push_str(&script_json(&index_data(docs, pages)));
+    let _ = write!(
         h,
-        "</tbody>\n<tfoot><tr><th>total</th><td class=\"num\">{total}</td><td class=\"num\">{}</td>\
-         <td class=\"num\">{}</td><td class=\"num\">{}</td><td></td><td></td></tr></tfoot>\n\
-         </table>\n</body>\n</html>",
-        sums[0], sums[1], sums[2]
+        "</script>\n<script src=\"{ASSETS}/review.js\"></script>\n\
+         <script src=\"{ASSETS}/index.js\"></script>\n</body>\n</html>\n"
     );
     h
 }
 
-/// Writes the page of every document into `out` (each at [`page_path`]), and `index.html` when
-/// there is more than one, each file atomically. Returns the paths written (the index last)
-/// and one error per document whose page could not be placed or written; the others are
-/// written all the same.
+/// The run id of pages written into `out`: a hash of the folder's absolute path, so that the
+/// decisions made on the pages of one output folder are kept apart from those of another, and
+/// kept when the pages are written again into the same folder.
+pub fn run_id(out: &Path) -> String {
+    let abs = std::fs::canonicalize(out).unwrap_or_else(|_| out.to_owned());
+    format!("{:08x}", crc32fast::hash(abs.to_string_lossy().as_bytes()))
+}
+
+/// Writes the page of every document into `out` (each at [`page_path`]), `index.html` when
+/// there is more than one, and the shared files in [`ASSETS`], each file atomically. Returns
+/// the paths written (the index last) and one error per document whose page could not be
+/// placed or written; the others are written all the same.
 pub fn write_pages(docs: &[Annotated], out: &Path) -> (Vec<PathBuf>, Vec<ReviewError>) {
     let mut errors = Vec::new();
     let mut placed: Vec<(&Annotated, String)> = Vec::new();
@@ -482,6 +719,13 @@ pub fn write_pages(docs: &[Annotated], out: &Path) -> (Vec<PathBuf>, Vec<ReviewE
         });
     }
     let mut written = Vec::new();
+    for (name, text) in ASSET_FILES {
+        if let Err(e) = write_file(&out.join(ASSETS).join(name), text.as_bytes()) {
+            // without them the pages do not look or work right: say so once, go on
+            errors.push(ReviewError::Write(e));
+        }
+    }
+    let run = run_id(out);
     let neighbour = |i: Option<usize>| {
         i.and_then(|i| placed.get(i))
             .map(|(d, p): &(&Annotated, String)| (p.clone(), d.doc().document.clone()))
@@ -492,6 +736,7 @@ pub fn write_pages(docs: &[Annotated], out: &Path) -> (Vec<PathBuf>, Vec<ReviewE
             index: index.clone(),
             prev: neighbour(i.checked_sub(1)),
             next: neighbour(Some(i + 1)),
+            run: run.clone(),
         };
         let path = out.join(page);
         match write_file(&path, render_page(doc, &nav).as_bytes()) {
@@ -502,7 +747,7 @@ pub fn write_pages(docs: &[Annotated], out: &Path) -> (Vec<PathBuf>, Vec<ReviewE
     if let Some(index) = index {
         let (docs, pages): (Vec<&Annotated>, Vec<String>) = placed.iter().cloned().unzip();
         let path = out.join(index);
-        match write_file(&path, render_index(&docs, &pages).as_bytes()) {
+        match write_file(&path, render_index(&docs, &pages, &run).as_bytes()) {
             Ok(()) => written.push(path),
             Err(e) => errors.push(ReviewError::Write(e)),
         }
@@ -587,19 +832,45 @@ mod tests {
         assert!(page.starts_with("<!DOCTYPE html>\n<html dir=\"rtl\" lang=\"ar\">"));
         assert_eq!(page.matches("<mark class=\"m ").count(), 3);
         assert_eq!(main_text(&page).matches("<b>").count(), 1);
-        assert!(page.contains("قال &lt;b&gt;<mark class=\"m PER exact\" id=\"m0\""));
-        assert!(page.contains("data-name=\"فلاديمير &lt;بوتين&gt;\""));
+        assert!(page.contains(
+            "قال &lt;b&gt;<mark class=\"m PER exact\" id=\"m0\" title=\"PER vladimir-putin\">"
+        ));
         assert!(page.contains("<mark class=\"m PER alias\" id=\"m1\""));
-        assert!(page.contains("data-match=\"alias\""));
         assert!(
             page.contains("في <span class=\"clitic\" title=\"clitic\">ب</span><mark class=\"m LOC fuzzy glued\" id=\"m2\"")
         );
-        assert!(page.contains("data-cost=\"1\""));
-        assert!(page.contains("title=\"type: LOC\nentity: e\nname: كاراباخ\nvariant: كاراباخ\nclitic: ب\nmatch: fuzzy\ncost: 1\nchars: "));
-        // two blocks, two paragraphs; the text reads back exactly
+        // two blocks, two paragraphs, each with its first character offset; the text reads back
         let main = &page[page.find("<main").unwrap()..page.find("</main>").unwrap()];
-        assert_eq!(main.matches("<p>").count(), 2);
+        assert_eq!(main.matches("<p data-s=").count(), 2);
+        let second = text.find("في بكاراباخ").unwrap();
+        assert!(main.contains(&format!(
+            "<p data-s=\"{}\">",
+            text[..second].chars().count()
+        )));
         assert_eq!(main_text(&page).trim(), text.replace("\n\n", "\n"));
+        // the details, as JSON the script reads; a `<` in a name cannot end the script element
+        let json = &page[page.find("id=\"gaztag-mentions\">").unwrap()..];
+        let json = &json[json.find('>').unwrap() + 1..json.find("</script>").unwrap()];
+        assert!(!json.contains('<'));
+        let details: serde_json::Value = serde_json::from_str(json).unwrap();
+        assert_eq!(
+            details["entities"],
+            serde_json::json!([
+                ["PER", "vladimir-putin", "فلاديمير <بوتين>"],
+                ["PER", "ilham-aliyev", "علييف"],
+                ["LOC", "e", "كاراباخ"]
+            ])
+        );
+        let (s0, s2) = (
+            text[..text.find("بوتين").unwrap()].chars().count(),
+            text[..text.find("كاراباخ").unwrap()].chars().count(),
+        );
+        assert_eq!(details["mentions"][0], serde_json::json!([0, s0, s0 + 5]));
+        assert_eq!(details["mentions"][1][3], serde_json::json!({"m": "alias"}));
+        assert_eq!(
+            details["mentions"][2],
+            serde_json::json!([2, s2, s2 + 7, {"m": "fuzzy", "p": "ب", "c": 1}])
+        );
         // the side panel: both people, then the place; each entry links to its first mention
         let panel = &page[page.find("<aside").unwrap()..page.find("</aside>").unwrap()];
         let order: Vec<usize> = ["vladimir-putin", "ilham-aliyev", "data-entity=\"e\""]
@@ -608,31 +879,27 @@ mod tests {
             .collect();
         assert!(order.windows(2).all(|w| w[0] < w[1]), "{panel}");
         assert!(panel.contains("href=\"#m2\" data-entity=\"e\" data-mentions=\"m2\""));
-        // self-contained
-        for external in ["http:", "https:", "src=", "<link", "@import", "url("] {
+        // the shared style sheet and script, by relative links; nothing from the network
+        assert!(page.contains("<link rel=\"stylesheet\" href=\"_gaztag/review.css\">"));
+        assert!(page.contains("<script src=\"_gaztag/review.js\"></script>"));
+        for external in ["http:", "https:", "@import", "url("] {
             assert!(!page.contains(external), "{external}");
         }
+        assert!(!page.contains("monospace"));
     }
 
     #[test]
-    fn tooltip_details_show_what_the_mention_has() {
+    fn mention_details_show_what_the_mention_has() {
         let text = "الأذربيجانية";
         let mut m = mention_at(text, "أذربيجانية", "ال".len());
         m.prefix = "ال".into();
         m.entity = "azerbaijan".into();
         m.form = MentionKind::Demonym;
         assert_eq!(
-            details(&m),
-            [
-                ("type", "LOC".to_owned()),
-                ("entity", "azerbaijan".into()),
-                ("name", "أذربيجانية".into()),
-                ("variant", "أذربيجانية".into()),
-                ("clitic", "ال".into()),
-                ("match", "exact".into()),
-                ("form", "demonym".into()),
-                ("chars", "2–12".into()),
-            ]
+            mention_json(&m),
+            serde_json::json!({"type": "LOC", "entity": "azerbaijan", "name": "أذربيجانية",
+                "variant": "أذربيجانية", "match": "exact", "start": 2, "end": 12,
+                "text": "أذربيجانية", "prefix": "ال", "form": "demonym"})
         );
         let mut m = mention_at("باكو", "باكو", 0);
         (m.how, m.cost) = (MatchKind::Fuzzy, Some(2));
@@ -644,10 +911,10 @@ mod tests {
                 name: "باكو".into(),
             })
             .collect();
-        let rows = details(&m);
-        assert!(rows.contains(&("cost", "2".into())));
-        assert!(rows.contains(&("also", "LOC baku-2 (باكو)".into())));
-        assert!(!rows.iter().any(|(k, _)| *k == "clitic" || *k == "form"));
+        let j = mention_json(&m);
+        assert_eq!(j["cost"], 2);
+        assert_eq!(j["candidates"][1]["entity"], "baku-2");
+        assert!(j.get("prefix").is_none() && j.get("form").is_none() && j.get("score").is_none());
     }
 
     #[test]
@@ -658,28 +925,67 @@ mod tests {
             index: Some("index.html".into()),
             prev: Some(("a.txt.html".into(), "a.txt".into())),
             next: None,
+            run: "r".into(),
         };
         let page = render_page(&doc, &nav);
-        assert!(page.contains("<a href=\"../a.txt.html\" title=\"a.txt\">← previous</a>"));
+        assert!(
+            page.contains("<a href=\"../a.txt.html\" title=\"a.txt\" rel=\"prev\">← previous</a>")
+        );
+        assert!(page.contains("href=\"../_gaztag/review.css\""));
+        assert!(page.contains("data-index=\"../index.html\""));
         assert!(page.contains("<a href=\"../index.html\">all documents</a>"));
         assert!(page.contains("<span class=\"off\">next →</span>"));
     }
 
     #[test]
-    fn index_lists_documents_with_counts() {
-        let a = annotated("باكو باكو", {
-            let t = "باكو باكو";
+    fn index_lists_documents_and_entities_with_counts() {
+        let t = "باكو باكو";
+        let a = annotated(
+            t,
             vec![
                 mention_at(t, "باكو", 0),
                 mention_at(t, "باكو", t.rfind("باكو").unwrap()),
-            ]
-        });
-        let b = annotated("لا شيء", vec![]);
-        let html = render_index(&[&a, &b], &["a b.txt.html".into(), "x/b.txt.html".into()]);
-        assert!(html.contains("<a href=\"a%20b.txt.html\">d.txt</a></td><td class=\"num\">2</td><td class=\"num\">0</td><td class=\"num\">2</td><td class=\"num\">0</td><td class=\"num\">1</td>"), "{html}");
-        assert!(html.contains("<a href=\"x/b.txt.html\">"));
-        assert!(html.contains("<tfoot><tr><th>total</th><td class=\"num\">2</td>"));
-        assert!(html.contains("2 documents, 2 mentions"));
+            ],
+        );
+        let u = "موسكو باكو";
+        let mut moscow = mention_at(u, "موسكو", 0);
+        moscow.entity = "moscow".into();
+        let b = annotated(
+            u,
+            vec![moscow, mention_at(u, "باكو", u.rfind("باكو").unwrap())],
+        );
+        let c = annotated("لا شيء", vec![]);
+        let html = render_index(
+            &[&a, &b, &c],
+            &[
+                "a b.txt.html".into(),
+                "x/b.txt.html".into(),
+                "c.html".into(),
+            ],
+            "r1",
+        );
+        assert!(html.contains("<body class=\"index\" data-run=\"r1\">"));
+        assert!(html.contains("3 documents, 4 mentions"));
+        assert!(html.contains("<script src=\"_gaztag/index.js\"></script>"));
+        let json = &html[html.find("id=\"gaztag-index\">").unwrap()..];
+        let json = &json[json.find('>').unwrap() + 1..json.find("</script>").unwrap()];
+        let data: serde_json::Value = serde_json::from_str(json).unwrap();
+        // entities most mentioned first, with their documents
+        assert_eq!(data["entities"][0]["entity"], "e");
+        assert_eq!(data["entities"][0]["mentions"], 3);
+        assert_eq!(data["entities"][0]["documents"], 2);
+        assert_eq!(data["entities"][0]["match"]["exact"], 3);
+        assert_eq!(data["entities"][1]["entity"], "moscow");
+        // documents: name, page, mentions, PER, LOC, ORG, [entity, mentions, first mention]
+        assert_eq!(
+            data["documents"][0],
+            serde_json::json!(["d.txt", "a b.txt.html", 2, 0, 2, 0, [[0, 2, 0]]])
+        );
+        assert_eq!(
+            data["documents"][1][6],
+            serde_json::json!([[1, 1, 0], [0, 1, 1]])
+        );
+        assert_eq!(data["documents"][2][6], serde_json::json!([]));
     }
 
     #[test]
@@ -702,6 +1008,9 @@ mod tests {
             .map(|p| p.strip_prefix(dir.path()).unwrap().to_str().unwrap())
             .collect();
         assert_eq!(rel, ["a.txt.html", "sub/b.txt.html", "index.html"]);
+        for asset in ["review.css", "review.js", "index.js"] {
+            assert!(dir.path().join(ASSETS).join(asset).is_file(), "{asset}");
+        }
         let messages: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
         assert_eq!(messages.len(), 2, "{messages:?}");
         assert!(messages[0].contains("document ../evil.txt: its name"));
@@ -709,6 +1018,8 @@ mod tests {
         assert!(!dir.path().parent().unwrap().join("evil.txt.html").exists());
         let b = std::fs::read_to_string(dir.path().join("sub/b.txt.html")).unwrap();
         assert!(b.contains("href=\"../index.html\""));
+        assert!(b.contains("<script src=\"../_gaztag/review.js\">"));
+        assert!(b.contains(&format!("data-run=\"{}\"", run_id(dir.path()))));
 
         // one document: no index
         let one = tempfile::tempdir().unwrap();

@@ -7,6 +7,7 @@ use clap::Subcommand;
 
 mod add;
 mod add_variant;
+mod apply;
 mod build;
 mod check;
 mod import;
@@ -33,6 +34,8 @@ pub enum GazetteerCommand {
     Suggest(suggest::SuggestArgs),
     /// Build gazetteer sources from annotated CoNLL data.
     Import(import::ImportArgs),
+    /// Turn decisions exported from the review pages into source edits (--dry-run: the diff).
+    Apply(apply::ApplyArgs),
 }
 
 pub fn run(cmd: GazetteerCommand) -> anyhow::Result<i32> {
@@ -45,6 +48,7 @@ pub fn run(cmd: GazetteerCommand) -> anyhow::Result<i32> {
         GazetteerCommand::Stats(a) => stats::run(a),
         GazetteerCommand::Suggest(a) => suggest::run(a),
         GazetteerCommand::Import(a) => import::run(a),
+        GazetteerCommand::Apply(a) => apply::run(a),
     }
 }
 
