@@ -356,7 +356,10 @@ mod tests {
             prefix: String::new(),
             how: crate::MatchKind::Exact,
             cost: None,
+            score: Default::default(),
             form: Default::default(),
+            wikidata: None,
+            geonames: None,
             candidates: Vec::new(),
         };
         let text = "abcdef gh";

@@ -528,36 +528,21 @@ pub fn derive_word_lists(corpus: &Corpus) -> WordLists {
 }
 
 /// Tags `corpus` with the entities of `import` (exact matching only: no aliases, no
-/// composition) and drops those whose matches are right less than `min_reliability` of the
-/// time, into [`Import::unreliable`]. Returns how many were dropped.
+/// composition) and drops the unreliable ones into [`Import::unreliable`]. Returns how many
+/// were dropped.
+///
+/// Every type of an ambiguous key is judged: each entity is scored on every match of its key
+/// as if it had been the one reported (right where the gold span has its type). The entities
+/// of one key are taken in rank order (most tagged first, as the tagger ranks them by
+/// weight): the first whose matches are right at least `min_reliability` of the time is kept,
+/// with every entity ranked below it, which stays a lower-ranked candidate; those ranked
+/// above it are dropped.
 pub fn drop_unreliable(import: &mut Import, corpus: &Corpus, min_reliability: f64) -> usize {
     if min_reliability <= 0.0 || import.entities.is_empty() {
         return 0;
     }
-    let entities: Vec<crate::gazetteer::source::Entity> = import
-        .entities
-        .iter()
-        .map(|e| crate::gazetteer::source::Entity {
-            id: e.id.clone(),
-            kind: e.kind,
-            name: e.name.clone(),
-            variants: std::iter::once(&e.name)
-                .chain(&e.variants)
-                .map(|v| crate::gazetteer::source::Variant {
-                    text: v.clone(),
-                    exact: false,
-                })
-                .collect(),
-            en: None,
-            wikidata: None,
-            geonames: None,
-            weight: None,
-            demonyms: Vec::new(),
-            short: Vec::new(),
-            path: PathBuf::new(),
-            line: 0,
-        })
-        .collect();
+    let entities: Vec<crate::gazetteer::source::Entity> =
+        import.entities.iter().map(ImportedEntity::entity).collect();
     let bytes = crate::gazetteer::compile_entities(&entities, &import.word_lists.common_words);
     let gazetteer =
         crate::gazetteer::Gazetteer::from_bytes(bytes).expect("an index just compiled is readable");
@@ -568,22 +553,39 @@ pub fn drop_unreliable(import: &mut Import, corpus: &Corpus, min_reliability: f6
         .build();
     let eval = crate::eval::evaluate(&tagger, corpus, &crate::eval::Options::default());
     let before = import.entities.len();
-    let mut kept = Vec::with_capacity(before);
-    for e in std::mem::take(&mut import.entities) {
-        let c = eval.by_entity.get(&e.id).copied().unwrap_or_default();
-        let matches = c.tp + c.fp;
-        if matches > 0 && (c.tp as f64) < min_reliability * matches as f64 {
-            import.unreliable.push(Unreliable {
-                name: e.name.clone(),
-                kind: e.kind,
-                right: c.tp,
-                matches,
-            });
-        } else {
-            kept.push(e);
+    // the entities of each key, in rank order
+    let mut by_key: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, e) in import.entities.iter().enumerate() {
+        by_key.entry(e.key.clone()).or_default().push(i);
+    }
+    let mut drop = vec![false; before];
+    for group in by_key.values_mut() {
+        group.sort_by_key(|&i| {
+            let e = &import.entities[i];
+            (std::cmp::Reverse(e.tagged), file_name(e.kind))
+        });
+        for &i in group.iter() {
+            let e = &import.entities[i];
+            let c = eval.by_candidate.get(&e.id).copied().unwrap_or_default();
+            let matches = c.tp + c.fp;
+            if matches > 0 && (c.tp as f64) < min_reliability * matches as f64 {
+                drop[i] = true;
+                import.unreliable.push(Unreliable {
+                    name: e.name.clone(),
+                    kind: e.kind,
+                    right: c.tp,
+                    matches,
+                });
+            } else {
+                break;
+            }
         }
     }
-    import.entities = kept;
+    let mut i = 0;
+    import.entities.retain(|_| {
+        i += 1;
+        !drop[i - 1]
+    });
     before - import.entities.len()
 }
 
@@ -609,14 +611,42 @@ pub struct ImportedEntity {
 }
 
 impl ImportedEntity {
-    /// The entity as a line of a gazetteer source file (without the line feed).
+    /// The entity as a line of a gazetteer source file (without the line feed): its
+    /// training count is its prior weight (`weight=`), so that of the entities sharing a
+    /// spelling, the type it was tagged with most often ranks first.
     pub fn source_line(&self) -> String {
-        let mut line = format!("{}\t{}\t{}", self.id, self.kind, self.name);
-        if !self.variants.is_empty() {
-            line.push('\t');
-            line.push_str(&self.variants.join("|"));
+        format!(
+            "{}\t{}\t{}\t{}\tweight={}",
+            self.id,
+            self.kind,
+            self.name,
+            self.variants.join("|"),
+            self.tagged
+        )
+    }
+
+    /// The entity as a parsed source entity (every spelling folding, its count as weight).
+    pub fn entity(&self) -> crate::gazetteer::source::Entity {
+        crate::gazetteer::source::Entity {
+            id: self.id.clone(),
+            kind: self.kind,
+            name: self.name.clone(),
+            variants: std::iter::once(&self.name)
+                .chain(&self.variants)
+                .map(|v| crate::gazetteer::source::Variant {
+                    text: v.clone(),
+                    exact: false,
+                })
+                .collect(),
+            en: None,
+            wikidata: None,
+            geonames: None,
+            weight: Some(self.tagged as u64),
+            demonyms: Vec::new(),
+            short: Vec::new(),
+            path: PathBuf::new(),
+            line: 0,
         }
-        line
     }
 }
 
@@ -927,8 +957,10 @@ pub fn write_sources(import: &Import, dir: &Path, force: bool) -> Result<Vec<Pat
         let mut text = format!(
             "# Imported by `gaztag gazetteer import` from annotated data: {from}\n\
              # {count} {kind} entities, one per folded spelling; the name is the spelling tagged \
-             most often.\n\
-             # id\ttype\tname\tvariants\n"
+             most often,\n\
+             # the weight how often it was tagged {kind} (a spelling of several types ranks the \
+             most tagged first).\n\
+             # id\ttype\tname\tvariants\tweight\n"
         );
         for e in import.entities.iter().filter(|e| e.kind == kind) {
             text.push_str(&e.source_line());

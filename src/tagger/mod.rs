@@ -40,12 +40,14 @@
 
 use std::collections::HashSet;
 
-use crate::annotation::{Candidate, Document, MatchKind, Mention, MentionKind};
+use crate::annotation::{Candidate, Document, MatchKind, Mention, MentionKind, Score};
 use crate::gazetteer::{Gazetteer, LevenshteinDfa, VariantRef, key_of, light_form};
 use crate::names::{ExactAt, Names};
 use crate::normalize::{self, Normalized};
 use crate::segment::{self, Clitic, Word};
 use crate::starts::{Start, Starts};
+
+pub(crate) mod score;
 use fst::raw::{Fst, Node, Output};
 
 /// Tags text against one or more gazetteers.
@@ -80,6 +82,7 @@ pub struct Tagger {
     fuzzy: bool,
     aliases: bool,
     compose: bool,
+    min_score: Score,
 }
 
 /// Builds a [`Tagger`] from gazetteer layers.
@@ -90,6 +93,7 @@ pub struct TaggerBuilder {
     fuzzy: bool,
     aliases: bool,
     compose: bool,
+    min_score: Score,
 }
 
 impl Default for TaggerBuilder {
@@ -100,6 +104,7 @@ impl Default for TaggerBuilder {
             fuzzy: false,
             aliases: true,
             compose: true,
+            min_score: Score::default(),
         }
     }
 }
@@ -148,6 +153,14 @@ impl TaggerBuilder {
         self
     }
 
+    /// Leaves out the mentions whose score ([`Mention::score`]) is below `score` (in
+    /// [0, 1]). The mentions are chosen as without it, then the weak ones dropped: a
+    /// dropped mention's text is not searched again for a shorter name. Default: 0 (all).
+    pub fn min_score(&mut self, score: f64) -> &mut TaggerBuilder {
+        self.min_score = Score::new(score);
+        self
+    }
+
     /// The tagger.
     pub fn build(&self) -> Tagger {
         Tagger {
@@ -166,6 +179,7 @@ impl TaggerBuilder {
             fuzzy: self.fuzzy,
             aliases: self.aliases,
             compose: self.compose,
+            min_score: self.min_score,
         }
     }
 }
@@ -354,6 +368,10 @@ impl Tagger {
                                         kind: entity.kind,
                                         entity: entity.id.to_owned(),
                                         name: entity.name.to_owned(),
+                                        ids: (
+                                            entity.wikidata.map(str::to_owned),
+                                            entity.geonames.map(str::to_owned),
+                                        ),
                                         end_word: e.end_word,
                                     })
                                 };
@@ -377,6 +395,9 @@ impl Tagger {
                     }
                 }
             }
+        }
+        if self.min_score > Score::default() {
+            mentions.retain(|m| m.score >= self.min_score);
         }
         set_char_offsets(text, &mut mentions);
         mentions
@@ -529,7 +550,8 @@ impl Tagger {
         allowed
     }
 
-    /// Builds the mention for a chosen hit; `variants` carry their layer index.
+    /// Builds the mention for a chosen hit; `variants` carry their layer index, the layers in
+    /// order and, within a layer, the entities by prior weight (the postings' order).
     fn mention(
         &self,
         text: &str,
@@ -539,7 +561,7 @@ impl Tagger {
         variants: &[(usize, VariantRef<'_>)],
     ) -> Mention {
         let (bs, be) = (norm.origin(hit.start), original_end(text, norm, hit.end));
-        let mut candidates: Vec<Candidate> = Vec::new();
+        let mut ranked: Vec<(usize, crate::gazetteer::EntityRef<'_>)> = Vec::new();
         let mut variant = "";
         let mut form = MentionKind::Name;
         let mut short = false;
@@ -547,10 +569,10 @@ impl Tagger {
             let Some(e) = self.layers[*layer].entity(v.entity) else {
                 continue;
             };
-            if candidates.iter().any(|c| c.entity == e.id) {
+            if ranked.iter().any(|(_, c)| c.id == e.id) {
                 continue;
             }
-            if candidates.is_empty() {
+            if ranked.is_empty() {
                 variant = v.text;
                 short = v.short;
                 form = if v.demonym {
@@ -559,20 +581,44 @@ impl Tagger {
                     MentionKind::Name
                 };
             }
+            ranked.push((*layer, e));
+        }
+        let how = match hit.how {
+            Via::Key if short => MatchKind::Alias,
+            Via::Key => MatchKind::Exact,
+            _ => MatchKind::Fuzzy,
+        };
+        let cost = (hit.how != Via::Key).then(|| {
+            let restore = hit.clitic.map_or("", |c| c.restore);
+            fuzzy_cost(
+                &key_of(&format!("{restore}{}", &text[bs..be])),
+                &key_of(variant),
+            )
+        });
+        let base = score::of_match(how, form, cost);
+        let mut candidates: Vec<Candidate> = Vec::with_capacity(ranked.len());
+        for (score, (_, e)) in score::ranked(base, &ranked).zip(&ranked) {
             candidates.push(Candidate {
                 entity: e.id.to_owned(),
                 kind: e.kind,
                 name: e.name.to_owned(),
+                score,
+                wikidata: e.wikidata.map(str::to_owned),
+                geonames: e.geonames.map(str::to_owned),
             });
         }
-        let first = candidates.first().cloned().unwrap_or(Candidate {
-            entity: String::new(),
-            kind: crate::EntityType::Loc,
-            name: String::new(),
-        });
-        if candidates.len() == 1 {
-            candidates.clear();
-        }
+        let first = match candidates.len() {
+            0 => Candidate {
+                entity: String::new(),
+                kind: crate::EntityType::Loc,
+                name: String::new(),
+                score: Score::default(),
+                wikidata: None,
+                geonames: None,
+            },
+            1 => candidates.pop().expect("one"),
+            _ => candidates[0].clone(),
+        };
         Mention {
             start: 0,
             end: 0,
@@ -584,19 +630,12 @@ impl Tagger {
             name: first.name,
             variant: variant.to_owned(),
             prefix: text[norm.origin(start)..bs].to_owned(),
-            how: match hit.how {
-                Via::Key if short => MatchKind::Alias,
-                Via::Key => MatchKind::Exact,
-                _ => MatchKind::Fuzzy,
-            },
-            cost: (hit.how != Via::Key).then(|| {
-                let restore = hit.clitic.map_or("", |c| c.restore);
-                fuzzy_cost(
-                    &key_of(&format!("{restore}{}", &text[bs..be])),
-                    &key_of(variant),
-                )
-            }),
+            how,
+            cost,
+            score: first.score,
             form,
+            wikidata: first.wikidata,
+            geonames: first.geonames,
             candidates,
         }
     }
