@@ -38,6 +38,7 @@
 //! never cuts an exact one that starts inside it and ends after it. Fuzzy mentions say `"match": "fuzzy"` and carry a `cost`: the edit distance between the
 //! folded text and the folded variant.
 
+use std::cell::RefCell;
 use std::collections::HashSet;
 
 use crate::annotation::{Candidate, Document, MatchKind, Mention, MentionKind, Score};
@@ -47,8 +48,13 @@ use crate::normalize::{self, Normalized};
 use crate::segment::{self, Clitic, Word};
 use crate::starts::{Start, Starts};
 
+mod decode;
+mod lattice;
 pub(crate) mod score;
+
+pub use decode::Decode;
 use fst::raw::{Fst, Node, Output};
+use lattice::Lattice;
 
 /// Tags text against one or more gazetteers.
 ///
@@ -83,6 +89,7 @@ pub struct Tagger {
     aliases: bool,
     compose: bool,
     min_score: Score,
+    decode: Decode,
 }
 
 /// Builds a [`Tagger`] from gazetteer layers.
@@ -94,6 +101,7 @@ pub struct TaggerBuilder {
     aliases: bool,
     compose: bool,
     min_score: Score,
+    decode: Decode,
 }
 
 impl Default for TaggerBuilder {
@@ -105,6 +113,7 @@ impl Default for TaggerBuilder {
             aliases: true,
             compose: true,
             min_score: Score::default(),
+            decode: Decode::default(),
         }
     }
 }
@@ -161,6 +170,13 @@ impl TaggerBuilder {
         self
     }
 
+    /// How the hits that start at one place are ranked ([`Decode`]). Default:
+    /// [`Decode::LeftmostLongest`].
+    pub fn decode(&mut self, decode: Decode) -> &mut TaggerBuilder {
+        self.decode = decode;
+        self
+    }
+
     /// The tagger.
     pub fn build(&self) -> Tagger {
         Tagger {
@@ -180,13 +196,14 @@ impl TaggerBuilder {
             aliases: self.aliases,
             compose: self.compose,
             min_score: self.min_score,
+            decode: self.decode,
         }
     }
 }
 
 /// A place where a walk reached a key.
 #[derive(Clone, Copy, Debug)]
-struct Hit {
+pub(crate) struct Hit {
     layer: usize,
     clitic: Option<&'static Clitic>,
     /// Folded byte where the name starts (after the clitic).
@@ -199,16 +216,9 @@ struct Hit {
     how: Via,
 }
 
-/// A gazetteer name that starts at a word, with its allowed variants.
-struct Exact<'g> {
-    end: usize,
-    end_word: usize,
-    variants: Vec<(usize, VariantRef<'g>)>,
-}
-
 /// How a hit was reached.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Via {
+pub(crate) enum Via {
     /// The names fst: the text folds to a key.
     Key,
     /// The skeleton fst: the text's skeleton is a key's skeleton.
@@ -307,6 +317,7 @@ impl Tagger {
 
     /// Finds every mention in `text`, sorted by position, never overlapping.
     pub fn tag(&self, text: &str) -> Vec<Mention> {
+        // analysis: the text folded once, its words
         let norm = normalize::normalize(text);
         let t = norm.as_str();
         let words = segment::words(t);
@@ -314,15 +325,40 @@ impl Tagger {
         let (mut k, mut from) = (0, 0);
         let mut hits = Vec::new();
         let skeleton = self.fuzzy.then(|| SkeletonView::new(t, &words));
+        // the lattice: the gazetteer hits of each word start, walked once
+        let lattice = RefCell::new(Lattice::new(words.len()));
         // entities named so far (their short forms are valid from then on)
         let mut seen: HashSet<String> = HashSet::new();
         let mut names = (self.aliases || self.compose)
             .then(|| Names::new(&self.layers, &self.word_starts, text, &norm, &words));
+        // what the rules ask of the lattice: the gazetteer name that would start at word j
+        let exact_info = |j: usize, seen: &HashSet<String>| {
+            let (hit, variants) = self.exact_at(text, &norm, &words, &lattice, j, seen)?;
+            let first = variants.first()?;
+            let entity = self.layers[first.0].entity(first.1.entity)?;
+            Some(ExactAt {
+                kind: entity.kind,
+                entity: entity.id.to_owned(),
+                name: entity.name.to_owned(),
+                ids: (
+                    entity.wikidata.map(str::to_owned),
+                    entity.geonames.map(str::to_owned),
+                ),
+                end_word: hit.end_word,
+            })
+        };
+        // the decoder, left to right
         while k < words.len() {
             let start = from.max(words[k].start);
-            hits.clear();
-            self.collect(t, &words, None, k, start, &mut hits);
-            let mut chosen = self.choose(text, &norm, &hits, &seen);
+            let at_word = start == words[k].start;
+            let mut chosen = if at_word {
+                self.exact_at(text, &norm, &words, &lattice, k, &seen)
+            } else {
+                // the rest of a word after a name glued to it: not a word start
+                hits.clear();
+                self.collect(t, &words, None, k, start, &mut hits);
+                self.choose(text, &norm, &hits, &seen)
+            };
             if chosen.is_none()
                 && let Some(sk) = &skeleton
             {
@@ -331,69 +367,57 @@ impl Tagger {
                 // a fuzzy name never cuts an exact one that starts inside it and ends after it
                 chosen = self.choose(text, &norm, &hits, &seen).filter(|(h, _)| {
                     !(k + 1..=h.end_word).any(|j| {
-                        self.exact_at(text, &norm, &words, j, &seen)
-                            .is_some_and(|e| e.end > h.end)
+                        self.exact_at(text, &norm, &words, &lattice, j, &seen)
+                            .is_some_and(|(e, _)| e.end > h.end)
                     })
                 });
             }
-            match chosen {
+            let found = match chosen {
                 Some((hit, variants)) => {
                     let m = self.mention(text, &norm, start, &hit, &variants);
-                    seen.insert(m.entity.clone());
+                    // a shorter gazetteer person never pre-empts a longer composed name (a
+                    // given name that is also a one-word person, then a surname)
+                    let composed = match &mut names {
+                        Some(n) if self.compose && at_word && m.kind == crate::EntityType::Per => n
+                            .compose(k, &|j| exact_info(j, &seen))
+                            .filter(|f| f.end_word > hit.end_word),
+                        _ => None,
+                    };
+                    match composed {
+                        Some(f) => Some((f.mention, f.end_word + 1, 0)),
+                        None if hit.end == words[hit.end_word].end => {
+                            Some((m, hit.end_word + 1, 0))
+                        }
+                        None => Some((m, hit.end_word, hit.end)),
+                    }
+                }
+                None => match &mut names {
+                    Some(n) if at_word => {
+                        let alias = if self.aliases { n.alias(k) } else { None };
+                        alias
+                            .or_else(|| {
+                                if !self.compose {
+                                    return None;
+                                }
+                                n.compose(k, &|j| exact_info(j, &seen))
+                            })
+                            .map(|f| (f.mention, f.end_word + 1, 0))
+                    }
+                    _ => None,
+                },
+            };
+            match found {
+                Some((m, next, next_from)) => {
                     if self.aliases
                         && let Some(n) = &mut names
                     {
                         n.learn(&m);
                     }
+                    seen.insert(m.entity.clone());
                     mentions.push(m);
-                    if hit.end == words[hit.end_word].end {
-                        (k, from) = (hit.end_word + 1, 0);
-                    } else {
-                        (k, from) = (hit.end_word, hit.end);
-                    }
+                    (k, from) = (next, next_from);
                 }
-                None => {
-                    let found = match &mut names {
-                        Some(n) if start == words[k].start => {
-                            let alias = if self.aliases { n.alias(k) } else { None };
-                            alias.or_else(|| {
-                                if !self.compose {
-                                    return None;
-                                }
-                                let exact = |j: usize| {
-                                    let e = self.exact_at(text, &norm, &words, j, &seen)?;
-                                    let first = e.variants.first()?;
-                                    let entity = self.layers[first.0].entity(first.1.entity)?;
-                                    Some(ExactAt {
-                                        kind: entity.kind,
-                                        entity: entity.id.to_owned(),
-                                        name: entity.name.to_owned(),
-                                        ids: (
-                                            entity.wikidata.map(str::to_owned),
-                                            entity.geonames.map(str::to_owned),
-                                        ),
-                                        end_word: e.end_word,
-                                    })
-                                };
-                                n.compose(k, &exact)
-                            })
-                        }
-                        _ => None,
-                    };
-                    match found {
-                        Some(f) => {
-                            if self.aliases
-                                && let Some(n) = &mut names
-                            {
-                                n.learn(&f.mention);
-                            }
-                            seen.insert(f.mention.entity.clone());
-                            mentions.push(f.mention);
-                            (k, from) = (f.end_word + 1, 0);
-                        }
-                        None => (k, from) = (k + 1, 0),
-                    }
-                }
+                None => (k, from) = (k + 1, 0),
             }
         }
         if self.min_score > Score::default() {
@@ -449,23 +473,22 @@ impl Tagger {
         }
     }
 
-    /// The exact mention that would start at word `k`, if there is one.
+    /// The exact hit the decoder would choose at the start of word `k`, and its allowed
+    /// variants, read from the lattice (walked there the first time).
     fn exact_at<'g>(
         &'g self,
         text: &str,
         norm: &Normalized,
         words: &[Word],
+        lattice: &RefCell<Lattice>,
         k: usize,
         seen: &HashSet<String>,
-    ) -> Option<Exact<'g>> {
-        let mut hits = Vec::new();
-        self.collect(norm.as_str(), words, None, k, words[k].start, &mut hits);
-        self.choose(text, norm, &hits, seen)
-            .map(|(h, variants)| Exact {
-                end: h.end,
-                end_word: h.end_word,
-                variants,
-            })
+    ) -> Option<(Hit, Vec<(usize, VariantRef<'g>)>)> {
+        let mut lattice = lattice.borrow_mut();
+        let hits = lattice.at(k, |out| {
+            self.collect(norm.as_str(), words, None, k, words[k].start, out)
+        });
+        self.choose(text, norm, hits, seen)
     }
 
     /// Applies the selection rules of the module docs; returns the hit and its allowed
@@ -477,11 +500,8 @@ impl Tagger {
         hits: &[Hit],
         seen: &HashSet<String>,
     ) -> Option<(Hit, Vec<(usize, VariantRef<'g>)>)> {
-        // whole word first, then longest, then the shorter proclitic
-        let rank = |h: &Hit| {
-            let clitic = h.clitic.map_or(0, |c| c.strip.len() * 2 + c.restore.len());
-            (h.clitic.is_none(), h.end, std::cmp::Reverse(clitic))
-        };
+        // the decoder's policy (whole word first, then longest, … by default)
+        let rank = |h: &Hit| self.decode.rank(h);
         let mut best: Option<(Hit, Vec<(usize, VariantRef<'g>)>)> = None;
         for hit in hits {
             let allowed = self.allowed(text, norm, hit, seen);
@@ -562,9 +582,7 @@ impl Tagger {
     ) -> Mention {
         let (bs, be) = (norm.origin(hit.start), original_end(text, norm, hit.end));
         let mut ranked: Vec<(usize, crate::gazetteer::EntityRef<'_>)> = Vec::new();
-        let mut variant = "";
-        let mut form = MentionKind::Name;
-        let mut short = false;
+        let mut spelled: Vec<VariantRef<'_>> = Vec::new();
         for (layer, v) in variants {
             let Some(e) = self.layers[*layer].entity(v.entity) else {
                 continue;
@@ -572,17 +590,22 @@ impl Tagger {
             if ranked.iter().any(|(_, c)| c.id == e.id) {
                 continue;
             }
-            if ranked.is_empty() {
-                variant = v.text;
-                short = v.short;
-                form = if v.demonym {
-                    MentionKind::Demonym
-                } else {
-                    MentionKind::Name
-                };
-            }
             ranked.push((*layer, e));
+            spelled.push(*v);
         }
+        // several keys of one span (عبدالله, عبد الله) may bring entities of one layer: the
+        // heavier first (a key's own postings are in that order already)
+        if ranked.len() > 1 {
+            let mut order: Vec<usize> = (0..ranked.len()).collect();
+            order.sort_by_key(|&i| (ranked[i].0, std::cmp::Reverse(ranked[i].1.weight)));
+            ranked = order.iter().map(|&i| ranked[i]).collect();
+            spelled = order.iter().map(|&i| spelled[i]).collect();
+        }
+        let (variant, short, form) = match spelled.first() {
+            Some(v) if v.demonym => (v.text, v.short, MentionKind::Demonym),
+            Some(v) => (v.text, v.short, MentionKind::Name),
+            None => ("", false, MentionKind::Name),
+        };
         let how = match hit.how {
             Via::Key if short => MatchKind::Alias,
             Via::Key => MatchKind::Exact,
