@@ -57,4 +57,4 @@ pub mod tagger;
 pub use annotation::{Candidate, Document, MatchKind, Mention, MentionKind};
 pub use error::{Error, Result};
 pub use gazetteer::{EntityType, Gazetteer};
-pub use tagger::{Tagger, TaggerBuilder};
+pub use tagger::{Decode, Tagger, TaggerBuilder};

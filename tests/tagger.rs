@@ -625,3 +625,90 @@ fn priors_rank_the_entities_of_a_key_and_layers_keep_precedence() {
     );
     assert!(m.candidates.windows(2).all(|w| w[0].score >= w[1].score));
 }
+
+/// The gazetteer of the decoder tables: a one-word place, and a two-word place that one of
+/// its proclitic readings starts (ب + اكو سيتي), and a one-word person that starts a longer
+/// person name.
+const DECODE_ENTITIES: &str = "\
+baku\tLOC\tباكو
+ako-city\tLOC\tاكو سيتي
+ako\tLOC\tاكو
+sidi\tLOC\tسيدي بوزيد
+sidi-b\tLOC\tبوزيد
+";
+
+fn decode_tagger(decode: gaztag::Decode) -> Tagger {
+    Tagger::builder()
+        .gazetteer(gazetteer(DECODE_ENTITIES, &[]))
+        .decode(decode)
+        .build()
+}
+
+/// Cases that hold under every policy: leftmost, then longest among readings of one kind.
+const DECODE_COMMON: &[Case<'static>] = &[
+    ("whole word", "زار باكو", &[("باكو", "baku", "")]),
+    (
+        "longest of one reading",
+        "زار سيدي بوزيد",
+        &[("سيدي بوزيد", "sidi", "")],
+    ),
+    (
+        "leftmost: no overlap with the next",
+        "زار اكو سيتي بوزيد",
+        &[("اكو سيتي", "ako-city", ""), ("بوزيد", "sidi-b", "")],
+    ),
+];
+
+#[test]
+fn decode_leftmost_longest() {
+    let t = decode_tagger(gaztag::Decode::LeftmostLongest);
+    check(&t, DECODE_COMMON);
+    check(
+        &t,
+        &[
+            // the whole word beats a longer proclitic reading
+            (
+                "whole word before a longer reading",
+                "زار باكو سيتي",
+                &[("باكو", "baku", "")],
+            ),
+            (
+                "a proclitic reading where the whole word has no hit",
+                "زار باكوسيتي",
+                &[("اكوسيتي", "ako-city", "ب")],
+            ),
+            (
+                "a proclitic reading alone",
+                "زار واكو",
+                &[("اكو", "ako", "و")],
+            ),
+        ],
+    );
+}
+
+#[test]
+fn decode_longest() {
+    let t = decode_tagger(gaztag::Decode::Longest);
+    check(&t, DECODE_COMMON);
+    check(
+        &t,
+        &[
+            // the longest hit wins whatever the reading
+            (
+                "a longer proclitic reading",
+                "زار باكو سيتي",
+                &[("اكو سيتي", "ako-city", "ب")],
+            ),
+            (
+                "same end: the whole word",
+                "زار باكو",
+                &[("باكو", "baku", "")],
+            ),
+            (
+                "a proclitic reading alone",
+                "زار واكو",
+                &[("اكو", "ako", "و")],
+            ),
+        ],
+    );
+}
