@@ -32,8 +32,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::annotation::{MatchKind, Mention};
+use crate::export::conll::read::{Corpus, Label, Sentence, spans};
 use crate::gazetteer::EntityType;
-use crate::gazetteer::import::{Corpus, Label, Sentence, spans};
 use crate::tagger::Tagger;
 
 /// How gold sentences are grouped into documents.
@@ -403,7 +403,7 @@ fn context(sentence: &Sentence, span: TokenSpan) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::gazetteer::import::{Tag, Token};
+    use crate::export::conll::read::{Tag, Token};
 
     fn sentence(tags: &[&str]) -> Sentence {
         Sentence {

@@ -43,13 +43,14 @@ use std::collections::HashSet;
 
 use crate::annotation::{Candidate, Document, MatchKind, Mention, MentionKind, Score};
 use crate::gazetteer::{Gazetteer, LevenshteinDfa, VariantRef, key_of, light_form};
-use crate::names::{ExactAt, Names};
 use crate::normalize::{self, Normalized};
 use crate::segment::{self, Clitic, Word};
 use crate::starts::{Start, Starts};
+use rules::names::{ExactAt, Names};
 
 mod decode;
 mod lattice;
+pub mod rules;
 pub(crate) mod score;
 
 pub use decode::Decode;
@@ -126,14 +127,14 @@ impl TaggerBuilder {
 
     /// Document-level aliases: after a person's full name, its surname (and first + last
     /// name) name the same person, and a gazetteer entity's declared short forms name it
-    /// (`"match": "alias"`; see [`crate::names`]). Default: on.
+    /// (`"match": "alias"`; see [`rules::names`]). Default: on.
     pub fn aliases(&mut self, yes: bool) -> &mut TaggerBuilder {
         self.aliases = yes;
         self
     }
 
     /// Person-name composition: a given name or a title followed by name-like words, or a run
-    /// of known name parts, is a person (`"match": "composed"`; see [`crate::names`]).
+    /// of known name parts, is a person (`"match": "composed"`; see [`rules::names`]).
     /// Default: on.
     pub fn compose(&mut self, yes: bool) -> &mut TaggerBuilder {
         self.compose = yes;
