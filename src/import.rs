@@ -12,7 +12,9 @@
 //! 3. [`count_occurrences`] counts, for folded token sequences, how often each occurs in the
 //!    data as a whole span of each type, inside or across a span, and outside every span.
 //! 4. [`import`] turns the spans into entities: one per (type, folded key), leaving out the
-//!    surfaces that are common words in the data.
+//!    surfaces that are common words in the data. Each entity's weight (`weight=`) is how
+//!    often it was tagged: a key tagged with several types ranks its most frequent type
+//!    first, the others stay lower-ranked candidates, and [`drop_unreliable`] judges them all.
 //! 5. [`write_sources`] writes the entities in the gazetteer source format
 //!    (`gazetteer/README.md`), which `tag --gazetteer DIR` reads.
 //!
@@ -550,9 +552,8 @@ pub fn import(corpus: &Corpus, options: &Options) -> Import {
     for f in &mut found {
         let first = f.key.split(' ').next().unwrap_or_default();
         // the article stays: a reading that strips ال (وال, بال, …) is not tried
-        let hit = segment::clitics_of(first).find(|c| {
-            !c.strip.ends_with("ال") && tagged.contains(&(f.kind, stripped_key(&f.key, c)))
-        });
+        let hit = segment::clitics_of(first)
+            .find(|c| !c.strips_article() && tagged.contains(&(f.kind, stripped_key(&f.key, c))));
         if let Some(c) = hit {
             f.key = stripped_key(&f.key, c);
             f.surface = strip_clitic(&f.surface, c);

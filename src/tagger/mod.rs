@@ -13,16 +13,24 @@
 //!   least four letters, its last part at least three;
 //! * is tried for the whole word and for every proclitic reading ([`crate::segment::clitics`]).
 //!
-//! Selection, at each word start, left to right:
+//! The stages, each once per document: analysis (the text folded once, its words and their
+//! proclitic readings), the lattice (`lattice.rs`: every hit at every word start, walked once),
+//! the [`rules`] (composed names and aliases, which read the lattice), and the
+//! decoder (`decode.rs`). Selection, at each word start, left to right:
 //!
 //! 1. a hit survives only if each of its variants is allowed: an exact-only variant, or a
 //!    surface that is a common word (`gazetteer/common-words.txt`), needs the text to spell the
 //!    variant exactly (diacritics and tatweel aside);
-//! 2. a reading of the whole word beats any proclitic reading (باكو is never ب + اكو);
-//! 3. then the longest hit wins (leftmost-longest), then the shorter proclitic;
+//! 2. the decoder's policy ranks the hits ([`Decode`]; by default, a reading of the whole word
+//!    beats any proclitic reading (باكو is never ب + اكو), then the longest hit wins
+//!    (leftmost-longest), then the shorter proclitic);
+//! 3. a gazetteer person is replaced by a longer person name the name rules compose from the
+//!    same word (a given name that is also a one-word person, then a surname);
 //! 4. the next search starts after the chosen mention, so mentions never overlap.
 //!
-//! All entities that the chosen key names, in every gazetteer layer, are reported.
+//! All entities that the chosen key names, in every gazetteer layer, are reported, ranked by
+//! layer, then by prior weight, each with a score (`score.rs`,
+//! [`Mention::score`]).
 //!
 //! # Fuzzy matching (opt in: [`TaggerBuilder::fuzzy`])
 //!
@@ -541,7 +549,7 @@ impl Tagger {
         // a fuzzy match is riskier: a common word behind a one-letter proclitic (لبيان) counts
         let common = common
             || (folded.is_some()
-                && ["و", "ف", "ب", "ل", "ك"].iter().any(|c| {
+                && segment::LETTER_PROCLITICS.iter().any(|c| {
                     spelled
                         .strip_prefix(c)
                         .is_some_and(|rest| self.layers.iter().any(|g| g.is_common(rest)))

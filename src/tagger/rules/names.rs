@@ -312,7 +312,7 @@ impl<'a> Names<'a> {
         let word: &'a str = &self.t[self.words[k].start..self.words[k].end];
         std::iter::once((0, "", word)).chain(
             segment::clitics_of(word)
-                .filter(|c| !c.strip.ends_with("ال"))
+                .filter(|c| !c.strips_article())
                 .map(move |c| (c.strip.len(), c.restore, &word[c.strip.len()..])),
         )
     }
@@ -546,11 +546,7 @@ impl<'a> Names<'a> {
         if nw.given || nw.part {
             return true;
         }
-        !self.looks_like_verb(k)
-            && !w.ends_with('ه')
-            && !["بال", "وال", "فال", "كال", "لل"]
-                .iter()
-                .any(|p| w.starts_with(p))
+        !self.looks_like_verb(k) && !w.ends_with('ه') && !segment::starts_with_clitic_article(w)
     }
 
     /// The title that starts at word `k` (possibly after a proclitic), longest first: returns
