@@ -67,7 +67,56 @@ impl MentionKind {
     }
 }
 
-/// Another entity a mention's key also names.
+/// A confidence in [0, 1], kept in thousandths so that annotations compare exactly and
+/// print the same everywhere; written in JSON as a number (`0.935`).
+///
+/// See `docs/annotations.md` for how the tagger computes it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Score(u16);
+
+impl Score {
+    /// The largest score, 1.
+    pub const ONE: Score = Score(1000);
+
+    /// The score nearest to `x`, clamped to [0, 1] (`NaN` is 0).
+    pub fn new(x: f64) -> Score {
+        if x.is_nan() {
+            return Score(0);
+        }
+        Score((x.clamp(0.0, 1.0) * 1000.0).round() as u16)
+    }
+
+    /// The score as a number in [0, 1].
+    pub fn get(self) -> f64 {
+        f64::from(self.0) / 1000.0
+    }
+}
+
+impl std::fmt::Display for Score {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:.3}", self.get())
+    }
+}
+
+impl Serialize for Score {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(self.get())
+    }
+}
+
+impl<'de> Deserialize<'de> for Score {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Score, D::Error> {
+        let x = f64::deserialize(d)?;
+        if !(0.0..=1.0).contains(&x) {
+            return Err(serde::de::Error::custom(format!(
+                "score {x} is outside [0, 1]"
+            )));
+        }
+        Ok(Score::new(x))
+    }
+}
+
+/// An entity a mention's key names, with its score: one of a mention's ranked candidates.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Candidate {
     /// Entity id.
@@ -77,6 +126,16 @@ pub struct Candidate {
     pub kind: EntityType,
     /// Canonical name.
     pub name: String,
+    /// How likely this entity is the one meant (the candidates are sorted by it, largest
+    /// first).
+    #[serde(default)]
+    pub score: Score,
+    /// Wikidata id of the entity, if the gazetteer has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wikidata: Option<String>,
+    /// GeoNames id of the entity, if the gazetteer has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub geonames: Option<String>,
 }
 
 /// One name found in a text.
@@ -109,11 +168,21 @@ pub struct Mention {
     /// For a fuzzy mention: the edit distance between the folded text and the folded variant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost: Option<u32>,
+    /// How likely the mention is right, in [0, 1]: from the match kind, the fuzzy cost, the
+    /// rule that made it and the entity's prior among the candidates (`docs/annotations.md`).
+    #[serde(default)]
+    pub score: Score,
     /// `demonym` for an adjective form of the entity's name; absent for a name.
     #[serde(rename = "kind", default, skip_serializing_if = "MentionKind::is_name")]
     pub form: MentionKind,
-    /// Every entity the matched key names, the reported one first, when there is more than
-    /// one; absent otherwise.
+    /// Wikidata id of the entity, if the gazetteer has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wikidata: Option<String>,
+    /// GeoNames id of the entity, if the gazetteer has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub geonames: Option<String>,
+    /// Every entity the matched key names, ranked by score (the reported one first), when
+    /// there is more than one; absent otherwise.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub candidates: Vec<Candidate>,
 }

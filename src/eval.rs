@@ -32,8 +32,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::annotation::{MatchKind, Mention};
+use crate::export::conll::read::{Corpus, Label, Sentence, spans};
 use crate::gazetteer::EntityType;
-use crate::gazetteer::import::{Corpus, Label, Sentence, spans};
 use crate::tagger::Tagger;
 
 /// How gold sentences are grouped into documents.
@@ -103,6 +103,8 @@ pub struct Predicted {
     pub how: MatchKind,
     /// Its entity id.
     pub entity: String,
+    /// The other entities its key names, with their types (empty when it names one).
+    pub others: Vec<(String, EntityType)>,
 }
 
 /// Whether a scored case was found wrongly or missed.
@@ -166,6 +168,12 @@ pub struct Evaluation {
     /// True and false positives per predicted entity id (not written out).
     #[serde(skip)]
     pub by_entity: std::collections::HashMap<String, Counts>,
+    /// True and false positives per entity id over every candidate of every prediction, as
+    /// if each candidate had been the one reported (a lower-ranked candidate is right where
+    /// the gold span has its type): how reliable each type of an ambiguous key is. Not
+    /// written out.
+    #[serde(skip)]
+    pub by_candidate: std::collections::HashMap<String, Counts>,
 }
 
 /// The scored types, in output order.
@@ -272,6 +280,12 @@ fn predict(tagger: &Tagger, doc: &[&Sentence]) -> Vec<Vec<Predicted>> {
                 kind: mention.kind,
                 how: mention.how,
                 entity: mention.entity.clone(),
+                others: mention
+                    .candidates
+                    .iter()
+                    .skip(1)
+                    .map(|c| (c.entity.clone(), c.kind))
+                    .collect(),
             });
         }
     }
@@ -297,6 +311,16 @@ fn score_sentence(eval: &mut Evaluation, sentence: &Sentence, predicted: &[Predi
         let counts = eval.types.entry(p.kind).or_default();
         let by = eval.by_match.entry(p.how).or_default();
         let label = gold_at(p.span);
+        for (id, kind) in
+            std::iter::once((&p.entity, p.kind)).chain(p.others.iter().map(|(id, k)| (id, *k)))
+        {
+            let c = eval.by_candidate.entry(id.clone()).or_default();
+            if label == Some(Label::Entity(kind)) {
+                c.tp += 1;
+            } else {
+                c.fp += 1;
+            }
+        }
         let entity = eval.by_entity.entry(p.entity.clone()).or_default();
         if label == Some(Label::Entity(p.kind)) {
             counts.tp += 1;
@@ -384,7 +408,7 @@ fn context(sentence: &Sentence, span: TokenSpan) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::gazetteer::import::{Tag, Token};
+    use crate::export::conll::read::{Tag, Token};
 
     fn sentence(tags: &[&str]) -> Sentence {
         Sentence {
@@ -409,6 +433,7 @@ mod tests {
             kind,
             how: MatchKind::Exact,
             entity: "e".into(),
+            others: Vec::new(),
         }
     }
 

@@ -47,15 +47,16 @@ pub mod error;
 pub mod eval;
 pub mod export;
 pub mod gazetteer;
-pub mod names;
+pub mod import;
 pub mod normalize;
 pub mod review;
 pub mod segment;
 mod starts;
 pub mod stream;
+pub mod suggest;
 pub mod tagger;
 
 pub use annotation::{Candidate, Document, MatchKind, Mention, MentionKind};
 pub use error::{Error, Result};
 pub use gazetteer::{EntityType, Gazetteer};
-pub use tagger::{Tagger, TaggerBuilder};
+pub use tagger::{Decode, Tagger, TaggerBuilder};

@@ -157,6 +157,27 @@ pub struct Clitic {
     pub restore: &'static str,
 }
 
+impl Clitic {
+    /// Does this reading strip an article (ال, وال, بال, فبال …; not لل, whose ال is
+    /// restored)? A name imported from data, or composed by the name rules, never starts after
+    /// a stripped article: the article is part of the name (المغرب stays المغرب).
+    pub fn strips_article(&self) -> bool {
+        self.strip.ends_with("ال")
+    }
+}
+
+/// The one-letter proclitics (folded): و (and), ف (so), ب (with, in), ل (for), ك (like).
+pub const LETTER_PROCLITICS: &[&str] = &["و", "ف", "ب", "ل", "ك"];
+
+/// Does the folded word start with a one-letter proclitic and the article (بال وال فال كال,
+/// or لل for ل + ال)? Such a word is a common noun far more often than a name
+/// (بالميدالية).
+pub fn starts_with_clitic_article(word: &str) -> bool {
+    ["بال", "وال", "فال", "كال", "لل"]
+        .iter()
+        .any(|p| word.starts_with(p))
+}
+
 const fn cl(strip: &'static str, restore: &'static str) -> Clitic {
     Clitic { strip, restore }
 }
@@ -245,6 +266,23 @@ pub fn clitics_of(word: &str) -> impl Iterator<Item = &'static Clitic> + '_ {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_article_readings() {
+        let stripped: Vec<&str> = clitics()
+            .iter()
+            .filter(|c| c.strips_article())
+            .map(|c| c.strip)
+            .collect();
+        assert_eq!(
+            stripped,
+            [
+                "وال", "وبال", "وكال", "فال", "فبال", "فكال", "بال", "كال", "ال"
+            ]
+        );
+        assert!(starts_with_clitic_article("بالميداليه") && starts_with_clitic_article("للامم"));
+        assert!(!starts_with_clitic_article("الميداليه") && !starts_with_clitic_article("باكو"));
+    }
 
     fn texts(t: &str) -> Vec<&str> {
         words(t).iter().map(|w| &t[w.start..w.end]).collect()

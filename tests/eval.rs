@@ -134,3 +134,29 @@ fn documents_group_sentences_for_the_aliases() {
     assert_eq!(tp(&["--document-sentences", "1"]), 1);
     assert_eq!(tp(&["--no-aliases"]), 1);
 }
+
+#[test]
+fn min_score_leaves_out_the_weaker_mentions() {
+    let micro = |extra: &[&str]| {
+        let mut args = vec!["eval", "--gold", GOLD, "--json"];
+        args.extend_from_slice(extra);
+        let o = gaztag(&args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        let m = &v["micro"];
+        (
+            m["tp"].as_u64().unwrap(),
+            m["fp"].as_u64().unwrap(),
+            m["fn"].as_u64().unwrap(),
+        )
+    };
+    // every mention here is an exact name (0.95): all are kept up to there, none above
+    assert_eq!(
+        micro(&["--no-compose", "--no-aliases", "--min-score", "0.95"]),
+        (5, 3, 2)
+    );
+    assert_eq!(micro(&["--min-score", "0.96"]), (0, 0, 7));
+    let o = gaztag(&["eval", "--gold", GOLD, "--min-score", "1.5"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("not a score"), "{}", stderr(&o));
+}

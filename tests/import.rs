@@ -73,32 +73,32 @@ fn imports_entities_per_type_with_merged_spellings() {
     assert_eq!(
         entity_lines(&out.join("people.tsv")),
         [
-            "imp-per-000001\tPER\tإلهام علييف",
-            "imp-per-000002\tPER\tعلييف",
-            "imp-per-000003\tPER\tليونيل ميسي",
+            "imp-per-000001\tPER\tإلهام علييف\t\tweight=1",
+            "imp-per-000002\tPER\tعلييف\t\tweight=1",
+            "imp-per-000003\tPER\tليونيل ميسي\t\tweight=1",
         ]
     );
     assert_eq!(
         entity_lines(&out.join("places.tsv")),
         [
             // three spans, two spellings that fold together; the commoner one names it
-            "imp-loc-000001\tLOC\tأذربيجان\tاذربيجان",
+            "imp-loc-000001\tLOC\tأذربيجان\tاذربيجان\tweight=3",
             // أرمينيا and وأرمينيا: the proclitic is stripped
-            "imp-loc-000002\tLOC\tأرمينيا",
+            "imp-loc-000002\tLOC\tأرمينيا\t\tweight=2",
             // IOB1: القاهرة I-LOC, دمشق B-LOC are two places
-            "imp-loc-000003\tLOC\tالقاهرة",
-            "imp-loc-000004\tLOC\tباكو",
-            "imp-loc-000005\tLOC\tدمشق",
-            "imp-loc-000006\tLOC\tعمان",
+            "imp-loc-000003\tLOC\tالقاهرة\t\tweight=1",
+            "imp-loc-000004\tLOC\tباكو\t\tweight=2",
+            "imp-loc-000005\tLOC\tدمشق\t\tweight=1",
+            "imp-loc-000006\tLOC\tعمان\t\tweight=2",
         ]
     );
     assert_eq!(
         entity_lines(&out.join("organizations.tsv")),
         [
             // الأمم المتحدة and للأمم المتحدة (ل + ال written لل)
-            "imp-org-000001\tORG\tالأمم المتحدة",
-            "imp-org-000002\tORG\tبرشلونة",
-            "imp-org-000003\tORG\tريال مدريد",
+            "imp-org-000001\tORG\tالأمم المتحدة\t\tweight=2",
+            "imp-org-000002\tORG\tبرشلونة\t\tweight=2",
+            "imp-org-000003\tORG\tريال مدريد\t\tweight=1",
         ]
     );
     // نور: tagged once, untagged twice
@@ -315,4 +315,71 @@ fn usage_errors() {
     let o = gaztag(&["gazetteer", "import", "--conll", NEWS]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--out"));
+}
+
+/// A spelling tagged LOC five times and ORG once, in sentences of its own.
+fn ambiguous_conll() -> String {
+    let mut conll = String::new();
+    for (i, tag) in ["LOC", "LOC", "ORG", "LOC", "LOC", "LOC"]
+        .iter()
+        .enumerate()
+    {
+        conll.push_str(&format!(
+            "زار O\nالوفد O\nواشنطن B-{tag}\nأمس O\nمرة O\n{} O\n\n",
+            ["أولى", "ثانية", "ثالثة", "رابعة", "خامسة", "سادسة"][i]
+        ));
+    }
+    conll
+}
+
+#[test]
+fn a_spelling_gets_its_majority_type_and_keeps_the_minority_as_a_candidate() {
+    let dir = tempfile::tempdir().unwrap();
+    let conll = dir.path().join("ambiguous.conll");
+    std::fs::write(&conll, ambiguous_conll()).unwrap();
+    let out = dir.path().join("imported");
+    let o = gaztag(&[
+        "gazetteer",
+        "import",
+        "--conll",
+        conll.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // the training counts are the weights
+    assert_eq!(
+        entity_lines(&out.join("places.tsv")),
+        ["imp-loc-000001\tLOC\tواشنطن\t\tweight=5"]
+    );
+    assert_eq!(
+        entity_lines(&out.join("organizations.tsv")),
+        ["imp-org-000001\tORG\tواشنطن\t\tweight=1"]
+    );
+    let doc = dir.path().join("doc.txt");
+    std::fs::write(&doc, "وصل الرئيس إلى واشنطن.").unwrap();
+    let o = gaztag(&[
+        "tag",
+        doc.to_str().unwrap(),
+        "--gazetteer",
+        out.to_str().unwrap(),
+        "--no-default",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let m = &json["mentions"][0];
+    assert_eq!(
+        (m["text"].as_str(), m["type"].as_str()),
+        (Some("واشنطن"), Some("LOC"))
+    );
+    let candidates: Vec<(&str, f64)> = m["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["type"].as_str().unwrap(), c["score"].as_f64().unwrap()))
+        .collect();
+    assert_eq!(candidates.len(), 2, "{m}");
+    assert_eq!((candidates[0].0, candidates[1].0), ("LOC", "ORG"));
+    assert!(candidates[0].1 > candidates[1].1, "{candidates:?}");
+    assert_eq!(m["score"].as_f64(), Some(candidates[0].1));
 }

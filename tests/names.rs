@@ -187,3 +187,33 @@ fn each_mechanism_can_be_turned_off() {
     assert!(found(&tagger(true, false), text).is_empty());
     assert!(found(&tagger(false, false), text).is_empty());
 }
+
+/// A given name that is also a one-word gazetteer person does not swallow the surname after
+/// it: the longer composed name wins; alone, the gazetteer person is reported.
+#[test]
+fn a_one_word_person_does_not_pre_empt_a_longer_composed_name() {
+    let words = |ws: &[&str]| ws.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+    let sources = source::Sources {
+        entities: source::parse_str(Path::new("t.tsv"), "mohammed\tPER\tمحمد\nbaku\tLOC\tباكو\n")
+            .unwrap(),
+        common_words: words(&["قال", "إن", "وصل"]),
+        name_words: source::NameWords {
+            given: words(&["محمد"]),
+            ..Default::default()
+        },
+    };
+    let t = Tagger::new(Gazetteer::from_bytes(compile(&sources)).unwrap());
+    let got: Vec<(String, &str, String)> = t
+        .tag("وصل محمد الطرابلسي إلى باكو. قال محمد إن")
+        .into_iter()
+        .map(|m| (m.text, m.how.as_str(), m.entity))
+        .collect();
+    assert_eq!(
+        got,
+        rows(&[
+            ("محمد الطرابلسي", "composed", "composed:محمد_الطرابلسي"),
+            ("باكو", "exact", "baku"),
+            ("محمد", "exact", "mohammed"),
+        ])
+    );
+}

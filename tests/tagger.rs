@@ -563,3 +563,152 @@ fn seed_spellings_with_the_default_gazetteer() {
         ],
     );
 }
+
+/// Scores: an exact name scores above a composed one, and `min_score` drops what scores
+/// below it, leaving the rest as it was.
+#[test]
+fn min_score_drops_the_weaker_mentions() {
+    let text = "قال محمد الطرابلسي إن بوتن وصل إلى باكو";
+    let all = default_tagger().tag(text);
+    let scored: Vec<(&str, gaztag::MatchKind, f64)> = all
+        .iter()
+        .map(|m| (m.text.as_str(), m.how, m.score.get()))
+        .collect();
+    assert_eq!(scored.len(), 3, "{scored:?}");
+    assert_eq!(scored[0].1, gaztag::MatchKind::Composed);
+    assert!(
+        scored[0].2 < scored[1].2 && scored[1].2 == scored[2].2,
+        "{scored:?}"
+    );
+    let strict = Tagger::builder()
+        .gazetteer(Gazetteer::embedded())
+        .min_score(scored[0].2 + 0.01)
+        .build()
+        .tag(text);
+    assert_eq!(strict, all[1..]);
+    check_offsets(text, &strict);
+}
+
+/// Within a layer the heavier entity of a shared key is reported, the others follow as
+/// ranked candidates; a user layer still comes before the default one.
+#[test]
+fn priors_rank_the_entities_of_a_key_and_layers_keep_precedence() {
+    let g = gazetteer(
+        "w-org\tORG\tواشنطن\nw-loc\tLOC\tواشنطن\t\tweight=64\twikidata=Q61\tgeonames=4140963\n",
+        &[],
+    );
+    let t = Tagger::new(g.clone());
+    let m = &t.tag("زار واشنطن")[0];
+    assert_eq!(
+        (m.entity.as_str(), m.kind),
+        ("w-loc", gaztag::EntityType::Loc)
+    );
+    assert_eq!(
+        (m.wikidata.as_deref(), m.geonames.as_deref()),
+        (Some("Q61"), Some("4140963"))
+    );
+    let ranked: Vec<(&str, f64)> = m
+        .candidates
+        .iter()
+        .map(|c| (c.entity.as_str(), c.score.get()))
+        .collect();
+    assert_eq!(ranked, [("w-loc", 0.935), ("w-org", 0.015)]);
+    assert_eq!(m.score, m.candidates[0].score);
+    // a user layer with a light entity of the key goes first all the same
+    let user = gazetteer("w-user\tPER\tواشنطن\n", &[]);
+    let layered = Tagger::builder().gazetteer(user).gazetteer(g).build();
+    let m = &layered.tag("زار واشنطن")[0];
+    let ranked: Vec<&str> = m.candidates.iter().map(|c| c.entity.as_str()).collect();
+    assert_eq!(
+        (m.entity.as_str(), ranked),
+        ("w-user", vec!["w-user", "w-loc", "w-org"])
+    );
+    assert!(m.candidates.windows(2).all(|w| w[0].score >= w[1].score));
+}
+
+/// The gazetteer of the decoder tables: a one-word place, and a two-word place that one of
+/// its proclitic readings starts (ب + اكو سيتي), and a one-word person that starts a longer
+/// person name.
+const DECODE_ENTITIES: &str = "\
+baku\tLOC\tباكو
+ako-city\tLOC\tاكو سيتي
+ako\tLOC\tاكو
+sidi\tLOC\tسيدي بوزيد
+sidi-b\tLOC\tبوزيد
+";
+
+fn decode_tagger(decode: gaztag::Decode) -> Tagger {
+    Tagger::builder()
+        .gazetteer(gazetteer(DECODE_ENTITIES, &[]))
+        .decode(decode)
+        .build()
+}
+
+/// Cases that hold under every policy: leftmost, then longest among readings of one kind.
+const DECODE_COMMON: &[Case<'static>] = &[
+    ("whole word", "زار باكو", &[("باكو", "baku", "")]),
+    (
+        "longest of one reading",
+        "زار سيدي بوزيد",
+        &[("سيدي بوزيد", "sidi", "")],
+    ),
+    (
+        "leftmost: no overlap with the next",
+        "زار اكو سيتي بوزيد",
+        &[("اكو سيتي", "ako-city", ""), ("بوزيد", "sidi-b", "")],
+    ),
+];
+
+#[test]
+fn decode_leftmost_longest() {
+    let t = decode_tagger(gaztag::Decode::LeftmostLongest);
+    check(&t, DECODE_COMMON);
+    check(
+        &t,
+        &[
+            // the whole word beats a longer proclitic reading
+            (
+                "whole word before a longer reading",
+                "زار باكو سيتي",
+                &[("باكو", "baku", "")],
+            ),
+            (
+                "a proclitic reading where the whole word has no hit",
+                "زار باكوسيتي",
+                &[("اكوسيتي", "ako-city", "ب")],
+            ),
+            (
+                "a proclitic reading alone",
+                "زار واكو",
+                &[("اكو", "ako", "و")],
+            ),
+        ],
+    );
+}
+
+#[test]
+fn decode_longest() {
+    let t = decode_tagger(gaztag::Decode::Longest);
+    check(&t, DECODE_COMMON);
+    check(
+        &t,
+        &[
+            // the longest hit wins whatever the reading
+            (
+                "a longer proclitic reading",
+                "زار باكو سيتي",
+                &[("اكو سيتي", "ako-city", "ب")],
+            ),
+            (
+                "same end: the whole word",
+                "زار باكو",
+                &[("باكو", "baku", "")],
+            ),
+            (
+                "a proclitic reading alone",
+                "زار واكو",
+                &[("اكو", "ako", "و")],
+            ),
+        ],
+    );
+}

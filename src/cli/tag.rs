@@ -75,6 +75,10 @@ pub struct TagArgs {
     /// printed).
     #[arg(long, short = 'q')]
     quiet: bool,
+    /// Leave out mentions whose score is below S (0 to 1; see docs/annotations.md). Default:
+    /// 0, every mention.
+    #[arg(long, value_name = "S", default_value_t = 0.0, value_parser = super::eval::parse_score)]
+    min_score: f64,
     #[command(flatten)]
     rules: RuleArgs,
     #[command(flatten)]
@@ -99,6 +103,10 @@ const BATCH_PER_THREAD: usize = 64;
 
 pub fn run(args: TagArgs) -> anyhow::Result<i32> {
     if args.stdin {
+        anyhow::ensure!(
+            args.min_score == 0.0,
+            "--min-score does not apply to --stdin"
+        );
         return super::stream::run(args.jobs, &args.rules, &args.gazetteer);
     }
     anyhow::ensure!(
@@ -112,7 +120,11 @@ pub fn run(args: TagArgs) -> anyhow::Result<i32> {
         "--resume needs a format that writes one file per document (json, conll, brat)"
     );
     let walk = walk(&args)?;
-    let tagger = args.rules.apply(args.gazetteer.builder()?).build();
+    let tagger = args
+        .rules
+        .apply(args.gazetteer.builder()?)
+        .min_score(args.min_score)
+        .build();
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(n) = args.jobs {
         anyhow::ensure!(n > 0, "--jobs must be at least 1");

@@ -1,4 +1,5 @@
-//! CoNLL export: one `token TAG` per line with IOB2 tags, a blank line after each sentence.
+//! CoNLL, written and read: one `token TAG` per line with IOB2 tags, a blank line after each
+//! sentence.
 //!
 //! ```text
 //! أبدى O
@@ -36,8 +37,12 @@
 //! the next character is an ASCII letter or digit (`example.com`, `v2.0`). A sentence never
 //! ends inside a mention: a name the tagger joined across a line break stays one span.
 //!
-//! The output reads back with [`Corpus::read`](crate::gazetteer::import::Corpus::read), which
-//! finds the mentions' spans again.
+//! # Reading
+//!
+//! The same module reads CoNLL back ([`Corpus::read`]): one `token TAG` pair per line
+//! (separated by spaces or a TAB), a blank line between sentences, IOB1 or IOB2 tags
+//! ([`Tag`], [`spans`]); `gazetteer import` and `eval` read their data with it. What this
+//! module writes reads back with the mentions' spans found again.
 
 use std::fmt;
 
@@ -253,6 +258,269 @@ pub fn to_conll(text: &str, mentions: &[Mention]) -> String {
     out
 }
 
+/// The reader: CoNLL files of annotated data, for `gazetteer import` and `eval`.
+pub mod read {
+    use std::path::{Path, PathBuf};
+
+    use crate::error::{Error, Result};
+    use crate::gazetteer::EntityType;
+    use crate::gazetteer::key_of;
+
+    /// What an annotated span is: one of the gazetteer's types, or `MISC`.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum Label {
+        /// A person, place or organization.
+        Entity(EntityType),
+        /// Any other name (`MISC`): read so that its span is known, never imported.
+        Misc,
+    }
+
+    impl Label {
+        /// Parses a tag's type name.
+        ///
+        /// | written | label |
+        /// |---|---|
+        /// | `PER`, `PERS` | PER |
+        /// | `LOC` | LOC |
+        /// | `ORG` | ORG |
+        /// | `MISC`, or any name containing `MISC` (`MISC-EVENT`) | MISC (not imported) |
+        pub fn parse(name: &str) -> Option<Label> {
+            match name {
+                "PER" | "PERS" => Some(Label::Entity(EntityType::Per)),
+                "LOC" => Some(Label::Entity(EntityType::Loc)),
+                "ORG" => Some(Label::Entity(EntityType::Org)),
+                n if n.contains("MISC") => Some(Label::Misc),
+                _ => None,
+            }
+        }
+    }
+
+    /// The tag of one token.
+    ///
+    /// Written `O`, or `B-` / `I-` followed by a type name (see [`Label::parse`]). Both IOB2
+    /// (every span starts with `B-`) and IOB1 (`B-` only between two adjacent spans of the same
+    /// type) are read the same way: `B-X` always starts a span; `I-X` continues the span of the
+    /// token before when that span is an `X`, and otherwise starts one.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Tag {
+        /// Outside any span: `O`.
+        Outside,
+        /// Starts a span: `B-X`.
+        Begin(Label),
+        /// Inside a span: `I-X`.
+        Inside(Label),
+    }
+
+    impl Tag {
+        /// Parses `O`, `B-X` or `I-X`; `None` for anything else.
+        pub fn parse(tag: &str) -> Option<Tag> {
+            if tag == "O" {
+                return Some(Tag::Outside);
+            }
+            let (prefix, name) = tag.split_once('-')?;
+            let label = Label::parse(name)?;
+            match prefix {
+                "B" => Some(Tag::Begin(label)),
+                "I" => Some(Tag::Inside(label)),
+                _ => None,
+            }
+        }
+    }
+
+    /// One token of annotated data.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct Token {
+        /// The token as written.
+        pub text: String,
+        /// Its folded form ([`key_of`]); empty for punctuation.
+        pub key: String,
+        /// Its tag.
+        pub tag: Tag,
+    }
+
+    /// A sentence of annotated data.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct Sentence {
+        /// Index of its file in [`Corpus::files`].
+        pub file: usize,
+        /// 1-based line of its first token.
+        pub line: usize,
+        /// Index, within its file, of the `-DOCSTART-` block it is in (0 before the first one).
+        pub document: usize,
+        /// Its tokens.
+        pub tokens: Vec<Token>,
+    }
+
+    /// Annotated sentences read from CoNLL files.
+    #[derive(Clone, Debug, Default)]
+    pub struct Corpus {
+        /// The files read, in order.
+        pub files: Vec<PathBuf>,
+        /// Their sentences, in order.
+        pub sentences: Vec<Sentence>,
+    }
+
+    impl Corpus {
+        /// Reads CoNLL files (format in the [module docs](self)).
+        ///
+        /// # Errors
+        /// An unreadable or non-UTF-8 file, or a malformed line (as `file:line: message`).
+        pub fn read(paths: &[PathBuf]) -> Result<Corpus> {
+            let mut corpus = Corpus::default();
+            for path in paths {
+                let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+                let text = String::from_utf8(bytes).map_err(|e| Error::Encoding {
+                    path: path.clone(),
+                    offset: e.utf8_error().valid_up_to(),
+                })?;
+                corpus.parse(path, &text)?;
+            }
+            Ok(corpus)
+        }
+
+        /// Adds the sentences of one CoNLL file's text, read from `path`.
+        ///
+        /// # Errors
+        /// A malformed line: [`Error::Source`] with `path` and the line number.
+        ///
+        /// # Example
+        /// ```
+        /// use gaztag::gazetteer::import::Corpus;
+        /// let mut corpus = Corpus::default();
+        /// corpus.parse("a.conll".as_ref(), "زار O\nباكو B-LOC\n\nبوتين B-PERS\n").unwrap();
+        /// assert_eq!(corpus.sentences.len(), 2);
+        /// let err = corpus.parse("b.conll".as_ref(), "باكو LOC\n").unwrap_err();
+        /// assert!(err.to_string().starts_with("b.conll:1: unknown tag `LOC`"));
+        /// ```
+        pub fn parse(&mut self, path: &Path, text: &str) -> Result<()> {
+            let file = self.files.len();
+            self.files.push(path.to_owned());
+            let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+            let mut current: Option<Sentence> = None;
+            let mut document = 0;
+            for (i, line) in text.lines().enumerate() {
+                let fields: Vec<&str> = line.split_whitespace().collect();
+                if fields.is_empty() || fields[0] == "-DOCSTART-" {
+                    self.sentences.extend(current.take());
+                    if !fields.is_empty() {
+                        document += 1;
+                    }
+                    continue;
+                }
+                if fields.len() != 2 {
+                    return Err(Error::source(
+                        path,
+                        i + 1,
+                        format!(
+                            "expected 2 columns (`token TAG`, separated by spaces or a TAB), found {}",
+                            fields.len()
+                        ),
+                    ));
+                }
+                let tag = Tag::parse(fields[1]).ok_or_else(|| {
+                    Error::source(
+                        path,
+                        i + 1,
+                        format!(
+                            "unknown tag `{}`: expected O, or B- or I- followed by PER, PERS, LOC, \
+                             ORG or MISC",
+                            fields[1]
+                        ),
+                    )
+                })?;
+                current
+                    .get_or_insert_with(|| Sentence {
+                        file,
+                        line: i + 1,
+                        document,
+                        tokens: Vec::new(),
+                    })
+                    .tokens
+                    .push(Token {
+                        text: fields[0].to_owned(),
+                        key: key_of(fields[0]),
+                        tag,
+                    });
+            }
+            self.sentences.extend(current);
+            Ok(())
+        }
+
+        /// Number of tokens in all sentences.
+        pub fn token_count(&self) -> usize {
+            self.sentences.iter().map(|s| s.tokens.len()).sum()
+        }
+    }
+
+    /// An annotated span of a sentence: tokens `start..end`.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct Span {
+        /// Index of its first token.
+        pub start: usize,
+        /// One past its last token.
+        pub end: usize,
+        /// Its type.
+        pub label: Label,
+    }
+
+    impl Span {
+        /// The span without the tokens at either end that have no letters or digits (punctuation
+        /// inside the annotation), as a token range; `None` when nothing is left.
+        pub fn trimmed(&self, tokens: &[Token]) -> Option<(usize, usize)> {
+            let mut start = self.start;
+            let mut end = self.end;
+            while start < end && tokens[start].key.is_empty() {
+                start += 1;
+            }
+            while end > start && tokens[end - 1].key.is_empty() {
+                end -= 1;
+            }
+            (start < end).then_some((start, end))
+        }
+    }
+
+    /// The annotated spans of a sentence, in order (rules in [`Tag`]).
+    ///
+    /// # Example
+    /// ```
+    /// use gaztag::gazetteer::import::{spans, Corpus, Label};
+    /// use gaztag::EntityType;
+    /// let mut c = Corpus::default();
+    /// // IOB1: I- after O starts a span, B- separates two adjacent spans of one type
+    /// c.parse("x".as_ref(), "زار O\nباكو I-LOC\nيريفان B-LOC\nو O\nعلييف I-PER\n").unwrap();
+    /// let got: Vec<_> = spans(&c.sentences[0].tokens)
+    ///     .iter().map(|s| (s.start, s.end, s.label)).collect();
+    /// assert_eq!(got, [
+    ///     (1, 2, Label::Entity(EntityType::Loc)),
+    ///     (2, 3, Label::Entity(EntityType::Loc)),
+    ///     (4, 5, Label::Entity(EntityType::Per)),
+    /// ]);
+    /// ```
+    pub fn spans(tokens: &[Token]) -> Vec<Span> {
+        let mut out: Vec<Span> = Vec::new();
+        let mut open = false;
+        for (i, t) in tokens.iter().enumerate() {
+            match t.tag {
+                Tag::Outside => open = false,
+                Tag::Inside(label) if open && out.last().is_some_and(|s| s.label == label) => {
+                    out.last_mut().expect("open span").end = i + 1;
+                }
+                Tag::Begin(label) | Tag::Inside(label) => {
+                    out.push(Span {
+                        start: i,
+                        end: i + 1,
+                        label,
+                    });
+                    open = true;
+                }
+            }
+        }
+        out
+    }
+}
+
+pub use read::{Corpus, Label, Sentence, Span, Tag, spans};
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -356,7 +624,10 @@ mod tests {
             prefix: String::new(),
             how: crate::MatchKind::Exact,
             cost: None,
+            score: Default::default(),
             form: Default::default(),
+            wikidata: None,
+            geonames: None,
             candidates: Vec::new(),
         };
         let text = "abcdef gh";

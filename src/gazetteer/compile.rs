@@ -58,8 +58,8 @@ impl Strings {
 
 /// Most entities one key (or one skeleton key) leads to.
 ///
-/// A key shared by more entities (many entities spelled alike) keeps the first ones in the
-/// sources (by file name, then line), so that a match costs the tagger, and lists as
+/// A key shared by more entities (many entities spelled alike) keeps those of the largest
+/// prior weight, then the first ones in the sources (by file name, then line), so that a match costs the tagger, and lists as
 /// candidates, at most this many entities, whatever the gazetteer. `gaztag gazetteer check`
 /// warns about such keys.
 pub const MAX_ENTITIES_PER_KEY: usize = 256;
@@ -86,13 +86,20 @@ impl KeyList {
         &self.bytes[item.0..item.0 + item.1]
     }
 
-    /// Sorts by key, then variant (on every core); the order is unique.
-    fn sort(&mut self) {
+    /// Sorts by key, then by the prior weight of the entity (larger first, `weights` is
+    /// indexed by entity), then variant (on every core); the order is unique, and the
+    /// variants of one entity stay together (they are numbered in entity order).
+    fn sort(&mut self, weights: &[u64]) {
         use rayon::prelude::*;
         let bytes = &self.bytes;
         let key = |i: &KeyItem| &bytes[i.0..i.0 + i.1];
-        self.items
-            .par_sort_unstable_by(|a, b| key(a).cmp(key(b)).then(a.2.cmp(&b.2)));
+        let weight = |i: &KeyItem| std::cmp::Reverse(weights[i.3 as usize]);
+        self.items.par_sort_unstable_by(|a, b| {
+            key(a)
+                .cmp(key(b))
+                .then(weight(a).cmp(&weight(b)))
+                .then(a.2.cmp(&b.2))
+        });
     }
 }
 
@@ -102,8 +109,8 @@ fn key_groups(keys: &KeyList) -> impl Iterator<Item = &[KeyItem]> {
 }
 
 /// How many of a key's postings (`group`, sorted) are kept: those of its first
-/// [`MAX_ENTITIES_PER_KEY`] entities. (Variants are numbered in entity order, so a key's
-/// entities come one after the other.)
+/// [`MAX_ENTITIES_PER_KEY`] entities, the heaviest (a key's entities come one after the
+/// other, see [`KeyList::sort`]).
 fn kept(group: &[KeyItem]) -> usize {
     let (mut entities, mut last) = (0, None);
     for (i, &(_, _, _, entity)) in group.iter().enumerate() {
@@ -275,6 +282,11 @@ fn compile_all(entities: &[Entity], common_words: &[String], name_words: &NameWo
     let mut keys = KeyList::default();
     keys.items.reserve(n_spellings);
     let mut skeletons = KeyList::default();
+    let weights: Vec<u64> = entities
+        .iter()
+        .map(|e| e.weight.unwrap_or(DEFAULT_WEIGHT))
+        .collect();
+    let mut priors = Vec::with_capacity(entities.len() * PRIOR_LEN);
     let mut spellings = chunks
         .iter()
         .flat_map(|c| c.spellings.iter().map(move |s| (c, s)))
@@ -298,6 +310,10 @@ fn compile_all(entities: &[Entity], common_words: &[String], name_words: &NameWo
             put_u32(&mut entity_bytes, off);
             put_u32(&mut entity_bytes, len);
         }
+        priors.extend_from_slice(&weights[ei].to_le_bytes());
+        let (off, len) = strings.push(e.geonames.as_deref());
+        put_u32(&mut priors, off);
+        put_u32(&mut priors, len);
         while let Some((chunk, s)) = spellings.next_if(|(_, s)| s.entity == ei) {
             let (nv, nd) = (e.variants.len(), e.demonyms.len());
             let text = match e.variants.get(s.which) {
@@ -329,10 +345,10 @@ fn compile_all(entities: &[Entity], common_words: &[String], name_words: &NameWo
     // postings follow the names' postings that are kept, and are numbered after them
     let (names_postings, ()) = rayon::join(
         || {
-            keys.sort();
+            keys.sort(&weights);
             key_groups(&keys).map(kept).sum::<usize>() as u32
         },
-        || skeletons.sort(),
+        || skeletons.sort(&weights),
     );
     let ((names, mut postings), (skeletons, skeleton_postings)) = rayon::join(
         || build_map(&keys, 0),
@@ -360,6 +376,7 @@ fn compile_all(entities: &[Entity], common_words: &[String], name_words: &NameWo
         strings.0,
         skeletons,
         name_words_fst(name_words),
+        priors,
     ];
     let mut out = Vec::with_capacity(HEADER_LEN + sections.iter().map(Vec::len).sum::<usize>());
     out.extend_from_slice(MAGIC);

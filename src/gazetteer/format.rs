@@ -7,14 +7,15 @@
 //!  12  normalizer ver.  u32      crate::normalize::VERSION at build time
 //!  16  checksum         u32      CRC-32 of every byte of the index, these four as zeros
 //!  20  reserved         u32      0
-//!  24  section lengths  8 × u64  names fst, common-words fst, postings, variants, entities,
-//!                               strings, skeletons fst, name-words fst
-//! body: the eight sections, back to back, in that order
+//!  24  section lengths  9 × u64  names fst, common-words fst, postings, variants, entities,
+//!                               strings, skeletons fst, name-words fst, priors
+//! body: the nine sections, back to back, in that order
 //! ```
 //!
 //! * **names fst**: folded key → `(first posting << 32) | posting count`.
 //! * **common-words fst**: a set of lightly normalized common words.
-//! * **postings**: `u32` variant indexes; a key's postings are the variants that fold onto it.
+//! * **postings**: `u32` variant indexes; a key's postings are the variants that fold onto it,
+//!   the entities of larger prior weight first (then in source order).
 //! * **variants**: records of 4 × `u32`: entity index, text offset, text length, flags (bit 0:
 //!   exact-only; bit 1: demonym; bit 2: short form, valid only after the full name).
 //! * **entities**: records of 9 × `u32`: type code, then offset and length of id, name, English
@@ -26,6 +27,9 @@
 //!   are in it; exact-only variants, demonyms and short forms never are.
 //! * **name-words fst**: folded word (or title, several words) → flags of the lists it is in
 //!   ([`WORD_GIVEN`], [`WORD_PART`], [`WORD_TITLE`]), for the person-name rules.
+//! * **priors**: one record of [`PRIOR_LEN`] bytes per entity, in entity order: its prior
+//!   weight as `u64` (the source's `weight=`, 1 without it), then offset and length (`u32`
+//!   each) of its GeoNames id in the strings section (length 0: absent).
 //!
 //! Strings may be shared: a variant spelled like its entity's canonical name points at the
 //! name's bytes.
@@ -45,11 +49,15 @@ pub const FORMAT_VERSION: u32 = 5;
 /// Size of the header in bytes.
 pub const HEADER_LEN: usize = 24 + SECTIONS * 8;
 /// Number of sections in the body.
-pub const SECTIONS: usize = 8;
+pub const SECTIONS: usize = 9;
 /// Bytes per variant record.
 pub const VARIANT_LEN: usize = 16;
 /// Bytes per entity record.
 pub const ENTITY_LEN: usize = 36;
+/// Bytes per prior record (weight, GeoNames id).
+pub const PRIOR_LEN: usize = 16;
+/// The prior weight of an entity whose source gives no `weight=`.
+pub const DEFAULT_WEIGHT: u64 = 1;
 /// Variant flag: matched only when spelled exactly.
 pub const FLAG_EXACT: u32 = 1;
 /// Variant flag: an adjective (nisba) form of the entity, matched only with demonyms on.
@@ -80,6 +88,8 @@ pub const STRINGS: usize = 5;
 pub const SKELETONS: usize = 6;
 /// The name-words fst section.
 pub const NAME_WORDS: usize = 7;
+/// The priors section (weights and GeoNames ids, per entity).
+pub const PRIORS: usize = 8;
 
 /// Fewest letters a key needs to be matched fuzzily.
 pub const FUZZY_MIN_LETTERS: usize = 4;

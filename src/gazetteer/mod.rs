@@ -8,10 +8,12 @@ pub mod check;
 pub mod compile;
 pub mod edit;
 pub mod format;
-pub mod import;
 pub mod source;
-pub mod suggest;
 mod validate;
+
+// `import` (with its reliability pass, which tags) and `suggest` (which tags) sit above the
+// tagger now; their old paths stay for the CLI. Nothing in this module uses them.
+pub use crate::{import, suggest};
 
 use std::path::Path;
 use std::sync::Arc;
@@ -71,6 +73,8 @@ pub struct Gazetteer {
     variants: Bytes,
     entities: Bytes,
     strings: Bytes,
+    /// Per entity: prior weight and GeoNames id ([`format`]'s priors section).
+    priors: Bytes,
 }
 
 impl std::fmt::Debug for Gazetteer {
@@ -96,6 +100,11 @@ pub struct EntityRef<'g> {
     pub en: Option<&'g str>,
     /// Wikidata id, if the source gave one.
     pub wikidata: Option<&'g str>,
+    /// GeoNames id, if the source gave one.
+    pub geonames: Option<&'g str>,
+    /// Prior weight (`weight=`; 1 when the source gives none): among the entities of one key
+    /// in one gazetteer, the larger weight ranks first.
+    pub weight: u64,
 }
 
 /// A spelling of an entity, as stored in a [`Gazetteer`].
@@ -303,6 +312,13 @@ impl Gazetteer {
                 bytes(STRINGS),
             ),
         )?;
+        let prior_len = bounds[PRIORS].1 - bounds[PRIORS].0;
+        if prior_len != elen / ENTITY_LEN * PRIOR_LEN {
+            return Err(bad(format!(
+                "priors section of {prior_len} bytes for {} entities",
+                elen / ENTITY_LEN
+            )));
+        }
         let section = |i: usize| Bytes {
             backing: backing.clone(),
             start: bounds[i].0,
@@ -330,6 +346,7 @@ impl Gazetteer {
             variants: section(VARIANTS),
             entities: section(ENTITIES),
             strings: section(STRINGS),
+            priors: section(PRIORS),
         })
     }
 
@@ -386,13 +403,28 @@ impl Gazetteer {
         };
         let (io, il) = field(0);
         let (no, nl) = field(1);
+        let at = index as usize * PRIOR_LEN;
+        let prior = self.priors.as_ref().get(at..at + PRIOR_LEN)?;
+        let (go, gl) = (u32_at(prior, 8), u32_at(prior, 12));
         Some(EntityRef {
             id: self.string(io, il),
             kind: EntityType::from_code(u32_at(rec, 0))?,
             name: self.string(no, nl),
             en: opt(2),
             wikidata: opt(3),
+            geonames: (gl > 0).then(|| self.string(go, gl)),
+            weight: u64_at(prior, 0),
         })
+    }
+
+    /// The prior weight of the entity at `index` (see [`EntityRef::weight`]); 0 when out of
+    /// range.
+    pub fn weight(&self, index: u32) -> u64 {
+        let at = index as usize * PRIOR_LEN;
+        self.priors
+            .as_ref()
+            .get(at..at + PRIOR_LEN)
+            .map_or(0, |p| u64_at(p, 0))
     }
 
     /// The variant at `index`, or `None` when out of range.
@@ -497,6 +529,7 @@ impl Gazetteer {
                 &self.variants,
                 &self.entities,
                 &self.strings,
+                &self.priors,
             ]
             .iter()
             .map(|b| b.as_ref().len())
@@ -659,6 +692,43 @@ mod tests {
             (2, 1, 1, 0, 4, 3, 0)
         );
         assert_eq!(s.index_bytes, small().len());
+    }
+
+    #[test]
+    fn priors_and_ids_round_trip_and_rank_a_key() {
+        let tsv = "a-org\tORG\tواشنطن\n\
+                   a-loc\tLOC\tواشنطن\t\tweight=64\tgeonames=4140963\twikidata=Q61\n\
+                   a-per\tPER\tواشنطن\t\tweight=0\n";
+        let g = Gazetteer::from_bytes(compile::compile_entities(
+            &source::parse_str(Path::new("t.tsv"), tsv).unwrap(),
+            &[],
+        ))
+        .unwrap();
+        // the heaviest first, then the rest in source order (no weight= counts as 1)
+        let ranked: Vec<(&str, u64)> = g
+            .lookup("واشنطن")
+            .iter()
+            .map(|v| {
+                let e = g.entity(v.entity).unwrap();
+                (e.id, e.weight)
+            })
+            .collect();
+        assert_eq!(ranked, [("a-loc", 64), ("a-org", 1), ("a-per", 0)]);
+        let loc = g.entity(1).unwrap();
+        assert_eq!((loc.geonames, loc.wikidata), (Some("4140963"), Some("Q61")));
+        assert_eq!(g.entity(0).unwrap().geonames, None);
+        assert_eq!((g.weight(1), g.weight(99)), (64, 0));
+    }
+
+    #[test]
+    fn an_index_of_the_previous_format_is_refused_with_the_rebuild_hint() {
+        let mut old = small();
+        old[8..12].copy_from_slice(&(FORMAT_VERSION - 1).to_le_bytes());
+        let err = Gazetteer::from_bytes(old).unwrap_err().to_string();
+        assert!(
+            err.contains("rebuild it with `gaztag gazetteer build`"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -909,6 +909,9 @@ mod tests {
                 entity: (*id).into(),
                 kind: EntityType::Loc,
                 name: "باكو".into(),
+                score: Default::default(),
+                wikidata: None,
+                geonames: None,
             })
             .collect();
         let j = mention_json(&m);

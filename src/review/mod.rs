@@ -500,7 +500,10 @@ mod tests {
             prefix: String::new(),
             how: MatchKind::Exact,
             cost: None,
+            score: Default::default(),
             form: Default::default(),
+            wikidata: None,
+            geonames: None,
             candidates: Vec::new(),
         }
     }

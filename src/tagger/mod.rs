@@ -13,16 +13,24 @@
 //!   least four letters, its last part at least three;
 //! * is tried for the whole word and for every proclitic reading ([`crate::segment::clitics`]).
 //!
-//! Selection, at each word start, left to right:
+//! The stages, each once per document: analysis (the text folded once, its words and their
+//! proclitic readings), the lattice (`lattice.rs`: every hit at every word start, walked once),
+//! the [`rules`] (composed names and aliases, which read the lattice), and the
+//! decoder (`decode.rs`). Selection, at each word start, left to right:
 //!
 //! 1. a hit survives only if each of its variants is allowed: an exact-only variant, or a
 //!    surface that is a common word (`gazetteer/common-words.txt`), needs the text to spell the
 //!    variant exactly (diacritics and tatweel aside);
-//! 2. a reading of the whole word beats any proclitic reading (باكو is never ب + اكو);
-//! 3. then the longest hit wins (leftmost-longest), then the shorter proclitic;
+//! 2. the decoder's policy ranks the hits ([`Decode`]; by default, a reading of the whole word
+//!    beats any proclitic reading (باكو is never ب + اكو), then the longest hit wins
+//!    (leftmost-longest), then the shorter proclitic);
+//! 3. a gazetteer person is replaced by a longer person name the name rules compose from the
+//!    same word (a given name that is also a one-word person, then a surname);
 //! 4. the next search starts after the chosen mention, so mentions never overlap.
 //!
-//! All entities that the chosen key names, in every gazetteer layer, are reported.
+//! All entities that the chosen key names, in every gazetteer layer, are reported, ranked by
+//! layer, then by prior weight, each with a score (`score.rs`,
+//! [`Mention::score`]).
 //!
 //! # Fuzzy matching (opt in: [`TaggerBuilder::fuzzy`])
 //!
@@ -38,15 +46,24 @@
 //! never cuts an exact one that starts inside it and ends after it. Fuzzy mentions say `"match": "fuzzy"` and carry a `cost`: the edit distance between the
 //! folded text and the folded variant.
 
+use std::cell::RefCell;
 use std::collections::HashSet;
 
-use crate::annotation::{Candidate, Document, MatchKind, Mention, MentionKind};
+use crate::annotation::{Candidate, Document, MatchKind, Mention, MentionKind, Score};
 use crate::gazetteer::{Gazetteer, LevenshteinDfa, VariantRef, key_of, light_form};
-use crate::names::{ExactAt, Names};
 use crate::normalize::{self, Normalized};
 use crate::segment::{self, Clitic, Word};
 use crate::starts::{Start, Starts};
+use rules::names::{ExactAt, Names};
+
+mod decode;
+mod lattice;
+pub mod rules;
+pub(crate) mod score;
+
+pub use decode::Decode;
 use fst::raw::{Fst, Node, Output};
+use lattice::Lattice;
 
 /// Tags text against one or more gazetteers.
 ///
@@ -80,6 +97,8 @@ pub struct Tagger {
     fuzzy: bool,
     aliases: bool,
     compose: bool,
+    min_score: Score,
+    decode: Decode,
 }
 
 /// Builds a [`Tagger`] from gazetteer layers.
@@ -90,6 +109,8 @@ pub struct TaggerBuilder {
     fuzzy: bool,
     aliases: bool,
     compose: bool,
+    min_score: Score,
+    decode: Decode,
 }
 
 impl Default for TaggerBuilder {
@@ -100,6 +121,8 @@ impl Default for TaggerBuilder {
             fuzzy: false,
             aliases: true,
             compose: true,
+            min_score: Score::default(),
+            decode: Decode::default(),
         }
     }
 }
@@ -112,14 +135,14 @@ impl TaggerBuilder {
 
     /// Document-level aliases: after a person's full name, its surname (and first + last
     /// name) name the same person, and a gazetteer entity's declared short forms name it
-    /// (`"match": "alias"`; see [`crate::names`]). Default: on.
+    /// (`"match": "alias"`; see [`rules::names`]). Default: on.
     pub fn aliases(&mut self, yes: bool) -> &mut TaggerBuilder {
         self.aliases = yes;
         self
     }
 
     /// Person-name composition: a given name or a title followed by name-like words, or a run
-    /// of known name parts, is a person (`"match": "composed"`; see [`crate::names`]).
+    /// of known name parts, is a person (`"match": "composed"`; see [`rules::names`]).
     /// Default: on.
     pub fn compose(&mut self, yes: bool) -> &mut TaggerBuilder {
         self.compose = yes;
@@ -148,6 +171,21 @@ impl TaggerBuilder {
         self
     }
 
+    /// Leaves out the mentions whose score ([`Mention::score`]) is below `score` (in
+    /// [0, 1]). The mentions are chosen as without it, then the weak ones dropped: a
+    /// dropped mention's text is not searched again for a shorter name. Default: 0 (all).
+    pub fn min_score(&mut self, score: f64) -> &mut TaggerBuilder {
+        self.min_score = Score::new(score);
+        self
+    }
+
+    /// How the hits that start at one place are ranked ([`Decode`]). Default:
+    /// [`Decode::LeftmostLongest`].
+    pub fn decode(&mut self, decode: Decode) -> &mut TaggerBuilder {
+        self.decode = decode;
+        self
+    }
+
     /// The tagger.
     pub fn build(&self) -> Tagger {
         Tagger {
@@ -166,13 +204,15 @@ impl TaggerBuilder {
             fuzzy: self.fuzzy,
             aliases: self.aliases,
             compose: self.compose,
+            min_score: self.min_score,
+            decode: self.decode,
         }
     }
 }
 
 /// A place where a walk reached a key.
 #[derive(Clone, Copy, Debug)]
-struct Hit {
+pub(crate) struct Hit {
     layer: usize,
     clitic: Option<&'static Clitic>,
     /// Folded byte where the name starts (after the clitic).
@@ -185,16 +225,9 @@ struct Hit {
     how: Via,
 }
 
-/// A gazetteer name that starts at a word, with its allowed variants.
-struct Exact<'g> {
-    end: usize,
-    end_word: usize,
-    variants: Vec<(usize, VariantRef<'g>)>,
-}
-
 /// How a hit was reached.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Via {
+pub(crate) enum Via {
     /// The names fst: the text folds to a key.
     Key,
     /// The skeleton fst: the text's skeleton is a key's skeleton.
@@ -294,6 +327,7 @@ impl Tagger {
 
     /// Finds every mention in `text`, sorted by position, never overlapping.
     pub fn tag(&self, text: &str) -> Vec<Mention> {
+        // analysis: the text folded once, its words
         let norm = normalize::normalize(text);
         let t = norm.as_str();
         let words = segment::words(t);
@@ -301,15 +335,40 @@ impl Tagger {
         let (mut k, mut from) = (0, 0);
         let mut hits = Vec::new();
         let skeleton = self.fuzzy.then(|| SkeletonView::new(t, &words));
+        // the lattice: the gazetteer hits of each word start, walked once
+        let lattice = RefCell::new(Lattice::new(words.len()));
         // entities named so far (their short forms are valid from then on)
         let mut seen: HashSet<String> = HashSet::new();
         let mut names = (self.aliases || self.compose)
             .then(|| Names::new(&self.layers, &self.word_starts, text, &norm, &words));
+        // what the rules ask of the lattice: the gazetteer name that would start at word j
+        let exact_info = |j: usize, seen: &HashSet<String>| {
+            let (hit, variants) = self.exact_at(text, &norm, &words, &lattice, j, seen)?;
+            let first = variants.first()?;
+            let entity = self.layers[first.0].entity(first.1.entity)?;
+            Some(ExactAt {
+                kind: entity.kind,
+                entity: entity.id.to_owned(),
+                name: entity.name.to_owned(),
+                ids: (
+                    entity.wikidata.map(str::to_owned),
+                    entity.geonames.map(str::to_owned),
+                ),
+                end_word: hit.end_word,
+            })
+        };
+        // the decoder, left to right
         while k < words.len() {
             let start = from.max(words[k].start);
-            hits.clear();
-            self.collect(t, &words, None, k, start, &mut hits);
-            let mut chosen = self.choose(text, &norm, &hits, &seen);
+            let at_word = start == words[k].start;
+            let mut chosen = if at_word {
+                self.exact_at(text, &norm, &words, &lattice, k, &seen)
+            } else {
+                // the rest of a word after a name glued to it: not a word start
+                hits.clear();
+                self.collect(t, &words, None, k, start, &mut hits);
+                self.choose(text, &norm, &hits, &seen)
+            };
             if chosen.is_none()
                 && let Some(sk) = &skeleton
             {
@@ -318,66 +377,61 @@ impl Tagger {
                 // a fuzzy name never cuts an exact one that starts inside it and ends after it
                 chosen = self.choose(text, &norm, &hits, &seen).filter(|(h, _)| {
                     !(k + 1..=h.end_word).any(|j| {
-                        self.exact_at(text, &norm, &words, j, &seen)
-                            .is_some_and(|e| e.end > h.end)
+                        self.exact_at(text, &norm, &words, &lattice, j, &seen)
+                            .is_some_and(|(e, _)| e.end > h.end)
                     })
                 });
             }
-            match chosen {
+            let found = match chosen {
                 Some((hit, variants)) => {
                     let m = self.mention(text, &norm, start, &hit, &variants);
-                    seen.insert(m.entity.clone());
+                    // a shorter gazetteer person never pre-empts a longer composed name (a
+                    // given name that is also a one-word person, then a surname)
+                    let composed = match &mut names {
+                        Some(n) if self.compose && at_word && m.kind == crate::EntityType::Per => n
+                            .compose(k, &|j| exact_info(j, &seen))
+                            .filter(|f| f.end_word > hit.end_word),
+                        _ => None,
+                    };
+                    match composed {
+                        Some(f) => Some((f.mention, f.end_word + 1, 0)),
+                        None if hit.end == words[hit.end_word].end => {
+                            Some((m, hit.end_word + 1, 0))
+                        }
+                        None => Some((m, hit.end_word, hit.end)),
+                    }
+                }
+                None => match &mut names {
+                    Some(n) if at_word => {
+                        let alias = if self.aliases { n.alias(k) } else { None };
+                        alias
+                            .or_else(|| {
+                                if !self.compose {
+                                    return None;
+                                }
+                                n.compose(k, &|j| exact_info(j, &seen))
+                            })
+                            .map(|f| (f.mention, f.end_word + 1, 0))
+                    }
+                    _ => None,
+                },
+            };
+            match found {
+                Some((m, next, next_from)) => {
                     if self.aliases
                         && let Some(n) = &mut names
                     {
                         n.learn(&m);
                     }
+                    seen.insert(m.entity.clone());
                     mentions.push(m);
-                    if hit.end == words[hit.end_word].end {
-                        (k, from) = (hit.end_word + 1, 0);
-                    } else {
-                        (k, from) = (hit.end_word, hit.end);
-                    }
+                    (k, from) = (next, next_from);
                 }
-                None => {
-                    let found = match &mut names {
-                        Some(n) if start == words[k].start => {
-                            let alias = if self.aliases { n.alias(k) } else { None };
-                            alias.or_else(|| {
-                                if !self.compose {
-                                    return None;
-                                }
-                                let exact = |j: usize| {
-                                    let e = self.exact_at(text, &norm, &words, j, &seen)?;
-                                    let first = e.variants.first()?;
-                                    let entity = self.layers[first.0].entity(first.1.entity)?;
-                                    Some(ExactAt {
-                                        kind: entity.kind,
-                                        entity: entity.id.to_owned(),
-                                        name: entity.name.to_owned(),
-                                        end_word: e.end_word,
-                                    })
-                                };
-                                n.compose(k, &exact)
-                            })
-                        }
-                        _ => None,
-                    };
-                    match found {
-                        Some(f) => {
-                            if self.aliases
-                                && let Some(n) = &mut names
-                            {
-                                n.learn(&f.mention);
-                            }
-                            seen.insert(f.mention.entity.clone());
-                            mentions.push(f.mention);
-                            (k, from) = (f.end_word + 1, 0);
-                        }
-                        None => (k, from) = (k + 1, 0),
-                    }
-                }
+                None => (k, from) = (k + 1, 0),
             }
+        }
+        if self.min_score > Score::default() {
+            mentions.retain(|m| m.score >= self.min_score);
         }
         set_char_offsets(text, &mut mentions);
         mentions
@@ -429,23 +483,22 @@ impl Tagger {
         }
     }
 
-    /// The exact mention that would start at word `k`, if there is one.
+    /// The exact hit the decoder would choose at the start of word `k`, and its allowed
+    /// variants, read from the lattice (walked there the first time).
     fn exact_at<'g>(
         &'g self,
         text: &str,
         norm: &Normalized,
         words: &[Word],
+        lattice: &RefCell<Lattice>,
         k: usize,
         seen: &HashSet<String>,
-    ) -> Option<Exact<'g>> {
-        let mut hits = Vec::new();
-        self.collect(norm.as_str(), words, None, k, words[k].start, &mut hits);
-        self.choose(text, norm, &hits, seen)
-            .map(|(h, variants)| Exact {
-                end: h.end,
-                end_word: h.end_word,
-                variants,
-            })
+    ) -> Option<(Hit, Vec<(usize, VariantRef<'g>)>)> {
+        let mut lattice = lattice.borrow_mut();
+        let hits = lattice.at(k, |out| {
+            self.collect(norm.as_str(), words, None, k, words[k].start, out)
+        });
+        self.choose(text, norm, hits, seen)
     }
 
     /// Applies the selection rules of the module docs; returns the hit and its allowed
@@ -457,11 +510,8 @@ impl Tagger {
         hits: &[Hit],
         seen: &HashSet<String>,
     ) -> Option<(Hit, Vec<(usize, VariantRef<'g>)>)> {
-        // whole word first, then longest, then the shorter proclitic
-        let rank = |h: &Hit| {
-            let clitic = h.clitic.map_or(0, |c| c.strip.len() * 2 + c.restore.len());
-            (h.clitic.is_none(), h.end, std::cmp::Reverse(clitic))
-        };
+        // the decoder's policy (whole word first, then longest, … by default)
+        let rank = |h: &Hit| self.decode.rank(h);
         let mut best: Option<(Hit, Vec<(usize, VariantRef<'g>)>)> = None;
         for hit in hits {
             let allowed = self.allowed(text, norm, hit, seen);
@@ -500,7 +550,7 @@ impl Tagger {
         // a fuzzy match is riskier: a common word behind a one-letter proclitic (لبيان) counts
         let common = common
             || (folded.is_some()
-                && ["و", "ف", "ب", "ل", "ك"].iter().any(|c| {
+                && segment::LETTER_PROCLITICS.iter().any(|c| {
                     spelled
                         .strip_prefix(c)
                         .is_some_and(|rest| self.layers.iter().any(|g| g.is_common(rest)))
@@ -530,7 +580,8 @@ impl Tagger {
         allowed
     }
 
-    /// Builds the mention for a chosen hit; `variants` carry their layer index.
+    /// Builds the mention for a chosen hit; `variants` carry their layer index, the layers in
+    /// order and, within a layer, the entities by prior weight (the postings' order).
     fn mention(
         &self,
         text: &str,
@@ -540,40 +591,67 @@ impl Tagger {
         variants: &[(usize, VariantRef<'_>)],
     ) -> Mention {
         let (bs, be) = (norm.origin(hit.start), original_end(text, norm, hit.end));
-        let mut candidates: Vec<Candidate> = Vec::new();
-        let mut variant = "";
-        let mut form = MentionKind::Name;
-        let mut short = false;
+        let mut ranked: Vec<(usize, crate::gazetteer::EntityRef<'_>)> = Vec::new();
+        let mut spelled: Vec<VariantRef<'_>> = Vec::new();
         for (layer, v) in variants {
             let Some(e) = self.layers[*layer].entity(v.entity) else {
                 continue;
             };
-            if candidates.iter().any(|c| c.entity == e.id) {
+            if ranked.iter().any(|(_, c)| c.id == e.id) {
                 continue;
             }
-            if candidates.is_empty() {
-                variant = v.text;
-                short = v.short;
-                form = if v.demonym {
-                    MentionKind::Demonym
-                } else {
-                    MentionKind::Name
-                };
-            }
+            ranked.push((*layer, e));
+            spelled.push(*v);
+        }
+        // several keys of one span (عبدالله, عبد الله) may bring entities of one layer: the
+        // heavier first (a key's own postings are in that order already)
+        if ranked.len() > 1 {
+            let mut order: Vec<usize> = (0..ranked.len()).collect();
+            order.sort_by_key(|&i| (ranked[i].0, std::cmp::Reverse(ranked[i].1.weight)));
+            ranked = order.iter().map(|&i| ranked[i]).collect();
+            spelled = order.iter().map(|&i| spelled[i]).collect();
+        }
+        let (variant, short, form) = match spelled.first() {
+            Some(v) if v.demonym => (v.text, v.short, MentionKind::Demonym),
+            Some(v) => (v.text, v.short, MentionKind::Name),
+            None => ("", false, MentionKind::Name),
+        };
+        let how = match hit.how {
+            Via::Key if short => MatchKind::Alias,
+            Via::Key => MatchKind::Exact,
+            _ => MatchKind::Fuzzy,
+        };
+        let cost = (hit.how != Via::Key).then(|| {
+            let restore = hit.clitic.map_or("", |c| c.restore);
+            fuzzy_cost(
+                &key_of(&format!("{restore}{}", &text[bs..be])),
+                &key_of(variant),
+            )
+        });
+        let base = score::of_match(how, form, cost);
+        let mut candidates: Vec<Candidate> = Vec::with_capacity(ranked.len());
+        for (score, (_, e)) in score::ranked(base, &ranked).zip(&ranked) {
             candidates.push(Candidate {
                 entity: e.id.to_owned(),
                 kind: e.kind,
                 name: e.name.to_owned(),
+                score,
+                wikidata: e.wikidata.map(str::to_owned),
+                geonames: e.geonames.map(str::to_owned),
             });
         }
-        let first = candidates.first().cloned().unwrap_or(Candidate {
-            entity: String::new(),
-            kind: crate::EntityType::Loc,
-            name: String::new(),
-        });
-        if candidates.len() == 1 {
-            candidates.clear();
-        }
+        let first = match candidates.len() {
+            0 => Candidate {
+                entity: String::new(),
+                kind: crate::EntityType::Loc,
+                name: String::new(),
+                score: Score::default(),
+                wikidata: None,
+                geonames: None,
+            },
+            1 => candidates.pop().expect("one"),
+            _ => candidates[0].clone(),
+        };
         Mention {
             start: 0,
             end: 0,
@@ -585,19 +663,12 @@ impl Tagger {
             name: first.name,
             variant: variant.to_owned(),
             prefix: text[norm.origin(start)..bs].to_owned(),
-            how: match hit.how {
-                Via::Key if short => MatchKind::Alias,
-                Via::Key => MatchKind::Exact,
-                _ => MatchKind::Fuzzy,
-            },
-            cost: (hit.how != Via::Key).then(|| {
-                let restore = hit.clitic.map_or("", |c| c.restore);
-                fuzzy_cost(
-                    &key_of(&format!("{restore}{}", &text[bs..be])),
-                    &key_of(variant),
-                )
-            }),
+            how,
+            cost,
+            score: first.score,
             form,
+            wikidata: first.wikidata,
+            geonames: first.geonames,
             candidates,
         }
     }

@@ -12,7 +12,9 @@
 //! 3. [`count_occurrences`] counts, for folded token sequences, how often each occurs in the
 //!    data as a whole span of each type, inside or across a span, and outside every span.
 //! 4. [`import`] turns the spans into entities: one per (type, folded key), leaving out the
-//!    surfaces that are common words in the data.
+//!    surfaces that are common words in the data. Each entity's weight (`weight=`) is how
+//!    often it was tagged: a key tagged with several types ranks its most frequent type
+//!    first, the others stay lower-ranked candidates, and [`drop_unreliable`] judges them all.
 //! 5. [`write_sources`] writes the entities in the gazetteer source format
 //!    (`gazetteer/README.md`), which `tag --gazetteer DIR` reads.
 //!
@@ -44,257 +46,9 @@ use crate::gazetteer::source::{self, EntityType};
 use crate::normalize;
 use crate::segment;
 
-/// What an annotated span is: one of the gazetteer's types, or `MISC`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Label {
-    /// A person, place or organization.
-    Entity(EntityType),
-    /// Any other name (`MISC`): read so that its span is known, never imported.
-    Misc,
-}
-
-impl Label {
-    /// Parses a tag's type name.
-    ///
-    /// | written | label |
-    /// |---|---|
-    /// | `PER`, `PERS` | PER |
-    /// | `LOC` | LOC |
-    /// | `ORG` | ORG |
-    /// | `MISC`, or any name containing `MISC` (`MISC-EVENT`) | MISC (not imported) |
-    pub fn parse(name: &str) -> Option<Label> {
-        match name {
-            "PER" | "PERS" => Some(Label::Entity(EntityType::Per)),
-            "LOC" => Some(Label::Entity(EntityType::Loc)),
-            "ORG" => Some(Label::Entity(EntityType::Org)),
-            n if n.contains("MISC") => Some(Label::Misc),
-            _ => None,
-        }
-    }
-}
-
-/// The tag of one token.
-///
-/// Written `O`, or `B-` / `I-` followed by a type name (see [`Label::parse`]). Both IOB2
-/// (every span starts with `B-`) and IOB1 (`B-` only between two adjacent spans of the same
-/// type) are read the same way: `B-X` always starts a span; `I-X` continues the span of the
-/// token before when that span is an `X`, and otherwise starts one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Tag {
-    /// Outside any span: `O`.
-    Outside,
-    /// Starts a span: `B-X`.
-    Begin(Label),
-    /// Inside a span: `I-X`.
-    Inside(Label),
-}
-
-impl Tag {
-    /// Parses `O`, `B-X` or `I-X`; `None` for anything else.
-    pub fn parse(tag: &str) -> Option<Tag> {
-        if tag == "O" {
-            return Some(Tag::Outside);
-        }
-        let (prefix, name) = tag.split_once('-')?;
-        let label = Label::parse(name)?;
-        match prefix {
-            "B" => Some(Tag::Begin(label)),
-            "I" => Some(Tag::Inside(label)),
-            _ => None,
-        }
-    }
-}
-
-/// One token of annotated data.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Token {
-    /// The token as written.
-    pub text: String,
-    /// Its folded form ([`key_of`]); empty for punctuation.
-    pub key: String,
-    /// Its tag.
-    pub tag: Tag,
-}
-
-/// A sentence of annotated data.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Sentence {
-    /// Index of its file in [`Corpus::files`].
-    pub file: usize,
-    /// 1-based line of its first token.
-    pub line: usize,
-    /// Index, within its file, of the `-DOCSTART-` block it is in (0 before the first one).
-    pub document: usize,
-    /// Its tokens.
-    pub tokens: Vec<Token>,
-}
-
-/// Annotated sentences read from CoNLL files.
-#[derive(Clone, Debug, Default)]
-pub struct Corpus {
-    /// The files read, in order.
-    pub files: Vec<PathBuf>,
-    /// Their sentences, in order.
-    pub sentences: Vec<Sentence>,
-}
-
-impl Corpus {
-    /// Reads CoNLL files (format in the [module docs](self)).
-    ///
-    /// # Errors
-    /// An unreadable or non-UTF-8 file, or a malformed line (as `file:line: message`).
-    pub fn read(paths: &[PathBuf]) -> Result<Corpus> {
-        let mut corpus = Corpus::default();
-        for path in paths {
-            let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-            let text = String::from_utf8(bytes).map_err(|e| Error::Encoding {
-                path: path.clone(),
-                offset: e.utf8_error().valid_up_to(),
-            })?;
-            corpus.parse(path, &text)?;
-        }
-        Ok(corpus)
-    }
-
-    /// Adds the sentences of one CoNLL file's text, read from `path`.
-    ///
-    /// # Errors
-    /// A malformed line: [`Error::Source`] with `path` and the line number.
-    ///
-    /// # Example
-    /// ```
-    /// use gaztag::gazetteer::import::Corpus;
-    /// let mut corpus = Corpus::default();
-    /// corpus.parse("a.conll".as_ref(), "زار O\nباكو B-LOC\n\nبوتين B-PERS\n").unwrap();
-    /// assert_eq!(corpus.sentences.len(), 2);
-    /// let err = corpus.parse("b.conll".as_ref(), "باكو LOC\n").unwrap_err();
-    /// assert!(err.to_string().starts_with("b.conll:1: unknown tag `LOC`"));
-    /// ```
-    pub fn parse(&mut self, path: &Path, text: &str) -> Result<()> {
-        let file = self.files.len();
-        self.files.push(path.to_owned());
-        let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-        let mut current: Option<Sentence> = None;
-        let mut document = 0;
-        for (i, line) in text.lines().enumerate() {
-            let fields: Vec<&str> = line.split_whitespace().collect();
-            if fields.is_empty() || fields[0] == "-DOCSTART-" {
-                self.sentences.extend(current.take());
-                if !fields.is_empty() {
-                    document += 1;
-                }
-                continue;
-            }
-            if fields.len() != 2 {
-                return Err(Error::source(
-                    path,
-                    i + 1,
-                    format!(
-                        "expected 2 columns (`token TAG`, separated by spaces or a TAB), found {}",
-                        fields.len()
-                    ),
-                ));
-            }
-            let tag = Tag::parse(fields[1]).ok_or_else(|| {
-                Error::source(
-                    path,
-                    i + 1,
-                    format!(
-                        "unknown tag `{}`: expected O, or B- or I- followed by PER, PERS, LOC, \
-                         ORG or MISC",
-                        fields[1]
-                    ),
-                )
-            })?;
-            current
-                .get_or_insert_with(|| Sentence {
-                    file,
-                    line: i + 1,
-                    document,
-                    tokens: Vec::new(),
-                })
-                .tokens
-                .push(Token {
-                    text: fields[0].to_owned(),
-                    key: key_of(fields[0]),
-                    tag,
-                });
-        }
-        self.sentences.extend(current);
-        Ok(())
-    }
-
-    /// Number of tokens in all sentences.
-    pub fn token_count(&self) -> usize {
-        self.sentences.iter().map(|s| s.tokens.len()).sum()
-    }
-}
-
-/// An annotated span of a sentence: tokens `start..end`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Span {
-    /// Index of its first token.
-    pub start: usize,
-    /// One past its last token.
-    pub end: usize,
-    /// Its type.
-    pub label: Label,
-}
-
-impl Span {
-    /// The span without the tokens at either end that have no letters or digits (punctuation
-    /// inside the annotation), as a token range; `None` when nothing is left.
-    pub fn trimmed(&self, tokens: &[Token]) -> Option<(usize, usize)> {
-        let mut start = self.start;
-        let mut end = self.end;
-        while start < end && tokens[start].key.is_empty() {
-            start += 1;
-        }
-        while end > start && tokens[end - 1].key.is_empty() {
-            end -= 1;
-        }
-        (start < end).then_some((start, end))
-    }
-}
-
-/// The annotated spans of a sentence, in order (rules in [`Tag`]).
-///
-/// # Example
-/// ```
-/// use gaztag::gazetteer::import::{spans, Corpus, Label};
-/// use gaztag::EntityType;
-/// let mut c = Corpus::default();
-/// // IOB1: I- after O starts a span, B- separates two adjacent spans of one type
-/// c.parse("x".as_ref(), "زار O\nباكو I-LOC\nيريفان B-LOC\nو O\nعلييف I-PER\n").unwrap();
-/// let got: Vec<_> = spans(&c.sentences[0].tokens)
-///     .iter().map(|s| (s.start, s.end, s.label)).collect();
-/// assert_eq!(got, [
-///     (1, 2, Label::Entity(EntityType::Loc)),
-///     (2, 3, Label::Entity(EntityType::Loc)),
-///     (4, 5, Label::Entity(EntityType::Per)),
-/// ]);
-/// ```
-pub fn spans(tokens: &[Token]) -> Vec<Span> {
-    let mut out: Vec<Span> = Vec::new();
-    let mut open = false;
-    for (i, t) in tokens.iter().enumerate() {
-        match t.tag {
-            Tag::Outside => open = false,
-            Tag::Inside(label) if open && out.last().is_some_and(|s| s.label == label) => {
-                out.last_mut().expect("open span").end = i + 1;
-            }
-            Tag::Begin(label) | Tag::Inside(label) => {
-                out.push(Span {
-                    start: i,
-                    end: i + 1,
-                    label,
-                });
-                open = true;
-            }
-        }
-    }
-    out
-}
+// The CoNLL reader lives with the CoNLL writer; its types are named here too, where
+// `gaztag gazetteer import` has always found them.
+pub use crate::export::conll::read::{Corpus, Label, Sentence, Span, Tag, Token, spans};
 
 /// How a folded token sequence occurs in a corpus ([`count_occurrences`]).
 ///
@@ -528,36 +282,21 @@ pub fn derive_word_lists(corpus: &Corpus) -> WordLists {
 }
 
 /// Tags `corpus` with the entities of `import` (exact matching only: no aliases, no
-/// composition) and drops those whose matches are right less than `min_reliability` of the
-/// time, into [`Import::unreliable`]. Returns how many were dropped.
+/// composition) and drops the unreliable ones into [`Import::unreliable`]. Returns how many
+/// were dropped.
+///
+/// Every type of an ambiguous key is judged: each entity is scored on every match of its key
+/// as if it had been the one reported (right where the gold span has its type). The entities
+/// of one key are taken in rank order (most tagged first, as the tagger ranks them by
+/// weight): the first whose matches are right at least `min_reliability` of the time is kept,
+/// with every entity ranked below it, which stays a lower-ranked candidate; those ranked
+/// above it are dropped.
 pub fn drop_unreliable(import: &mut Import, corpus: &Corpus, min_reliability: f64) -> usize {
     if min_reliability <= 0.0 || import.entities.is_empty() {
         return 0;
     }
-    let entities: Vec<crate::gazetteer::source::Entity> = import
-        .entities
-        .iter()
-        .map(|e| crate::gazetteer::source::Entity {
-            id: e.id.clone(),
-            kind: e.kind,
-            name: e.name.clone(),
-            variants: std::iter::once(&e.name)
-                .chain(&e.variants)
-                .map(|v| crate::gazetteer::source::Variant {
-                    text: v.clone(),
-                    exact: false,
-                })
-                .collect(),
-            en: None,
-            wikidata: None,
-            geonames: None,
-            weight: None,
-            demonyms: Vec::new(),
-            short: Vec::new(),
-            path: PathBuf::new(),
-            line: 0,
-        })
-        .collect();
+    let entities: Vec<crate::gazetteer::source::Entity> =
+        import.entities.iter().map(ImportedEntity::entity).collect();
     let bytes = crate::gazetteer::compile_entities(&entities, &import.word_lists.common_words);
     let gazetteer =
         crate::gazetteer::Gazetteer::from_bytes(bytes).expect("an index just compiled is readable");
@@ -568,22 +307,39 @@ pub fn drop_unreliable(import: &mut Import, corpus: &Corpus, min_reliability: f6
         .build();
     let eval = crate::eval::evaluate(&tagger, corpus, &crate::eval::Options::default());
     let before = import.entities.len();
-    let mut kept = Vec::with_capacity(before);
-    for e in std::mem::take(&mut import.entities) {
-        let c = eval.by_entity.get(&e.id).copied().unwrap_or_default();
-        let matches = c.tp + c.fp;
-        if matches > 0 && (c.tp as f64) < min_reliability * matches as f64 {
-            import.unreliable.push(Unreliable {
-                name: e.name.clone(),
-                kind: e.kind,
-                right: c.tp,
-                matches,
-            });
-        } else {
-            kept.push(e);
+    // the entities of each key, in rank order
+    let mut by_key: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, e) in import.entities.iter().enumerate() {
+        by_key.entry(e.key.clone()).or_default().push(i);
+    }
+    let mut drop = vec![false; before];
+    for group in by_key.values_mut() {
+        group.sort_by_key(|&i| {
+            let e = &import.entities[i];
+            (std::cmp::Reverse(e.tagged), file_name(e.kind))
+        });
+        for &i in group.iter() {
+            let e = &import.entities[i];
+            let c = eval.by_candidate.get(&e.id).copied().unwrap_or_default();
+            let matches = c.tp + c.fp;
+            if matches > 0 && (c.tp as f64) < min_reliability * matches as f64 {
+                drop[i] = true;
+                import.unreliable.push(Unreliable {
+                    name: e.name.clone(),
+                    kind: e.kind,
+                    right: c.tp,
+                    matches,
+                });
+            } else {
+                break;
+            }
         }
     }
-    import.entities = kept;
+    let mut i = 0;
+    import.entities.retain(|_| {
+        i += 1;
+        !drop[i - 1]
+    });
     before - import.entities.len()
 }
 
@@ -609,14 +365,42 @@ pub struct ImportedEntity {
 }
 
 impl ImportedEntity {
-    /// The entity as a line of a gazetteer source file (without the line feed).
+    /// The entity as a line of a gazetteer source file (without the line feed): its
+    /// training count is its prior weight (`weight=`), so that of the entities sharing a
+    /// spelling, the type it was tagged with most often ranks first.
     pub fn source_line(&self) -> String {
-        let mut line = format!("{}\t{}\t{}", self.id, self.kind, self.name);
-        if !self.variants.is_empty() {
-            line.push('\t');
-            line.push_str(&self.variants.join("|"));
+        format!(
+            "{}\t{}\t{}\t{}\tweight={}",
+            self.id,
+            self.kind,
+            self.name,
+            self.variants.join("|"),
+            self.tagged
+        )
+    }
+
+    /// The entity as a parsed source entity (every spelling folding, its count as weight).
+    pub fn entity(&self) -> crate::gazetteer::source::Entity {
+        crate::gazetteer::source::Entity {
+            id: self.id.clone(),
+            kind: self.kind,
+            name: self.name.clone(),
+            variants: std::iter::once(&self.name)
+                .chain(&self.variants)
+                .map(|v| crate::gazetteer::source::Variant {
+                    text: v.clone(),
+                    exact: false,
+                })
+                .collect(),
+            en: None,
+            wikidata: None,
+            geonames: None,
+            weight: Some(self.tagged as u64),
+            demonyms: Vec::new(),
+            short: Vec::new(),
+            path: PathBuf::new(),
+            line: 0,
         }
-        line
     }
 }
 
@@ -658,8 +442,8 @@ pub struct Import {
     /// MISC spans read (and ignored).
     pub misc_spans: usize,
     /// Spans left out because no source line may hold them: more than
-    /// [`MAX_SPELLING_WORDS`](super::source::MAX_SPELLING_WORDS) tokens or
-    /// [`MAX_SPELLING_CHARS`](super::source::MAX_SPELLING_CHARS) characters (the loader would
+    /// [`MAX_SPELLING_WORDS`](crate::gazetteer::source::MAX_SPELLING_WORDS) tokens or
+    /// [`MAX_SPELLING_CHARS`](crate::gazetteer::source::MAX_SPELLING_CHARS) characters (the loader would
     /// refuse the written sources).
     pub too_long: usize,
     /// Entities dropped because their matches in the data are too often wrong.
@@ -766,8 +550,8 @@ pub fn import(corpus: &Corpus, options: &Options) -> Import {
                     .map(|t| t.text.chars().count() + 1)
                     .sum::<usize>()
             };
-            if tokens.len() > super::source::MAX_SPELLING_WORDS
-                || chars() > super::source::MAX_SPELLING_CHARS + 1
+            if tokens.len() > crate::gazetteer::source::MAX_SPELLING_WORDS
+                || chars() > crate::gazetteer::source::MAX_SPELLING_CHARS + 1
             {
                 result.too_long += 1;
                 continue;
@@ -787,9 +571,8 @@ pub fn import(corpus: &Corpus, options: &Options) -> Import {
     for f in &mut found {
         let first = f.key.split(' ').next().unwrap_or_default();
         // the article stays: a reading that strips ال (وال, بال, …) is not tried
-        let hit = segment::clitics_of(first).find(|c| {
-            !c.strip.ends_with("ال") && tagged.contains(&(f.kind, stripped_key(&f.key, c)))
-        });
+        let hit = segment::clitics_of(first)
+            .find(|c| !c.strips_article() && tagged.contains(&(f.kind, stripped_key(&f.key, c))));
         if let Some(c) = hit {
             f.key = stripped_key(&f.key, c);
             f.surface = strip_clitic(&f.surface, c);
@@ -946,8 +729,10 @@ pub fn write_sources(import: &Import, dir: &Path, force: bool) -> Result<Vec<Pat
         let mut text = format!(
             "# Imported by `gaztag gazetteer import` from annotated data: {from}\n\
              # {count} {kind} entities, one per folded spelling; the name is the spelling tagged \
-             most often.\n\
-             # id\ttype\tname\tvariants\n"
+             most often,\n\
+             # the weight how often it was tagged {kind} (a spelling of several types ranks the \
+             most tagged first).\n\
+             # id\ttype\tname\tvariants\tweight\n"
         );
         for e in import.entities.iter().filter(|e| e.kind == kind) {
             text.push_str(&e.source_line());

@@ -34,7 +34,7 @@
 
 use std::collections::HashMap;
 
-use crate::annotation::{MatchKind, Mention, MentionKind};
+use crate::annotation::{MatchKind, Mention, MentionKind, Score};
 use crate::gazetteer::{EntityType, Gazetteer, NameWord, light_form};
 use crate::normalize::Normalized;
 use crate::segment::{self, Word};
@@ -184,6 +184,8 @@ struct Target {
     entity: String,
     name: String,
     variant: String,
+    wikidata: Option<String>,
+    geonames: Option<String>,
 }
 
 /// The name rules' view of one document, and what it has learned so far.
@@ -213,9 +215,14 @@ pub(crate) struct ExactAt {
     pub entity: String,
     /// Its canonical name.
     pub name: String,
+    /// Its knowledge-base ids (Wikidata, GeoNames), if the gazetteer has them.
+    pub ids: (Option<String>, Option<String>),
     /// Index of the word it ends in.
     pub end_word: usize,
 }
+
+/// A gazetteer person a composed name ends with: id, canonical name, knowledge-base ids.
+type Person = (String, String, (Option<String>, Option<String>));
 
 /// A mention the rules found: which words, after which clitic.
 pub(crate) struct Found {
@@ -305,7 +312,7 @@ impl<'a> Names<'a> {
         let word: &'a str = &self.t[self.words[k].start..self.words[k].end];
         std::iter::once((0, "", word)).chain(
             segment::clitics_of(word)
-                .filter(|c| !c.strip.ends_with("ال"))
+                .filter(|c| !c.strips_article())
                 .map(move |c| (c.strip.len(), c.restore, &word[c.strip.len()..])),
         )
     }
@@ -492,7 +499,7 @@ impl<'a> Names<'a> {
         }
         let mut end: Option<usize> = taken.checked_sub(1).map(|t| k + t);
         let mut count = 0;
-        let mut person = None;
+        let mut person: Option<Person> = None;
         while count < more {
             let next = end.map_or(k, |e| e + 1);
             if next >= self.words.len() || end.is_some_and(|e| !self.words[e].joins_next) {
@@ -519,7 +526,7 @@ impl<'a> Names<'a> {
             }
             if let Some(ex) = ex {
                 end = Some(ex.end_word);
-                person = Some((ex.entity, ex.name));
+                person = Some((ex.entity, ex.name, ex.ids));
                 count += 1;
                 break;
             }
@@ -539,11 +546,7 @@ impl<'a> Names<'a> {
         if nw.given || nw.part {
             return true;
         }
-        !self.looks_like_verb(k)
-            && !w.ends_with('ه')
-            && !["بال", "وال", "فال", "كال", "لل"]
-                .iter()
-                .any(|p| w.starts_with(p))
+        !self.looks_like_verb(k) && !w.ends_with('ه') && !segment::starts_with_clitic_article(w)
     }
 
     /// The title that starts at word `k` (possibly after a proclitic), longest first: returns
@@ -578,25 +581,26 @@ impl<'a> Names<'a> {
     }
 
     /// The composed mention over words `k..=end`, after `strip` folded bytes of word `k`.
-    fn composed(
-        &mut self,
-        k: usize,
-        strip: usize,
-        end: usize,
-        person: Option<(String, String)>,
-    ) -> Found {
+    fn composed(&mut self, k: usize, strip: usize, end: usize, person: Option<Person>) -> Found {
         let bs = self.norm.origin(self.words[k].start + strip);
         let be = self.token(end).orig.1;
         let surface = collapse_spaces(&light_form(&self.text[bs..be]));
         let folded = crate::gazetteer::key_of(&self.text[bs..be]);
-        let (entity, name) = match person {
-            Some(person) => person,
+        let (score, (entity, name, ids)) = match person {
+            Some(person) => (crate::tagger::score::COMPOSED_PERSON, person),
             None => (
-                format!("composed:{}", folded.replace(' ', "_")),
-                surface.clone(),
+                crate::tagger::score::COMPOSED,
+                (
+                    format!("composed:{}", folded.replace(' ', "_")),
+                    surface.clone(),
+                    (None, None),
+                ),
             ),
         };
-        self.person(k, strip, end, (entity, name, surface), MatchKind::Composed)
+        let mut found = self.person(k, strip, end, (entity, name, surface), MatchKind::Composed);
+        found.mention.score = Score::new(score);
+        (found.mention.wikidata, found.mention.geonames) = ids;
+        found
     }
 
     /// A PER mention over words `k..=end`, after `strip` folded bytes of word `k`, naming
@@ -625,7 +629,10 @@ impl<'a> Names<'a> {
                 prefix: self.text[self.norm.origin(self.words[k].start)..bs].to_owned(),
                 how,
                 cost: None,
+                score: Score::new(crate::tagger::score::of_match(how, MentionKind::Name, None)),
                 form: MentionKind::Name,
+                wikidata: None,
+                geonames: None,
                 candidates: Vec::new(),
             },
             end_word: end,
@@ -696,6 +703,8 @@ impl<'a> Names<'a> {
                 entity: m.entity.clone(),
                 name: m.name.clone(),
                 variant,
+                wikidata: m.wikidata.clone(),
+                geonames: m.geonames.clone(),
             });
         }
     }
@@ -729,7 +738,10 @@ impl<'a> Names<'a> {
 
     fn alias_mention(&self, k: usize, strip: usize, end: usize, t: &Target) -> Found {
         let named = (t.entity.clone(), t.name.clone(), t.variant.clone());
-        self.person(k, strip, end, named, MatchKind::Alias)
+        let mut found = self.person(k, strip, end, named, MatchKind::Alias);
+        found.mention.wikidata = t.wikidata.clone();
+        found.mention.geonames = t.geonames.clone();
+        found
     }
 }
 

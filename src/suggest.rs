@@ -8,8 +8,8 @@
 
 use std::collections::HashMap;
 
-use super::{key_of, light_form};
 use crate::annotation::MatchKind;
+use crate::gazetteer::{key_of, light_form};
 use crate::tagger::Tagger;
 
 /// A candidate new spelling of a known entity.
