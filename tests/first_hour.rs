@@ -159,6 +159,13 @@ fn a_folder_of_mixed_encodings_is_tagged_whole() {
     assert!(docs.iter().all(|d| d["encoding"] == "windows-1256"));
     assert_eq!(entities(&docs[1]), expected);
     assert!(err(&o).contains("read as 2 windows-1256"), "{}", err(&o));
+    // the UTF-8 file, garbled so, is not garbled silently
+    assert!(
+        err(&o).contains("a-utf8.txt: looks like UTF-8, read as windows-1256 as --encoding says"),
+        "{}",
+        err(&o)
+    );
+    assert!(!err(&o).contains("b-cp1256.txt: looks like"), "{}", err(&o));
 }
 
 /// Runs `gaztag ARGS...` in `dir`.

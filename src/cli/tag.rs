@@ -195,7 +195,11 @@ fn write_batches(
                     mentions,
                     size,
                     encoding,
+                    warning,
                 }) => {
+                    if let Some(w) = warning {
+                        bar.suspend(|| eprintln!("gaztag: warning: {w}"));
+                    }
                     count.tagged += 1;
                     *count.encodings.entry(encoding).or_default() += 1;
                     bytes += size as u64;
@@ -395,6 +399,8 @@ enum Done {
         size: usize,
         /// The encoding it was read in.
         encoding: &'static str,
+        /// A warning about how it was read (a forced encoding its bytes are plainly not in).
+        warning: Option<String>,
     },
     /// Left alone by `--resume`: its output is already there.
     UpToDate,
@@ -429,6 +435,14 @@ fn process(
         mentions: doc.mentions.len(),
         size: read.text.len(),
         encoding: read.encoding,
+        warning: read.unlike.map(|plain| {
+            format!(
+                "{}: looks like {plain}, read as {} as --encoding says (leave --encoding out \
+                 to find each file's encoding)",
+                input.path.display(),
+                read.encoding
+            )
+        }),
     })
 }
 
