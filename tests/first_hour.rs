@@ -265,6 +265,17 @@ fn several_arguments_give_distinct_names_and_can_be_reviewed() {
         .map(|doc| doc["document"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(names, ["A/x.txt", "B/x.txt"]);
+    // the same folder twice is tagged once, under the names of one argument
+    let o = gaztag_in(d, &["tag", "A", "./A/", "-q"]);
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(
+        err(&o).contains("./A/ is given twice: tagged once"),
+        "{}",
+        err(&o)
+    );
+    let docs = common::json_lines(&o);
+    assert_eq!(docs.len(), 1);
+    assert_eq!(docs[0]["document"], "x.txt");
     let o = gaztag_in(d, &["tag", "A", "B", "-o", "both/", "-q"]);
     assert!(o.status.success(), "{}", err(&o));
     let o = gaztag_in(&d.join("A"), &["review", "../both", "--color", "never"]);

@@ -83,10 +83,23 @@ impl TagArgs {
 /// Documents tagged in parallel per batch; batches keep memory bounded and output ordered.
 const BATCH_PER_THREAD: usize = 64;
 
-pub fn run(args: TagArgs) -> anyhow::Result<i32> {
+pub fn run(mut args: TagArgs) -> anyhow::Result<i32> {
     if args.stdin {
         return super::stream::run(args.jobs, &args.rules, &args.gazetteer);
     }
+    // the same path twice would give its documents twice, under names made to differ
+    let mut seen = std::collections::HashSet::new();
+    args.paths.retain(|p| {
+        let same = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
+        let first = seen.insert(same);
+        if !first {
+            eprintln!(
+                "gaztag: warning: {} is given twice: tagged once",
+                p.display()
+            );
+        }
+        first
+    });
     anyhow::ensure!(
         args.out.is_some() || !args.format().needs_dir(),
         "--format {} writes files: give --out DIR",
