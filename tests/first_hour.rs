@@ -257,6 +257,16 @@ fn several_arguments_give_distinct_names_and_can_be_reviewed() {
         d.join("view/corpus/000_b7c2ae510c672f79.txt.html")
             .is_file()
     );
+    // one file deep in the folder, and the folder above it: the record is found above
+    let deep = d.join("ann/corpus/000_b7c2ae510c672f79.txt.json");
+    let o = gaztag_in(
+        &corpus,
+        &["review", deep.to_str().unwrap(), "--color", "never"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let o = gaztag_in(&d.join("ann"), &["review", ".", "--color", "never"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(out(&o).matches("==> ").count(), 6, "{}", out(&o));
 
     let o = gaztag_in(d, &["tag", "A", "B"]);
     assert!(o.status.success(), "{}", err(&o));
