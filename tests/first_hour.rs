@@ -437,8 +437,20 @@ fn the_quick_start_reads_well_on_a_terminal_and_pipes_json() {
 /// `--help` screens end with examples that run as shown.
 #[test]
 fn help_screens_have_examples() {
-    for cmd in ["tag", "review", "diff", "gazetteer"] {
-        let o = gaztag(&[cmd, "--help"]);
+    for cmd in [
+        "tag",
+        "review",
+        "diff",
+        "gazetteer",
+        "gazetteer add",
+        "gazetteer add-variant",
+        "gazetteer check",
+        "gazetteer build",
+        "gazetteer lookup",
+    ] {
+        let mut args: Vec<&str> = cmd.split(' ').collect();
+        args.push("--help");
+        let o = gaztag(&args);
         assert!(o.status.success(), "{cmd}: {}", err(&o));
         let help = out(&o);
         let examples = help
