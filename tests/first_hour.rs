@@ -434,7 +434,7 @@ fn the_quick_start_reads_well_on_a_terminal_and_pipes_json() {
     assert!(bar.contains(" documents/s, "), "{bar}");
 }
 
-/// `--help` screens end with examples that run as shown.
+/// `--help` screens end with examples of the command.
 #[test]
 fn help_screens_have_examples() {
     for cmd in [

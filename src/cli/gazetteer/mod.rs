@@ -29,7 +29,7 @@ pub enum GazetteerCommand {
     Add(add::AddArgs),
     /// Add spellings to an entity (its line changes, nothing else).
     #[command(
-        after_help = "Examples:\n  gaztag gazetteer add-variant --dir my-names karim-benzema \"بن زيمة\"\n  gaztag gazetteer add-variant guba \"غوبا\" \"=قبا\"          =SPELLING matches only as written"
+        after_help = "Examples:\n  gaztag gazetteer add-variant --dir my-names karim-benzema \"بن زيمة\"\n  gaztag gazetteer add-variant guba \"غوبا\"                   in a clone of the repository"
     )]
     AddVariant(add_variant::AddVariantArgs),
     /// Compile sources into one index file.
