@@ -545,6 +545,10 @@ pub struct Decoded {
     /// The encoding's name as the WHATWG Encoding Standard spells it: [`UTF_8`], `UTF-16LE`,
     /// `UTF-16BE`, `windows-1256`, `ISO-8859-6`, or another legacy encoding [`detect`] found.
     pub encoding: &'static str,
+    /// When an encoding was forced and the bytes are plainly in another one (a byte order
+    /// mark, or valid UTF-8 holding more than ASCII), that other one's name: the text is
+    /// likely garbled, and the caller may say so.
+    pub unlike: Option<&'static str>,
 }
 
 /// Reads a document, finding its encoding from its bytes: [`read_document_as`] with
@@ -634,6 +638,14 @@ pub fn decode(path: &Path, bytes: &[u8], encoding: Encoding) -> Result<String> {
 /// ```
 pub fn decode_as(path: &Path, bytes: &[u8], encoding: Encoding) -> Result<Decoded> {
     let enc = encoding.forced().unwrap_or_else(|| detect(bytes));
+    let unlike = encoding.forced().and_then(|forced| {
+        let plain = match bytes {
+            [0xEF, 0xBB, 0xBF, ..] | [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..] => detect(bytes),
+            _ if !bytes.is_ascii() && std::str::from_utf8(bytes).is_ok() => encoding_rs::UTF_8,
+            _ => return None,
+        };
+        (plain != forced).then(|| plain.name())
+    });
     let body = if enc == encoding_rs::UTF_8 {
         bytes.strip_prefix(b"\xEF\xBB\xBF")
     } else if enc == encoding_rs::UTF_16LE {
@@ -648,6 +660,7 @@ pub fn decode_as(path: &Path, bytes: &[u8], encoding: Encoding) -> Result<Decode
     let done = |text| Decoded {
         text,
         encoding: enc.name(),
+        unlike,
     };
     if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
         let text = decode_with(path, body, enc, base)?;

@@ -159,6 +159,13 @@ fn a_folder_of_mixed_encodings_is_tagged_whole() {
     assert!(docs.iter().all(|d| d["encoding"] == "windows-1256"));
     assert_eq!(entities(&docs[1]), expected);
     assert!(err(&o).contains("read as 2 windows-1256"), "{}", err(&o));
+    // the UTF-8 file, garbled so, is not garbled silently
+    assert!(
+        err(&o).contains("a-utf8.txt: looks like UTF-8, read as windows-1256 as --encoding says"),
+        "{}",
+        err(&o)
+    );
+    assert!(!err(&o).contains("b-cp1256.txt: looks like"), "{}", err(&o));
 }
 
 /// Runs `gaztag ARGS...` in `dir`.
@@ -250,6 +257,16 @@ fn several_arguments_give_distinct_names_and_can_be_reviewed() {
         d.join("view/corpus/000_b7c2ae510c672f79.txt.html")
             .is_file()
     );
+    // one file deep in the folder, and the folder above it: the record is found above
+    let deep = d.join("ann/corpus/000_b7c2ae510c672f79.txt.json");
+    let o = gaztag_in(
+        &corpus,
+        &["review", deep.to_str().unwrap(), "--color", "never"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let o = gaztag_in(&d.join("ann"), &["review", ".", "--color", "never"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(out(&o).matches("==> ").count(), 6, "{}", out(&o));
 
     let o = gaztag_in(d, &["tag", "A", "B"]);
     assert!(o.status.success(), "{}", err(&o));
@@ -258,6 +275,17 @@ fn several_arguments_give_distinct_names_and_can_be_reviewed() {
         .map(|doc| doc["document"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(names, ["A/x.txt", "B/x.txt"]);
+    // the same folder twice is tagged once, under the names of one argument
+    let o = gaztag_in(d, &["tag", "A", "./A/", "-q"]);
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(
+        err(&o).contains("./A/ is given twice: tagged once"),
+        "{}",
+        err(&o)
+    );
+    let docs = common::json_lines(&o);
+    assert_eq!(docs.len(), 1);
+    assert_eq!(docs[0]["document"], "x.txt");
     let o = gaztag_in(d, &["tag", "A", "B", "-o", "both/", "-q"]);
     assert!(o.status.success(), "{}", err(&o));
     let o = gaztag_in(&d.join("A"), &["review", "../both", "--color", "never"]);
@@ -406,11 +434,23 @@ fn the_quick_start_reads_well_on_a_terminal_and_pipes_json() {
     assert!(bar.contains(" documents/s, "), "{bar}");
 }
 
-/// `--help` screens end with examples that run as shown.
+/// `--help` screens end with examples of the command.
 #[test]
 fn help_screens_have_examples() {
-    for cmd in ["tag", "review", "diff", "gazetteer"] {
-        let o = gaztag(&[cmd, "--help"]);
+    for cmd in [
+        "tag",
+        "review",
+        "diff",
+        "gazetteer",
+        "gazetteer add",
+        "gazetteer add-variant",
+        "gazetteer check",
+        "gazetteer build",
+        "gazetteer lookup",
+    ] {
+        let mut args: Vec<&str> = cmd.split(' ').collect();
+        args.push("--help");
+        let o = gaztag(&args);
         assert!(o.status.success(), "{cmd}: {}", err(&o));
         let help = out(&o);
         let examples = help

@@ -132,6 +132,14 @@ fn every_readme_command_runs_without_error() {
             !err.contains("error:") && !err.contains("panicked"),
             "README command `{command}`:\n{err}"
         );
+        // an example that finds nothing teaches nothing
+        if line.starts_with("gaztag gazetteer suggest ") {
+            let found = String::from_utf8_lossy(&o.stdout);
+            assert!(
+                found.contains("gaztag gazetteer add-variant "),
+                "README command `{command}` suggests nothing:\n{err}"
+            );
+        }
         eprintln!("ran ({:?}): {command}", o.status.code());
         ran += 1;
     }

@@ -47,11 +47,8 @@ pub fn run(args: DiffArgs) -> anyhow::Result<i32> {
         anyhow::anyhow!("{}: {e}", path.display())
     })?;
     let mut record_errors = Vec::new();
-    let locator = Locator::new(
-        args.docs.as_deref(),
-        &[args.old.clone(), args.new.clone()],
-        &mut record_errors,
-    );
+    let sides = [args.old.clone(), args.new.clone()];
+    let locator = Locator::new(args.docs.as_deref(), &sides, &mut record_errors);
     for e in record_errors {
         eprintln!("gaztag: warning: {e}");
     }

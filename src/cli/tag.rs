@@ -101,7 +101,7 @@ impl TagArgs {
 /// Documents tagged in parallel per batch; batches keep memory bounded and output ordered.
 const BATCH_PER_THREAD: usize = 64;
 
-pub fn run(args: TagArgs) -> anyhow::Result<i32> {
+pub fn run(mut args: TagArgs) -> anyhow::Result<i32> {
     if args.stdin {
         anyhow::ensure!(
             args.min_score == 0.0,
@@ -109,6 +109,19 @@ pub fn run(args: TagArgs) -> anyhow::Result<i32> {
         );
         return super::stream::run(args.jobs, &args.rules, &args.gazetteer);
     }
+    // the same path twice would give its documents twice, under names made to differ
+    let mut seen = std::collections::HashSet::new();
+    args.paths.retain(|p| {
+        let same = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
+        let first = seen.insert(same);
+        if !first {
+            eprintln!(
+                "gaztag: warning: {} is given twice: tagged once",
+                p.display()
+            );
+        }
+        first
+    });
     anyhow::ensure!(
         args.out.is_some() || !args.format().needs_dir(),
         "--format {} writes files: give --out DIR",
@@ -222,7 +235,11 @@ fn write_batches(
                     mentions,
                     size,
                     encoding,
+                    warning,
                 }) => {
+                    if let Some(w) = warning {
+                        bar.suspend(|| eprintln!("gaztag: warning: {w}"));
+                    }
                     count.tagged += 1;
                     *count.encodings.entry(encoding).or_default() += 1;
                     bytes += size as u64;
@@ -437,6 +454,8 @@ enum Done {
         size: usize,
         /// The encoding it was read in.
         encoding: &'static str,
+        /// A warning about how it was read (a forced encoding its bytes are plainly not in).
+        warning: Option<String>,
     },
     /// Left alone by `--resume`: its output is already there.
     UpToDate,
@@ -471,6 +490,14 @@ fn process(
         mentions: doc.mentions.len(),
         size: read.text.len(),
         encoding: read.encoding,
+        warning: read.unlike.map(|plain| {
+            format!(
+                "{}: looks like {plain}, read as {} as --encoding says (leave --encoding out \
+                 to find each file's encoding)",
+                input.path.display(),
+                read.encoding
+            )
+        }),
     })
 }
 

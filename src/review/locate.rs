@@ -114,29 +114,54 @@ impl RunRecord {
 #[derive(Clone, Debug, Default)]
 pub struct Locator {
     docs: Option<PathBuf>,
-    records: Vec<RunRecord>,
+    /// Each run record found, with its folder (absolute).
+    records: Vec<(PathBuf, RunRecord)>,
 }
 
 impl Locator {
-    /// A locator for the annotations under `annotations` (files or folders): the run record
-    /// of each folder given, and of the folder of each file given, unless `docs` is given.
-    /// A run record that cannot be read is pushed to `errors` and left out.
-    pub fn new(docs: Option<&Path>, annotations: &[PathBuf], errors: &mut Vec<Error>) -> Locator {
+    /// A locator for the annotations read from `files` (annotation files, or folders of
+    /// them), unless `docs` is given: the run record nearest each one, in its folder or the
+    /// closest folder above it that has one, as a `tag --out` folder holds its record and its
+    /// annotations at any depth. A record in a folder anyone may write to (`/tmp`) is not
+    /// trusted, nor looked above. A run record that cannot be read is pushed to `errors` and
+    /// left out.
+    pub fn new(docs: Option<&Path>, files: &[PathBuf], errors: &mut Vec<Error>) -> Locator {
+        let folder_of = |path: &Path| -> Option<PathBuf> {
+            let dir = if path.is_dir() {
+                path
+            } else {
+                match path.parent() {
+                    Some(p) if !p.as_os_str().is_empty() => p,
+                    _ => Path::new("."),
+                }
+            };
+            std::path::absolute(dir).ok()
+        };
         let mut records = Vec::new();
+        let mut looked = std::collections::HashSet::new();
         if docs.is_none() {
-            for path in annotations {
-                let dir = if path.is_dir() {
-                    path.as_path()
-                } else {
-                    match path.parent() {
-                        Some(p) if !p.as_os_str().is_empty() => p,
-                        _ => Path::new("."),
-                    }
+            for path in files {
+                let Some(start) = folder_of(path) else {
+                    continue;
                 };
-                match RunRecord::read(dir) {
-                    Ok(Some(r)) => records.push(r),
-                    Ok(None) => {}
-                    Err(e) => errors.push(e),
+                for dir in start.ancestors() {
+                    if writable_by_anyone(dir) {
+                        break;
+                    }
+                    if !looked.insert(dir.to_owned()) {
+                        break; // looked at from here up already
+                    }
+                    match RunRecord::read(dir) {
+                        Ok(Some(r)) => {
+                            records.push((dir.to_owned(), r));
+                            break;
+                        }
+                        Ok(None) => {}
+                        Err(e) => {
+                            errors.push(e);
+                            break;
+                        }
+                    }
                 }
             }
         }
@@ -151,25 +176,29 @@ impl Locator {
         self.docs.is_some() || !self.records.is_empty()
     }
 
-    /// The folder `document` is looked for in, and its path in there.
-    fn place(&self, document: &str) -> (PathBuf, PathBuf) {
+    /// The folder `document` is looked for in, and its path in there: with `--docs`, there;
+    /// else under the run record nearest the annotation file `from` (when given), then any
+    /// other; else the current folder.
+    fn place(&self, document: &str, from: Option<&Path>) -> (PathBuf, PathBuf) {
         if let Some(dir) = &self.docs {
             return (dir.clone(), document.into());
         }
-        self.records
+        let from = from.and_then(|f| std::path::absolute(f).ok());
+        let mut records: Vec<&(PathBuf, RunRecord)> = self.records.iter().collect();
+        // stable: the records above `from`, nearest first, then the others in order
+        records.sort_by_key(|(dir, _)| match &from {
+            Some(f) if f.starts_with(dir) => std::cmp::Reverse(dir.as_os_str().len() + 1),
+            _ => std::cmp::Reverse(0),
+        });
+        records
             .iter()
-            .find_map(|r| r.place(document))
+            .find_map(|(_, r)| r.place(document))
             .unwrap_or_else(|| (PathBuf::from("."), document.into()))
     }
 
-    /// The path `doc`'s text is looked for at (whether or not it is there).
+    /// The path `document`'s text is looked for at (whether or not it is there).
     pub fn path_of(&self, document: &str) -> PathBuf {
-        let (root, name) = self.place(document);
-        if root == Path::new(".") {
-            name
-        } else {
-            root.join(name)
-        }
+        joined(self.place(document, None))
     }
 
     /// Reads the text of `doc`, in the encoding its annotation names (found from the bytes
@@ -181,8 +210,21 @@ impl Locator {
     /// `doc.chars` characters could be, or cannot be read; the errors of
     /// [`corpus::decode_as`].
     pub fn read(&self, doc: &Document) -> Result<(PathBuf, Decoded)> {
-        let (root, name) = self.place(&doc.document);
-        let path = self.path_of(&doc.document);
+        self.read_from(doc, None)
+    }
+
+    /// [`Locator::read`] for a document whose annotations were read from the file
+    /// `annotations`: the run record nearest that file is tried first.
+    ///
+    /// # Errors
+    /// As [`Locator::read`].
+    pub fn read_for(&self, annotations: &Path, doc: &Document) -> Result<(PathBuf, Decoded)> {
+        self.read_from(doc, Some(annotations))
+    }
+
+    fn read_from(&self, doc: &Document, from: Option<&Path>) -> Result<(PathBuf, Decoded)> {
+        let (root, name) = self.place(&doc.document, from);
+        let path = joined((root.clone(), name.clone()));
         let refuse = |why: String| {
             Error::io(
                 &path,
@@ -252,6 +294,29 @@ impl Locator {
     }
 }
 
+/// Is `dir` a folder every user may write to (where anyone could leave a run record)?
+fn writable_by_anyone(dir: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::metadata(dir).is_ok_and(|m| m.permissions().mode() & 0o002 != 0)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        false
+    }
+}
+
+/// A folder and a path in it, as one path (`.` left out).
+fn joined((root, name): (PathBuf, PathBuf)) -> PathBuf {
+    if root == Path::new(".") {
+        name
+    } else {
+        root.join(name)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -293,6 +358,33 @@ mod tests {
             one.place("000.txt").map(|(r, p)| r.join(p)),
             Some("/data/seeds/000.txt".into())
         );
+    }
+
+    /// The nearest record above an annotation file is found, but none in (or above) a folder
+    /// anyone may write to.
+    #[cfg(unix)]
+    #[test]
+    fn records_are_found_above_but_not_in_folders_anyone_may_write() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let record = RunRecord {
+            roots: vec![Root {
+                name: String::new(),
+                path: "/data/seeds".into(),
+            }],
+        };
+        let (mine, open) = (dir.path().join("mine"), dir.path().join("open"));
+        for d in [&mine, &open] {
+            std::fs::create_dir_all(d.join("sub")).unwrap();
+            record.write(d).unwrap();
+        }
+        std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o777)).unwrap();
+        let at = |top: &Path| {
+            let files = [top.join("sub/a.json")];
+            Locator::new(None, &files, &mut Vec::new()).path_of("a.txt")
+        };
+        assert_eq!(at(&mine), Path::new("/data/seeds/a.txt"));
+        assert_eq!(at(&open), Path::new("a.txt"));
     }
 
     #[test]

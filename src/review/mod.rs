@@ -285,10 +285,11 @@ impl std::error::Error for ReviewError {
 /// names its line).
 pub fn load(paths: &[PathBuf], docs: Option<&Path>) -> (Vec<Annotated>, Vec<ReviewError>) {
     let (mut out, mut errors) = (Vec::new(), Vec::new());
+    let files = annotation_files(paths, &mut errors);
     let mut record_errors = Vec::new();
-    let locator = locate::Locator::new(docs, paths, &mut record_errors);
+    let locator = locate::Locator::new(docs, &files, &mut record_errors);
     errors.extend(record_errors.into_iter().map(ReviewError::Annotations));
-    for file in annotation_files(paths, &mut errors) {
+    for file in files {
         let read = match documents_by_line(&file) {
             Ok(read) => read,
             Err(e) => {
@@ -297,7 +298,7 @@ pub fn load(paths: &[PathBuf], docs: Option<&Path>) -> (Vec<Annotated>, Vec<Revi
             }
         };
         for (line, doc) in read {
-            let (source, text) = match locator.read(&doc) {
+            let (source, text) = match locator.read_for(&file, &doc) {
                 Ok((source, read)) => (source, read.text),
                 Err(error) => {
                     errors.push(ReviewError::Document {

@@ -19,14 +19,29 @@ mod suggest;
 #[derive(Subcommand, Debug)]
 pub enum GazetteerCommand {
     /// Validate sources: print `file:line: severity: message` for each problem.
+    #[command(
+        after_help = "Examples:\n  gaztag gazetteer check                  the default sources, in a clone of the repository\n  gaztag gazetteer check --dir my-names   a folder of your own"
+    )]
     Check(check::CheckArgs),
     /// Add an entity (one new line in a source file).
+    #[command(
+        after_help = "Examples:\n  gaztag gazetteer add --dir my-names --type PER --name \"كريم بنزيمة\" --en \"Karim Benzema\"\n  gaztag gazetteer add --type LOC --name \"قوبا\" --en Guba --wikidata Q1010962   into gazetteer/places.tsv"
+    )]
     Add(add::AddArgs),
     /// Add spellings to an entity (its line changes, nothing else).
+    #[command(
+        after_help = "Examples:\n  gaztag gazetteer add-variant --dir my-names karim-benzema \"بن زيمة\"\n  gaztag gazetteer add-variant guba \"غوبا\"                   in a clone of the repository"
+    )]
     AddVariant(add_variant::AddVariantArgs),
     /// Compile sources into one index file.
+    #[command(
+        after_help = "Examples:\n  gaztag gazetteer build --dir my-names -o my-names.gaz\n  gaztag tag corpus --gazetteer my-names.gaz"
+    )]
     Build(build::BuildArgs),
     /// Show the folded key of names and the entities they match.
+    #[command(
+        after_help = "Examples:\n  gaztag gazetteer lookup \"قرة باغ\" بوتن\n  gaztag gazetteer lookup --fuzzy 1 مسكو\n  gaztag gazetteer lookup --gazetteer my-names \"بن زيمة\""
+    )]
     Lookup(lookup::LookupArgs),
     /// Entities per type, variants, keys, ambiguous keys, index size.
     Stats(stats::StatsArgs),
