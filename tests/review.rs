@@ -650,6 +650,11 @@ f.addEventListener('load', function () {
     out.classes2 = classes(d);
     out.added2 = Array.from(d.querySelectorAll('mark.added')).map(function (m) { return m.textContent; });
     out.export2 = g.exportDecisions();
+    // an export read back into an empty store gives the same export
+    w.localStorage.clear();
+    out.emptied = g.exportDecisions().decisions.length;
+    out.imported = g.importDecisions(JSON.parse(JSON.stringify(out.export2)));
+    out.export2b = g.exportDecisions();
     d.getElementById('reviewed').click();
     out.export3 = g.exportDecisions();
   } catch (err) { out.error = String(err && err.stack || err); }
@@ -786,6 +791,10 @@ fn review_loop_filter_decide_export_reload_apply_retag() {
     assert_eq!(found["added2"], serde_json::json!(["غداة"]));
     assert_eq!(found["export2"]["decisions"], e1["decisions"]);
     assert_eq!(found["export2"]["rules"], e1["rules"]);
+    assert_eq!(found["emptied"], 0);
+    assert_eq!(found["imported"], decisions.len());
+    assert_eq!(found["export2b"]["decisions"], e1["decisions"]);
+    assert_eq!(found["export2b"]["rules"], e1["rules"]);
     // marked reviewed: every mention decided, the added span kept
     let e3 = &found["export3"];
     assert_eq!(e3["reviewed"], serde_json::json!([name]));

@@ -8,6 +8,7 @@
 //! | a span added as, or a fuzzy or composed mention accepted as, a gazetteer entity | the spelling is added to it, through [`edit::add_variants`] |
 //! | a rejected exact match spelled as its variant | the variant is removed (never the canonical name) |
 //! | a rejected exact match spelled otherwise (the match came through folding: hamza, ة/ه, ى/ي) | the variant becomes exact-only (`=…`) |
+//! | a rejected demonym (`tag --demonyms`) | its form is removed from the place's `adj=` field |
 //! | a rejected fuzzy match, alias or composed name | a word of it goes to `common-words.txt`, which the rules do not take as a name or alias, and which matches only when spelled exactly: the mention's word for a fuzzy match or an alias, the last word of a composed name that is not a listed given name or name part |
 //! | an accepted mention, another candidate chosen, a rejected entity (every mention), a mention accepted only by marking its document reviewed | nothing: they are gold data, not source edits |
 //!
@@ -69,6 +70,13 @@ pub enum Action {
         /// The variant, as written in the source.
         variant: String,
     },
+    /// Remove a demonym (`adj=` form) from a place.
+    RemoveDemonym {
+        /// The entity.
+        id: String,
+        /// The form, as written in the source.
+        form: String,
+    },
     /// Add a word to `common-words.txt`.
     CommonWord {
         /// The word.
@@ -97,6 +105,9 @@ impl std::fmt::Display for Action {
             }
             Action::RemoveVariant { id, variant } => {
                 write!(f, "remove spelling `{variant}` from `{id}`")
+            }
+            Action::RemoveDemonym { id, form } => {
+                write!(f, "remove demonym `{form}` from `{id}`")
             }
             Action::CommonWord { word } => write!(f, "add `{word}` to {COMMON_WORDS_FILE}"),
         }
@@ -332,10 +343,32 @@ pub fn plan(decisions: &Decisions, sources: &Sources) -> Plan {
                 it.place, it.text
             )),
             (Verdict::Reject, Some(was)) => match was.how {
-                MatchKind::Exact if was.is_demonym() => plan.notes.push(format!(
-                    "{}: rejected demonym `{}` of `{}`: edit its adj= field by hand",
-                    it.place, it.text, was.entity
-                )),
+                MatchKind::Exact if was.is_demonym() => {
+                    let key = key_of(&was.variant);
+                    let form = entity(&was.entity)
+                        .and_then(|e| e.demonyms.iter().find(|f| key_of(f) == key));
+                    let others = accepted
+                        .get(&(was.entity.as_str(), key.clone()))
+                        .map_or(0, Vec::len);
+                    match form {
+                        None => plan.notes.push(format!(
+                            "{}: rejected demonym `{}`: `{}` has no such adj= form here",
+                            it.place, it.text, was.entity
+                        )),
+                        Some(_) if others > 0 => plan.notes.push(format!(
+                            "{}: rejected demonym `{}`, accepted in {others} other mention(s): kept",
+                            it.place, it.text
+                        )),
+                        Some(form) => push(
+                            &mut edits,
+                            Action::RemoveDemonym {
+                                id: was.entity.clone(),
+                                form: form.clone(),
+                            },
+                            format!("{}: rejected demonym {}", it.place, it.text),
+                        ),
+                    }
+                }
                 MatchKind::Exact => {
                     let Some(e) = entity(&was.entity) else {
                         plan.notes.push(format!(
@@ -649,6 +682,9 @@ pub fn apply(decisions: &Decisions, dir: &Path, dry_run: bool) -> Result<Applied
                 .map(|(p, l)| format!("{}:{l}", shown(&p))),
             Action::RemoveVariant { id, variant } => edit_variants(tmp.path(), id, variant, false)
                 .map(|(p, l)| format!("{}:{l}", shown(&p))),
+            Action::RemoveDemonym { id, form } => {
+                remove_demonym(tmp.path(), id, form).map(|(p, l)| format!("{}:{l}", shown(&p)))
+            }
             Action::CommonWord { word } => {
                 add_common_word(tmp.path(), word).map(|(p, l)| format!("{}:{l}", shown(&p)))
             }
@@ -695,9 +731,36 @@ pub fn apply(decisions: &Decisions, dir: &Path, dry_run: bool) -> Result<Applied
     Ok(out)
 }
 
-/// Makes `variant` of entity `id` exact-only (`exact`), or removes it, changing only its
-/// line. Returns the file and line.
-fn edit_variants(dir: &Path, id: &str, variant: &str, exact: bool) -> Result<(PathBuf, usize)> {
+/// Removes the `adj=` form `form` of entity `id` (the field too when it was the last),
+/// changing only its line. Returns the file and line.
+fn remove_demonym(dir: &Path, id: &str, form: &str) -> Result<(PathBuf, usize)> {
+    edit_line(dir, id, |fields| {
+        let at = fields
+            .iter()
+            .position(|f| f.trim_start().starts_with("adj="))
+            .ok_or_else(|| format!("`{id}` has no adj= field"))?;
+        let list = fields[at].trim_start()["adj=".len()..].to_owned();
+        let kept: Vec<&str> = list.split('|').filter(|f| f.trim() != form).collect();
+        if kept.len() == list.split('|').count() {
+            return Err(format!("`{form}` is not among the adj= forms of `{id}`"));
+        }
+        if kept.iter().all(|f| f.trim().is_empty()) {
+            fields.remove(at);
+        } else {
+            fields[at] = format!("adj={}", kept.join("|"));
+        }
+        Ok(())
+    })
+}
+
+/// Changes the fields of entity `id`'s line with `change` (a message when it cannot), checks
+/// the line still parses, and writes it back, the other lines untouched. Returns the file and
+/// line.
+fn edit_line(
+    dir: &Path,
+    id: &str,
+    change: impl FnOnce(&mut Vec<String>) -> std::result::Result<(), String>,
+) -> Result<(PathBuf, usize)> {
     let sources = source::read_dir(dir)?;
     let e = sources
         .entities
@@ -708,38 +771,48 @@ fn edit_variants(dir: &Path, id: &str, variant: &str, exact: bool) -> Result<(Pa
     let mut lines: Vec<String> = text.split_inclusive('\n').map(str::to_owned).collect();
     let line = &mut lines[e.line - 1];
     let ending_len = line.len() - line.trim_end_matches(['\n', '\r']).len();
-    let (body, ending) = line.split_at(line.len() - ending_len);
-    let mut fields: Vec<String> = body.split('\t').map(str::to_owned).collect();
-    let refuse = |m: String| Error::source(&e.path, e.line, m);
-    if fields.len() < 4 {
-        return Err(refuse(format!(
-            "`{id}` has no variant `{variant}` on its line"
-        )));
-    }
-    let mut found = false;
-    let list: Vec<String> = fields[3]
-        .split('|')
-        .filter_map(|v| {
-            let bare = v.trim().trim_start_matches('=');
-            if !found && bare == variant {
-                found = true;
-                return exact.then(|| format!("={bare}"));
-            }
-            Some(v.to_owned())
-        })
+    let ending = line[line.len() - ending_len..].to_owned();
+    let mut fields: Vec<String> = line[..line.len() - ending_len]
+        .split('\t')
+        .map(str::to_owned)
         .collect();
-    if !found {
-        return Err(refuse(format!(
-            "`{variant}` is not among the variants of `{id}` on its line"
-        )));
-    }
-    fields[3] = list.join("|");
+    let refuse = |m: String| Error::source(&e.path, e.line, m);
+    change(&mut fields).map_err(refuse)?;
     let new_line = fields.join("\t");
     source::parse_str(&e.path, &new_line)
         .map_err(|err| refuse(format!("the changed line would be malformed: {err}")))?;
     *line = format!("{new_line}{ending}");
     crate::atomic::write(&e.path, lines.concat().as_bytes())?;
     Ok((e.path.clone(), e.line))
+}
+
+/// Makes `variant` of entity `id` exact-only (`exact`), or removes it, changing only its
+/// line. Returns the file and line.
+fn edit_variants(dir: &Path, id: &str, variant: &str, exact: bool) -> Result<(PathBuf, usize)> {
+    edit_line(dir, id, |fields| {
+        if fields.len() < 4 {
+            return Err(format!("`{id}` has no variant `{variant}` on its line"));
+        }
+        let mut found = false;
+        let list: Vec<String> = fields[3]
+            .split('|')
+            .filter_map(|v| {
+                let bare = v.trim().trim_start_matches('=');
+                if !found && bare == variant {
+                    found = true;
+                    return exact.then(|| format!("={bare}"));
+                }
+                Some(v.to_owned())
+            })
+            .collect();
+        if !found {
+            return Err(format!(
+                "`{variant}` is not among the variants of `{id}` on its line"
+            ));
+        }
+        fields[3] = list.join("|");
+        Ok(())
+    })
 }
 
 /// Adds `word` as the last line of `common-words.txt` in `dir` (made when missing). Returns
@@ -1055,6 +1128,24 @@ mod tests {
         assert_eq!(got.notes.len(), 2, "{:?}", got.notes);
         assert!(got.notes[0].contains("accepted in 1 other mention(s): kept"));
         assert!(got.notes[1].contains("the canonical name of `baku`"));
+    }
+
+    #[test]
+    fn a_rejected_demonym_leaves_the_place() {
+        let dir = dir();
+        std::fs::write(
+            dir.path().join("places.tsv"),
+            "az\tLOC\tأذربيجان\t\ten=Azerbaijan\tadj=أذري|أذربيجاني\nbaku\tLOC\tباكو\n",
+        )
+        .unwrap();
+        let w = r#"{"type": "LOC", "entity": "az", "variant": "أذري", "match": "exact", "form": "demonym"}"#;
+        let text = file(&[d(0, "أذري", "reject", "LOC", "az", w)]);
+        let got = apply(&decisions(&text), dir.path(), false).unwrap();
+        assert_eq!(got.done.len(), 1, "{:?}", got.notes);
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("places.tsv")).unwrap(),
+            "az\tLOC\tأذربيجان\t\ten=Azerbaijan\tadj=أذربيجاني\nbaku\tLOC\tباكو\n"
+        );
     }
 
     #[test]

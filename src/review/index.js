@@ -124,7 +124,14 @@
     lists.replaceChildren.apply(lists, state.tab === 'documents' ? drawDocs() : drawEnts());
   }
   var search = el('input', { type: 'search', id: 'search', placeholder: 'search documents and entities', 'aria-label': 'search' });
-  search.addEventListener('input', function () { state.q = search.value; state.page = 0; draw(); });
+  // drawn once typing pauses: a search runs over every document
+  var pending = null;
+  search.addEventListener('input', function () {
+    state.q = search.value;
+    state.page = 0;
+    clearTimeout(pending);
+    if (docs.length > 2000) pending = setTimeout(draw, 150); else draw();
+  });
   ['documents', 'entities'].forEach(function (t) {
     tabs[t] = el('button', { type: 'button', class: 'tab', id: 'tab-' + t, onclick: function () { state.tab = t; state.page = 0; draw(); } },
       [t + ' (' + (t === 'documents' ? docs.length : ents.length) + ')']);
