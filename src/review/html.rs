@@ -865,11 +865,17 @@ mod tests {
             text[..text.find("بوتين").unwrap()].chars().count(),
             text[..text.find("كاراباخ").unwrap()].chars().count(),
         );
-        assert_eq!(details["mentions"][0], serde_json::json!([0, s0, s0 + 5]));
-        assert_eq!(details["mentions"][1][3], serde_json::json!({"m": "alias"}));
+        assert_eq!(
+            details["mentions"][0],
+            serde_json::json!([0, s0, s0 + 5, {"score": 1.0}])
+        );
+        assert_eq!(
+            details["mentions"][1][3],
+            serde_json::json!({"m": "alias", "score": 1.0})
+        );
         assert_eq!(
             details["mentions"][2],
-            serde_json::json!([2, s2, s2 + 7, {"m": "fuzzy", "p": "ب", "c": 1}])
+            serde_json::json!([2, s2, s2 + 7, {"m": "fuzzy", "p": "ب", "c": 1, "score": 1.0}])
         );
         // the side panel: both people, then the place; each entry links to its first mention
         let panel = &page[page.find("<aside").unwrap()..page.find("</aside>").unwrap()];
@@ -899,7 +905,7 @@ mod tests {
             mention_json(&m),
             serde_json::json!({"type": "LOC", "entity": "azerbaijan", "name": "أذربيجانية",
                 "variant": "أذربيجانية", "match": "exact", "start": 2, "end": 12,
-                "text": "أذربيجانية", "prefix": "ال", "form": "demonym"})
+                "text": "أذربيجانية", "prefix": "ال", "form": "demonym", "score": 1.0})
         );
         let mut m = mention_at("باكو", "باكو", 0);
         (m.how, m.cost) = (MatchKind::Fuzzy, Some(2));
@@ -917,7 +923,8 @@ mod tests {
         let j = mention_json(&m);
         assert_eq!(j["cost"], 2);
         assert_eq!(j["candidates"][1]["entity"], "baku-2");
-        assert!(j.get("prefix").is_none() && j.get("form").is_none() && j.get("score").is_none());
+        assert!(j.get("prefix").is_none() && j.get("form").is_none());
+        assert_eq!(j["score"], 1.0);
     }
 
     #[test]

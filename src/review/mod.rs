@@ -501,7 +501,7 @@ mod tests {
             prefix: String::new(),
             how: MatchKind::Exact,
             cost: None,
-            score: Default::default(),
+            score: crate::annotation::Score::ONE,
             form: Default::default(),
             wikidata: None,
             geonames: None,
