@@ -204,7 +204,8 @@ fn review_finds_the_documents_tag_out_read_from_anywhere() {
     let o = gaztag_in(&work, &["review", "ann/", "--html", "view/"]);
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     assert!(work.join("view/index.html").is_file());
-    assert_eq!(std::fs::read_dir(work.join("view")).unwrap().count(), 6);
+    // five pages, the index and the shared style sheet and scripts (_gaztag/)
+    assert_eq!(std::fs::read_dir(work.join("view")).unwrap().count(), 7);
     // from elsewhere, by an absolute path
     let elsewhere = dir.path().join("elsewhere");
     std::fs::create_dir(&elsewhere).unwrap();
