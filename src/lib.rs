@@ -42,6 +42,7 @@ pub mod annotation;
 pub mod atomic;
 pub mod corpus;
 pub mod diff;
+pub mod distance;
 pub mod error;
 pub mod eval;
 pub mod export;
