@@ -17,8 +17,8 @@
 //! All costs are integers in hundredths of an ordinary edit ([`Weights::edit`] is 100); every
 //! operation takes the cheapest rule that applies.
 //!
-//! | operation | rule | default |
-//! |---|---|---:|
+//! | operation | rule | price |
+//! |---|---|---|
 //! | insert or delete | a long vowel or hamza seat (ا و ي ء) | [`Weights::vowel_indel`] |
 //! | insert or delete | a space (عبد الله / عبدالله) | [`Weights::space_indel`] |
 //! | insert or delete | a letter right after the same letter (a shadda written out) | [`Weights::gemination`] |
@@ -39,7 +39,10 @@
 //! [`Scorer`] keeps its buffers between calls (no allocation once they have grown), computes
 //! only the band of the dynamic programme that can stay under the limit, and stops as soon as
 //! two rows in a row exceed it. [`Scorer::nearest`] lowers the limit to the best cost found so
-//! far, so most candidates are dropped after a row or two.
+//! far, so most candidates are dropped after a row or two. [`Scorer::nearest_in`] over a
+//! prepared [`CandidateSet`] also skips whole lengths that cannot stay under the limit, and
+//! candidates whose consonants unrelated to the query's (no shared letter, class or digraph)
+//! already cost more than it.
 //!
 //! # Example
 //! ```
