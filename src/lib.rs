@@ -43,6 +43,7 @@ pub mod atomic;
 pub mod corpus;
 pub mod decisions;
 pub mod diff;
+pub mod distance;
 pub mod error;
 pub mod eval;
 pub mod export;
