@@ -123,6 +123,17 @@ def read_curated(gaz: Path) -> tuple[set[str], dict[str, str]]:
     return ids, spellings
 
 
+def read_people(gaz: Path) -> set[str]:
+    """Folded spellings of the hand-curated people."""
+    out = set()
+    p = gaz / "people.tsv"
+    for line in p.read_text(encoding="utf-8").splitlines() if p.exists() else []:
+        if line.strip() and not line.startswith("#"):
+            f = line.split("\t")
+            out |= {fold(n.lstrip("=")) for n in [f[2]] + (f[3].split("|") if len(f) > 3 and f[3] else [])}
+    return out
+
+
 def read_list(path: Path) -> tuple[list[str], set[str]]:
     """The hand-curated head of a word list (lines above the marker) and its folded words."""
     if not path.exists():
@@ -203,6 +214,7 @@ class Builder:
         self.min_single_population = args.min_single_population
         self.big_place = args.big_place
         self.used_ids = set(self.curated_ids)
+        self.person_spellings = read_people(self.gaz)
         self.dropped = collections.Counter()
 
     # ids: the plain slug when free, else with the country code, else with the GeoNames id
@@ -254,7 +266,8 @@ class Builder:
         """A region's one-word name is kept only if it is no common word and has no article."""
         if len(n.split()) > 1:
             return False
-        return self.is_common(n) or n.startswith("ال") or len(fold(n)) < 4
+        return (self.is_common(n) or self.is_generic(n) or n.startswith("ال")
+                or len(fold(n)) < 4 or fold(n) in self.given_set)
 
     def taken(self, spelling: str) -> bool:
         """Is the spelling already a hand-curated place's or organization's name?"""
@@ -267,8 +280,12 @@ class Builder:
         out, capitals = [], {}
         for iso, c in sorted(self.countries.items()):
             en = c["name"]
-            names = [ar.territories.get(iso), self.mo.get(iso)]
-            names = [arabic_spelling(n) for n in names if n]
+            names = []
+            for n in [ar.territories.get(iso), self.mo.get(iso)]:
+                # CLDR adds an other name in brackets: ميانمار (بورما)
+                for part in re.split(r"[()]", n or ""):
+                    names.append(part)
+            names = [arabic_spelling(n) for n in names if n.strip()]
             names = [n for n in names if n]
             if not names:
                 self.dropped["country without an Arabic name"] += 1
@@ -319,7 +336,11 @@ class Builder:
         cities = sorted(self.cities.values(), key=lambda c: (-c["population"], c["geonameid"]))
         capital_ids = set()
         for iso, cap in capitals.items():
-            best = [c for c in cities if c["countrycode"] == iso and cap and c["name"] == cap]
+            best = [
+                c for c in cities
+                if c["countrycode"] == iso and cap
+                and slug(cap) in {slug(c["name"])} | {slug(a) for a in c["alternatenames"]}
+            ]
             if best:
                 capital_ids.add(best[0]["geonameid"])
         out = []
@@ -421,6 +442,42 @@ class Builder:
             out.append(f)
         return sorted(set(out))
 
+    def people(self) -> list[Entity]:
+        """Full names of Wikidata people of the Arab League states (arabic-name-romanizer).
+
+        One entity per distinct Arabic spelling (a name several people share is one entry: it
+        says "a person", not which one); two words or more, Arabic letters only, not every
+        word a common word, not a curated name. The English label is the most frequent one.
+        """
+        arab = ("DZ BH KM DJ EG IQ JO KW LB LY MR MA OM PS QA SA SO SD SY TN AE YE").split()
+        db = sqlite3.connect(self.sp / "arabic_name_romanizer/resources/names.sqlite3")
+        q = (f"select arabic_key, latin, country, count from full_names where source = "
+             f"'wikidata' and latin_lang = 'en' and country in ({','.join('?' * len(arab))}) "
+             f"order by arabic_key, count desc, latin, country")
+        best: dict[str, tuple[str, str, int]] = {}
+        for key, latin, cc, count in db.execute(q, arab):
+            n = arabic_spelling(key)
+            if not n or len(n.split()) < 2 or len(n.split()) > 5:
+                continue
+            f = fold(n)
+            if f in self.curated_spellings or f in self.person_spellings:
+                continue
+            if all(self.is_common(w) or self.is_generic(w) for w in n.split()):
+                continue
+            if f in best:
+                name, l, c, total = best[f]
+                best[f] = (name, l, c, total + count)
+            else:
+                best[f] = (n, latin, cc, count)
+        out = []
+        for f in sorted(best):
+            n, latin, cc, total = best[f]
+            base = slug(latin)
+            out.append(Entity(self.new_id(base, f"{base}-{cc.lower()}",
+                                          f"{base}-{cc.lower()}-{slug(f)}"),
+                              "PER", n, en=latin, weight=total))
+        return out
+
     def common_words(self) -> list[str]:
         """Frequent words of the Quran text that are not names (given names and places)."""
         given = set(self.given_names())
@@ -466,6 +523,8 @@ def main() -> int:
                     help="a place this populous keeps every spelling")
     ap.add_argument("--given-min-count", type=int, default=5,
                     help="a given name needs this many Wikidata people")
+    ap.add_argument("--no-people", dest="people", action="store_false",
+                    help="write no wikidata-people.tsv entities")
     args = ap.parse_args()
     b = Builder(args)
     gaz = b.gaz
@@ -485,6 +544,10 @@ def main() -> int:
         head.format(src="CLDR, GeoNames (libgeonames-common), iso3166-2 and "
                     "algeria-wilayas-communes"), regions)
     given_note = f"used by {args.given_min_count} or more"
+    people = b.people() if args.people else []
+    tsv(gaz / "wikidata-people.tsv",
+        head.format(src="arabic-name-romanizer's Wikidata names (full names, Arab League states)"),
+        people)
     with_tail(gaz / "given-names.txt", b.given_head, b.given_names(),
               "Given names of Wikidata people of the Arab League states (arabic-name-romanizer),"
               f" {given_note}, not common words; folded.")
@@ -493,7 +556,8 @@ def main() -> int:
               "not given names or gazetteer names, as spelled there.")
     for what, n in sorted(b.dropped.items()):
         print(f"dropped: {what}: {n}", file=sys.stderr)
-    print(f"countries {len(countries)}, cities {len(cities)}, regions {len(regions)}",
+    print(f"countries {len(countries)}, cities {len(cities)}, regions {len(regions)}, "
+          f"people {len(people)}",
           file=sys.stderr)
     return 0
 

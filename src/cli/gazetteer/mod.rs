@@ -7,6 +7,7 @@ mod add;
 mod add_variant;
 mod build;
 mod check;
+mod export;
 mod import;
 mod lookup;
 mod stats;
@@ -23,6 +24,8 @@ pub enum GazetteerCommand {
     AddVariant(add_variant::AddVariantArgs),
     /// Compile sources into one index file.
     Build(build::BuildArgs),
+    /// Write the embedded default gazetteer out as source files (to start your own from it).
+    Export(export::ExportArgs),
     /// Show the folded key of names and the entities they match.
     Lookup(lookup::LookupArgs),
     /// Entities per type, variants, keys, ambiguous keys, index size.
@@ -39,6 +42,7 @@ pub fn run(cmd: GazetteerCommand) -> anyhow::Result<i32> {
         GazetteerCommand::Add(a) => add::run(a),
         GazetteerCommand::AddVariant(a) => add_variant::run(a),
         GazetteerCommand::Build(a) => build::run(a),
+        GazetteerCommand::Export(a) => export::run(a),
         GazetteerCommand::Lookup(a) => lookup::run(a),
         GazetteerCommand::Stats(a) => stats::run(a),
         GazetteerCommand::Suggest(a) => suggest::run(a),
