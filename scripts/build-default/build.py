@@ -63,6 +63,9 @@ def light(s: str) -> str:
     return " ".join(DIACRITICS.sub("", unicodedata.normalize("NFKC", s)).split())
 
 
+BARE_ALEF = str.maketrans("أإآ", "ااا")
+
+
 def strip_al(word: str) -> str:
     return word[2:] if word.startswith("ال") and len(word) > 4 else word
 
@@ -172,12 +175,17 @@ class Entity:
         self.en, self.geonames, self.weight, self.wikidata = en, geonames, weight, wikidata
 
     def add(self, spelling: str) -> None:
-        keys = {fold(self.name)} | {fold(v) for v in self.variants}
-        if fold(spelling) not in keys:
+        keys = {fold(s) for s in self.spellings()}
+        if fold(spelling.lstrip("=")) not in keys:
             self.variants.append(spelling)
 
+    def add_exact(self, spelling: str) -> None:
+        if spelling not in {s for s in self.spellings()}:
+            self.variants.append("=" + spelling)
+
     def spellings(self) -> list[str]:
-        return [self.name] + self.variants
+        """Every spelling without its exact-only marker."""
+        return [s.lstrip("=") for s in [self.name] + self.variants]
 
     def line(self) -> str:
         fields = [self.id, self.kind, self.name, "|".join(sorted(self.variants))]
@@ -213,6 +221,7 @@ class Builder:
         self.common_threshold = args.common_threshold
         self.min_single_population = args.min_single_population
         self.big_place = args.big_place
+        self.exact_small = args.exact_small
         self.used_ids = set(self.curated_ids)
         self.person_spellings = read_people(self.gaz)
         self.dropped = collections.Counter()
@@ -336,10 +345,10 @@ class Builder:
         cities = sorted(self.cities.values(), key=lambda c: (-c["population"], c["geonameid"]))
         capital_ids = set()
         for iso, cap in capitals.items():
-            best = [
-                c for c in cities
-                if c["countrycode"] == iso and cap
-                and slug(cap) in {slug(c["name"])} | {slug(a) for a in c["alternatenames"]}
+            here = [c for c in cities if c["countrycode"] == iso and cap]
+            # the city of that name, else the largest with it as an alternate name
+            best = [c for c in here if slug(c["name"]) == slug(cap)] or [
+                c for c in here if slug(cap) in {slug(a) for a in c["alternatenames"]}
             ]
             if best:
                 capital_ids.add(best[0]["geonameid"])
@@ -368,10 +377,13 @@ class Builder:
                 if why:
                     self.dropped[f"city spelling: {why}"] += 1
                     continue
-                kept.append(n)
+                # one word of a smaller place: matched only as spelled (never folded, never
+                # fuzzy), so that its drifts and foldings do not reach everyday words
+                small = not (capital or pop >= self.big_place)
+                kept.append("=" + n if self.exact_small and small and len(n.split()) == 1 else n)
             if not kept:
                 continue
-            if any(self.taken(n) for n in kept):
+            if any(self.taken(n.lstrip("=")) for n in kept):
                 continue  # a curated place (or organization) has this name
             base = slug(c["name"])
             cc = c["countrycode"].lower()
@@ -380,6 +392,9 @@ class Builder:
             e = Entity(eid, "LOC", kept[0], en=c["name"], geonames=gid, weight=max(pop, 1))
             for n in kept[1:6]:
                 e.add(n)
+            for n in list(e.variants) + [e.name]:
+                if n.startswith("="):  # news often writes أ إ آ as ا: that spelling too
+                    e.add_exact(n[1:].translate(BARE_ALEF))
             out.append(e)
         return out
 
@@ -425,6 +440,22 @@ class Builder:
             known.add(fold(n))
         return out
 
+    def name_parts(self, min_count: int) -> list[str]:
+        """Family names of Wikidata people of the Arab League states (arabic-name-romanizer)."""
+        arab = ("DZ BH KM DJ EG IQ JO KW LB LY MR MA OM PS QA SA SO SD SY TN AE YE").split()
+        db = sqlite3.connect(self.sp / "arabic_name_romanizer/resources/names.sqlite3")
+        q = (f"select arabic_key, sum(count) from units where role = 'surname' and source = "
+             f"'wikidata' and country in ({','.join('?' * len(arab))}) group by arabic_key")
+        out = []
+        for key, count in db.execute(q, arab):
+            n = arabic_spelling(key)
+            if not n or count < min_count or len(n.split()) > 1:
+                continue
+            if self.is_common(n) or self.is_generic(n) or self.taken(n) or len(fold(n)) < 4:
+                continue
+            out.append(fold(n))
+        return sorted(set(out))
+
     def given_names(self) -> list[str]:
         """Given names of people of the Arab League states from Wikidata (arabic-name-romanizer)."""
         arab = ("DZ BH KM DJ EG IQ JO KW LB LY MR MA OM PS QA SA SO SD SY TN AE YE").split()
@@ -457,8 +488,8 @@ class Builder:
         best: dict[str, tuple[str, str, int]] = {}
         for key, latin, cc, count in db.execute(q, arab):
             n = arabic_spelling(key)
-            if not n or len(n.split()) < 2 or len(n.split()) > 5:
-                continue
+            if not n or len(n.split()) < 2 or len(n.split()) > 5 or len(n.replace(" ", "")) < 8:
+                continue  # short names (هيا علي) are a letter or two from everyday phrases
             f = fold(n)
             if f in self.curated_spellings or f in self.person_spellings:
                 continue
@@ -525,6 +556,10 @@ def main() -> int:
                     help="a given name needs this many Wikidata people")
     ap.add_argument("--no-people", dest="people", action="store_false",
                     help="write no wikidata-people.tsv entities")
+    ap.add_argument("--name-parts-min-count", type=int, default=0,
+                    help="write name-parts.txt with family names this common (0: none)")
+    ap.add_argument("--fold-small", dest="exact_small", action="store_false",
+                    help="let one-word spellings of smaller places match folded too")
     args = ap.parse_args()
     b = Builder(args)
     gaz = b.gaz
@@ -551,6 +586,11 @@ def main() -> int:
     with_tail(gaz / "given-names.txt", b.given_head, b.given_names(),
               "Given names of Wikidata people of the Arab League states (arabic-name-romanizer),"
               f" {given_note}, not common words; folded.")
+    if args.name_parts_min_count:
+        with_tail(gaz / "name-parts.txt", ["# Words known as parts of person names (see README.md)."],
+                  b.name_parts(args.name_parts_min_count),
+                  f"Family names of {args.name_parts_min_count} or more Wikidata people of the "
+                  "Arab League states (arabic-name-romanizer), not common words; folded.")
     with_tail(gaz / "common-words.txt", b.common_head, b.common_words(),
               f"Words seen {args.common_threshold} or more times in Tanzil's Quran text that are "
               "not given names or gazetteer names, as spelled there.")

@@ -104,26 +104,22 @@ fn entity_files(gaz: &Gazetteer, layout: &[(String, usize)]) -> Vec<(String, Vec
 fn entity_lines(gaz: &Gazetteer) -> Vec<String> {
     #[derive(Default)]
     struct Spellings {
-        variants: Vec<String>,
+        /// Name and variant spellings, with their exact-only flag.
+        names: Vec<(String, bool)>,
         demonyms: Vec<String>,
         short: Vec<String>,
-        name_seen: bool,
     }
     let mut spellings: Vec<Spellings> = (0..gaz.len()).map(|_| Spellings::default()).collect();
     for v in (0..gaz.variant_count() as u32).filter_map(|i| gaz.variant(i)) {
         let Some(s) = spellings.get_mut(v.entity as usize) else {
             continue;
         };
-        let name = gaz.entity(v.entity).map(|e| e.name);
         if v.demonym {
             s.demonyms.push(v.text.to_owned());
         } else if v.short {
             s.short.push(v.text.to_owned());
-        } else if Some(v.text) == name && !v.exact && !s.name_seen {
-            s.name_seen = true; // the canonical name, written in its own field
         } else {
-            let mark = if v.exact { "=" } else { "" };
-            s.variants.push(format!("{mark}{}", v.text));
+            s.names.push((v.text.to_owned(), v.exact));
         }
     }
     (0..gaz.len() as u32)
@@ -132,7 +128,22 @@ fn entity_lines(gaz: &Gazetteer) -> Vec<String> {
             let Some(e) = gaz.entity(i) else {
                 return String::new();
             };
-            let mut line = format!("{}\t{}\t{}\t{}", e.id, e.kind, e.name, s.variants.join("|"));
+            // the canonical name is the stored spelling equal to it: a folding one if there is
+            // one, else an exact-only one (written `=name`)
+            let mut names = s.names;
+            let at = names
+                .iter()
+                .position(|(t, exact)| t == e.name && !exact)
+                .or_else(|| names.iter().position(|(t, _)| t == e.name));
+            let name = match at.map(|i| names.remove(i)) {
+                Some((_, true)) => format!("={}", e.name),
+                _ => e.name.to_owned(),
+            };
+            let variants: Vec<String> = names
+                .iter()
+                .map(|(t, exact)| format!("{}{t}", if *exact { "=" } else { "" }))
+                .collect();
+            let mut line = format!("{}\t{}\t{name}\t{}", e.id, e.kind, variants.join("|"));
             for (key, value) in [("en", e.en), ("wikidata", e.wikidata)] {
                 if let Some(v) = value {
                     let _ = write!(line, "\t{key}={}", v.replace(['\t', '\n'], " "));
@@ -217,7 +228,7 @@ mod tests {
     #[test]
     fn round_trip_keeps_entities_spellings_and_lists() {
         let tsv = "baku\tLOC\tباكو\tBaku|=باكوو\ten=Baku\twikidata=Q9248\tadj=باكوي\n\
-                   nato\tORG\tحلف شمال الأطلسي\t\tshort=الحلف\n";
+                   nato\tORG\t=حلف شمال الأطلسي\t\tshort=الحلف\n";
         let sources = source::Sources {
             entities: source::parse_str(Path::new("a.tsv"), tsv).unwrap(),
             common_words: vec!["على".into()],
@@ -243,6 +254,10 @@ mod tests {
         assert!(baku.variants.iter().any(|v| v.exact && v.text == "باكوو"));
         assert_eq!(baku.demonyms, ["باكوي"]);
         assert_eq!(again.entities[1].short, ["الحلف"]);
+        // an exact-only canonical name stays exact-only, and is not repeated as a variant
+        assert_eq!(again.entities[1].name, "حلف شمال الأطلسي");
+        assert_eq!(again.entities[1].variants.len(), 1);
+        assert!(again.entities[1].variants[0].exact);
         assert_eq!(again.common_words, ["على"]);
         assert_eq!(again.name_words.titles, ["وزير الخارجية"]);
         // a layout that does not cover the index falls back to one file per type
