@@ -214,6 +214,7 @@ class Builder:
         _, self.generic = read_list(Path(__file__).resolve().parent / "generic-words.txt")
         self.curated_common |= self.generic
         self.given_min_count = args.given_min_count
+        self.given_no_ta_marbuta = args.given_no_ta_marbuta
         self.quran, self.quran_spelled = quran_counts(self.sp)
         self.common_threshold = args.common_threshold
         self.given_set = set(self.given_names()) | self.curated_given
@@ -470,6 +471,8 @@ class Builder:
             f = fold(n)
             if f in self.curated_given or self.is_common(n) or self.is_generic(n) or self.taken(n):
                 continue
+            if self.given_no_ta_marbuta and f.endswith("ه"):
+                continue  # سلامة, كرامة: more often nouns than names in news prose
             out.append(f)
         return sorted(set(out))
 
@@ -560,6 +563,8 @@ def main() -> int:
                     help="write name-parts.txt with family names this common (0: none)")
     ap.add_argument("--fold-small", dest="exact_small", action="store_false",
                     help="let one-word spellings of smaller places match folded too")
+    ap.add_argument("--given-ta-marbuta", dest="given_no_ta_marbuta", action="store_false",
+                    help="keep generated given names ending in ة")
     args = ap.parse_args()
     b = Builder(args)
     gaz = b.gaz
