@@ -43,7 +43,16 @@ fn main() {
         }
     };
     let bytes = gazetteer::compile::compile(&sources);
-    let out =
-        Path::new(&std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("default.gaz");
-    std::fs::write(&out, bytes).expect("write the compiled default gazetteer");
+    let out_dir =
+        std::path::PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    std::fs::write(out_dir.join("default.gaz"), bytes)
+        .expect("write the compiled default gazetteer");
+    // which file each entity came from (entities are numbered in file order), for
+    // `gazetteer stats` and `gazetteer export`
+    let mut files = String::new();
+    for group in sources.entities.chunk_by(|a, b| a.path == b.path) {
+        let name = group[0].path.file_name().map(|n| n.to_string_lossy());
+        files.push_str(&format!("{}\t{}\n", name.unwrap_or_default(), group.len()));
+    }
+    std::fs::write(out_dir.join("default-files.tsv"), files).expect("write the file list");
 }

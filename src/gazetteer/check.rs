@@ -111,10 +111,10 @@ pub fn check_entities(sources: &Sources) -> Vec<Diagnostic> {
     // key → entities (index) that have it, in order
     let mut owners: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (ei, e) in sources.entities.iter().enumerate() {
-        let mut seen: Vec<(&str, String)> = Vec::new();
+        let mut seen: Vec<(&str, String, bool)> = Vec::new();
         for v in &e.variants {
             let key = key_of(&v.text);
-            if let Some((first, _)) = seen.iter().find(|(t, _)| *t == v.text) {
+            if let Some((first, _, _)) = seen.iter().find(|(t, _, _)| *t == v.text) {
                 out.push(Diagnostic {
                     path: e.path.clone(),
                     line: e.line,
@@ -123,7 +123,10 @@ pub fn check_entities(sources: &Sources) -> Vec<Diagnostic> {
                 });
                 continue;
             }
-            if let Some((first, _)) = seen.iter().find(|(_, k)| *k == key) {
+            // exact-only spellings that differ as written (أوبك, اوبك) each match something
+            let same =
+                |t: &str, exact: bool| !(exact && v.exact) || light_form(t) == light_form(&v.text);
+            if let Some((first, _, _)) = seen.iter().find(|(t, k, x)| *k == key && same(t, *x)) {
                 out.push(warn(e, format!("`{}`: variant `{}` is redundant: it folds to the same key as `{first}` (`{key}`)", e.id, v.text)));
             }
             let letters = key.chars().filter(|c| c.is_alphanumeric()).count();
@@ -145,10 +148,10 @@ pub fn check_entities(sources: &Sources) -> Vec<Diagnostic> {
                     e.id, v.text
                 )));
             }
-            if !seen.iter().any(|(_, k)| *k == key) {
+            if !seen.iter().any(|(_, k, _)| *k == key) {
                 owners.entry(key.clone()).or_default().push(ei);
             }
-            seen.push((&v.text, key));
+            seen.push((&v.text, key, v.exact));
         }
     }
     // a demonym that is also another entity's name, or written twice
@@ -244,6 +247,11 @@ mod tests {
                 "g.tsv:1: warning: `a`: variant `قره باغ` is redundant: it folds to the same key as `قرة باغ` (`قره باغ`)"
             ]
         );
+        // exact-only spellings that differ as written are not redundant; a folding one is
+        let d = diagnostics("a\tORG\t=أوبك\t=اوبك\n", &[]);
+        assert_eq!(d, Vec::<String>::new());
+        let d = diagnostics("a\tORG\t=أوبك\tاوبك\n", &[]);
+        assert_eq!(d.len(), 1, "{d:?}");
         let d = diagnostics("a\tPER\tعلي\nb\tPER\tعلى\n", &[]);
         assert_eq!(
             d,

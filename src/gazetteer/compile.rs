@@ -231,8 +231,13 @@ fn fold_chunk(first: usize, entities: &[Entity]) -> Chunk {
             let key = key_of(text);
             // the same key twice with the same flags in one entity (redundant spellings) is
             // stored once; an exact-only spelling and a folding one of the same key are both
-            // kept.
-            if key.is_empty() || own.iter().any(|(k, f)| *k == key && *f == flags) {
+            // kept, and so are exact-only spellings that differ as written (أوبك, اوبك).
+            let seen = if flags & FLAG_EXACT != 0 {
+                format!("{key}\u{0}{}", light_form(text))
+            } else {
+                key.clone()
+            };
+            if key.is_empty() || own.iter().any(|(k, f)| *k == seen && *f == flags) {
                 continue;
             }
             let mut put = |s: &str| {
@@ -253,7 +258,7 @@ fn fold_chunk(first: usize, entities: &[Entity]) -> Chunk {
                 key: put(&key),
                 skeleton,
             });
-            own.push((key, flags));
+            own.push((seen, flags));
         }
     }
     chunk
@@ -400,6 +405,17 @@ mod tests {
     use super::*;
     use crate::gazetteer::{Gazetteer, source};
     use std::path::Path;
+
+    #[test]
+    fn exact_only_spellings_that_fold_alike_are_all_kept() {
+        let e =
+            source::parse_str(Path::new("x.tsv"), "opec\tORG\t=أوبك\t=اوبك|اوبك|أوبك\n").unwrap();
+        let g = Gazetteer::from_bytes(compile_entities(&e, &[])).unwrap();
+        let mut v: Vec<(bool, &str)> = g.lookup("اوبك").iter().map(|v| (v.exact, v.text)).collect();
+        v.sort();
+        // the two folding spellings share a key and are stored once; both exact ones stay
+        assert_eq!(v, [(false, "اوبك"), (true, "أوبك"), (true, "اوبك")]);
+    }
 
     /// More entities than a chunk, with variants, exact-only spellings and demonyms.
     fn many() -> Vec<Entity> {

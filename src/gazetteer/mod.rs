@@ -7,6 +7,7 @@
 pub mod check;
 pub mod compile;
 pub mod edit;
+pub mod export;
 pub mod format;
 pub mod source;
 mod validate;
@@ -559,6 +560,11 @@ impl Gazetteer {
     /// The fst of the name rules' words (folded word or title → list flags, see [`format`]).
     pub fn name_words(&self) -> &fst::Map<Bytes> {
         &self.name_words
+    }
+
+    /// The set of common words, lightly normalized (see [`light_form`]).
+    pub fn common_words(&self) -> &fst::Set<Bytes> {
+        &self.common
     }
 
     /// Is the lightly normalized word `light` (see [`light_form`]) a common word?

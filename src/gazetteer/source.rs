@@ -799,7 +799,8 @@ fn parse_line(line: &str, path: &Path, lineno: usize) -> std::result::Result<Ent
     Ok(Entity {
         id: id.to_owned(),
         kind,
-        name: name.to_owned(),
+        // an exact-only canonical name (`=…`) is the name without its marker
+        name: variants[0].text.clone(),
         variants,
         en,
         wikidata,
@@ -881,6 +882,14 @@ mod tests {
         parse_entities(Path::new("g/x.tsv"), text, &mut out, &mut problems);
         check_unique_ids(&out, &mut problems);
         (out, problems.iter().map(|e| e.to_string()).collect())
+    }
+
+    #[test]
+    fn exact_only_canonical_name() {
+        let (e, problems) = parse("tournai\tLOC\t=تورناي\t=تورناى\n");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(e[0].name, "تورناي");
+        assert!(e[0].variants.iter().all(|v| v.exact));
     }
 
     #[test]

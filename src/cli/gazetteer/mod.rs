@@ -10,6 +10,7 @@ mod add_variant;
 mod apply;
 mod build;
 mod check;
+mod export;
 mod import;
 mod lookup;
 mod stats;
@@ -38,6 +39,8 @@ pub enum GazetteerCommand {
         after_help = "Examples:\n  gaztag gazetteer build --dir my-names -o my-names.gaz\n  gaztag tag corpus --gazetteer my-names.gaz"
     )]
     Build(build::BuildArgs),
+    /// Write the embedded default gazetteer out as source files (to start your own from it).
+    Export(export::ExportArgs),
     /// Show the folded key of names and the entities they match.
     #[command(
         after_help = "Examples:\n  gaztag gazetteer lookup \"قرة باغ\" بوتن\n  gaztag gazetteer lookup --fuzzy 1 مسكو\n  gaztag gazetteer lookup --gazetteer my-names \"بن زيمة\""
@@ -59,6 +62,7 @@ pub fn run(cmd: GazetteerCommand) -> anyhow::Result<i32> {
         GazetteerCommand::Add(a) => add::run(a),
         GazetteerCommand::AddVariant(a) => add_variant::run(a),
         GazetteerCommand::Build(a) => build::run(a),
+        GazetteerCommand::Export(a) => export::run(a),
         GazetteerCommand::Lookup(a) => lookup::run(a),
         GazetteerCommand::Stats(a) => stats::run(a),
         GazetteerCommand::Suggest(a) => suggest::run(a),

@@ -1,8 +1,10 @@
-//! `gaztag gazetteer stats [PATH]`: size counts of a gazetteer.
+//! `gaztag gazetteer stats [PATH]`: size counts of a gazetteer, and its entities per source
+//! file.
 
 use std::path::PathBuf;
 
 use gaztag::Gazetteer;
+use gaztag::gazetteer::{export, source};
 
 /// Arguments of `gaztag gazetteer stats`.
 #[derive(clap::Args, Debug)]
@@ -18,14 +20,40 @@ pub struct StatsArgs {
     json: bool,
 }
 
+/// Entities per source file: the embedded default's file list, a folder's files, or nothing
+/// for an index file (which does not record its sources).
+fn per_file(path: Option<&PathBuf>) -> anyhow::Result<Vec<(String, usize)>> {
+    match path {
+        None => Ok(export::embedded_files()),
+        Some(p) if p.is_dir() => {
+            let sources = source::read_dir(p)?;
+            Ok(sources
+                .entities
+                .chunk_by(|a, b| a.path == b.path)
+                .map(|g| {
+                    let name = g[0].path.file_name().unwrap_or_default();
+                    (name.to_string_lossy().into_owned(), g.len())
+                })
+                .collect())
+        }
+        Some(_) => Ok(Vec::new()),
+    }
+}
+
 pub fn run(args: StatsArgs) -> anyhow::Result<i32> {
     let g = match args.path.as_ref().or(args.dir.as_ref()) {
         Some(p) => Gazetteer::load(p)?,
         None => Gazetteer::embedded(),
     };
     let s = g.stats();
+    let files = per_file(args.path.as_ref())?;
     if args.json {
-        println!("{}", serde_json::to_string(&s)?);
+        let mut v = serde_json::to_value(s)?;
+        v["files"] = files
+            .iter()
+            .map(|(f, n)| serde_json::json!({ "file": f, "entities": n }))
+            .collect();
+        println!("{}", serde_json::to_string(&v)?);
     } else {
         println!("gazetteer       {}", g.origin());
         println!(
@@ -36,6 +64,9 @@ pub fn run(args: StatsArgs) -> anyhow::Result<i32> {
         println!("keys            {}", s.keys);
         println!("ambiguous keys  {}", s.ambiguous_keys);
         println!("index bytes     {}", s.index_bytes);
+        for (f, n) in &files {
+            println!("  {n:>8}  {f}");
+        }
     }
     Ok(super::super::EXIT_OK)
 }
