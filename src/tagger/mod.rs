@@ -24,8 +24,8 @@
 //! 2. the decoder's policy ranks the hits ([`Decode`]; by default, a reading of the whole word
 //!    beats any proclitic reading (باكو is never ب + اكو), then the longest hit wins
 //!    (leftmost-longest), then the shorter proclitic);
-//! 3. a gazetteer person is replaced by a longer person name the name rules compose from the
-//!    same word (a given name that is also a one-word person, then a surname);
+//! 3. a one-word gazetteer person is replaced by a longer person name the name rules compose
+//!    from the same word (a given name that is also a one-word person, then a surname);
 //! 4. the next search starts after the chosen mention, so mentions never overlap.
 //!
 //! All entities that the chosen key names, in every gazetteer layer, are reported, ranked by
@@ -347,12 +347,7 @@ impl Tagger {
             let entity = self.layers[first.0].entity(first.1.entity)?;
             Some(ExactAt {
                 kind: entity.kind,
-                entity: entity.id.to_owned(),
-                name: entity.name.to_owned(),
-                ids: (
-                    entity.wikidata.map(str::to_owned),
-                    entity.geonames.map(str::to_owned),
-                ),
+                entity,
                 end_word: hit.end_word,
             })
         };
@@ -384,12 +379,18 @@ impl Tagger {
             let found = match chosen {
                 Some((hit, variants)) => {
                     let m = self.mention(text, &norm, start, &hit, &variants);
-                    // a shorter gazetteer person never pre-empts a longer composed name (a
-                    // given name that is also a one-word person, then a surname)
+                    // a one-word gazetteer person never pre-empts a longer composed name (a
+                    // given name that is also a person, then a surname)
                     let composed = match &mut names {
-                        Some(n) if self.compose && at_word && m.kind == crate::EntityType::Per => n
-                            .compose(k, &|j| exact_info(j, &seen))
-                            .filter(|f| f.end_word > hit.end_word),
+                        Some(n)
+                            if self.compose
+                                && at_word
+                                && hit.end_word == k
+                                && m.kind == crate::EntityType::Per =>
+                        {
+                            n.compose(k, &|j| exact_info(j, &seen))
+                                .filter(|f| f.end_word > hit.end_word)
+                        }
                         _ => None,
                     };
                     match composed {

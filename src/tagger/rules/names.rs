@@ -223,16 +223,12 @@ const TITLE_UNKNOWN: u32 = u32::MAX;
 const TITLE_NONE: u32 = u32::MAX - 1;
 
 /// The gazetteer name that starts at a word, as the name rules need to know it.
-#[derive(Clone, Debug)]
-pub(crate) struct ExactAt {
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ExactAt<'g> {
     /// Its type.
     pub kind: EntityType,
-    /// Its entity id.
-    pub entity: String,
-    /// Its canonical name.
-    pub name: String,
-    /// Its knowledge-base ids (Wikidata, GeoNames), if the gazetteer has them.
-    pub ids: (Option<String>, Option<String>),
+    /// Its entity, as its gazetteer stores it.
+    pub entity: crate::gazetteer::EntityRef<'g>,
     /// Index of the word it ends in.
     pub end_word: usize,
 }
@@ -420,7 +416,7 @@ impl<'a> Names<'a> {
     pub(crate) fn compose(
         &mut self,
         k: usize,
-        exact: &dyn Fn(usize) -> Option<ExactAt>,
+        exact: &dyn Fn(usize) -> Option<ExactAt<'a>>,
     ) -> Option<Found> {
         // every rule starts with an entry of the lists: a title, a given name, a name part
         if !self.could_start_list_entry(k) {
@@ -515,7 +511,7 @@ impl<'a> Names<'a> {
         strip: usize,
         taken: usize,
         more: usize,
-        exact: &dyn Fn(usize) -> Option<ExactAt>,
+        exact: &dyn Fn(usize) -> Option<ExactAt<'a>>,
     ) -> Option<Found> {
         if taken == 0 && exact(k).is_some() {
             // a gazetteer name right after the title: the gazetteer walk reports it
@@ -550,7 +546,12 @@ impl<'a> Names<'a> {
             }
             if let Some(ex) = ex {
                 end = Some(ex.end_word);
-                person = Some((ex.entity, ex.name, ex.ids));
+                let e = ex.entity;
+                person = Some((
+                    e.id.to_owned(),
+                    e.name.to_owned(),
+                    (e.wikidata.map(str::to_owned), e.geonames.map(str::to_owned)),
+                ));
                 count += 1;
                 break;
             }
