@@ -591,29 +591,26 @@ impl Tagger {
         variants: &[(usize, VariantRef<'_>)],
     ) -> Mention {
         let (bs, be) = (norm.origin(hit.start), original_end(text, norm, hit.end));
-        let mut ranked: Vec<(usize, crate::gazetteer::EntityRef<'_>)> = Vec::new();
-        let mut spelled: Vec<VariantRef<'_>> = Vec::new();
+        // (layer, entity, the variant that named it), one per entity
+        let mut ranked: Vec<(usize, crate::gazetteer::EntityRef<'_>, VariantRef<'_>)> =
+            Vec::with_capacity(variants.len().min(4));
         for (layer, v) in variants {
             let Some(e) = self.layers[*layer].entity(v.entity) else {
                 continue;
             };
-            if ranked.iter().any(|(_, c)| c.id == e.id) {
+            if ranked.iter().any(|(_, c, _)| c.id == e.id) {
                 continue;
             }
-            ranked.push((*layer, e));
-            spelled.push(*v);
+            ranked.push((*layer, e, *v));
         }
         // several keys of one span (عبدالله, عبد الله) may bring entities of one layer: the
         // heavier first (a key's own postings are in that order already)
         if ranked.len() > 1 {
-            let mut order: Vec<usize> = (0..ranked.len()).collect();
-            order.sort_by_key(|&i| (ranked[i].0, std::cmp::Reverse(ranked[i].1.weight)));
-            ranked = order.iter().map(|&i| ranked[i]).collect();
-            spelled = order.iter().map(|&i| spelled[i]).collect();
+            ranked.sort_by_key(|(layer, e, _)| (*layer, std::cmp::Reverse(e.weight)));
         }
-        let (variant, short, form) = match spelled.first() {
-            Some(v) if v.demonym => (v.text, v.short, MentionKind::Demonym),
-            Some(v) => (v.text, v.short, MentionKind::Name),
+        let (variant, short, form) = match ranked.first() {
+            Some((_, _, v)) if v.demonym => (v.text, v.short, MentionKind::Demonym),
+            Some((_, _, v)) => (v.text, v.short, MentionKind::Name),
             None => ("", false, MentionKind::Name),
         };
         let how = match hit.how {
@@ -630,7 +627,9 @@ impl Tagger {
         });
         let base = score::of_match(how, form, cost);
         let mut candidates: Vec<Candidate> = Vec::with_capacity(ranked.len());
-        for (score, (_, e)) in score::ranked(base, &ranked).zip(&ranked) {
+        for (score, (_, e, _)) in
+            score::ranked(base, &ranked, |(l, e, _)| (*l, e.weight)).zip(&ranked)
+        {
             candidates.push(Candidate {
                 entity: e.id.to_owned(),
                 kind: e.kind,
