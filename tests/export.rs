@@ -284,6 +284,11 @@ fn brat_spans(txt: &str, ann: &str) -> Vec<(String, Vec<(usize, usize)>)> {
             assert!(line.contains("\tAnnotatorNotes T"), "{line}");
             continue;
         }
+        if line.starts_with('N') {
+            // a knowledge-base id of the entity (brat normalization)
+            assert!(line.contains("\tReference T"), "{line}");
+            continue;
+        }
         let f: Vec<&str> = line.split('\t').collect();
         assert_eq!(f.len(), 3, "{line}");
         assert!(f[0].starts_with('T'), "{line}");

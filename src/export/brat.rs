@@ -5,6 +5,9 @@
 //! #1→AnnotatorNotes T1→nagorno-karabakh (ناغورنو كاراباخ), exact
 //! T2→LOC 4 11;12 19→ناغورنو كاراباخ
 //! #2→AnnotatorNotes T2→nagorno-karabakh (ناغورنو كاراباخ), exact
+//! T3→LOC 30 38→أذربيجان
+//! #3→AnnotatorNotes T3→azerbaijan (أذربيجان), exact
+//! N1→Reference T3 Wikidata:Q227→أذربيجان
 //! ```
 //! (`→` is a TAB.)
 //!
@@ -18,6 +21,10 @@
 //! * Each mention gets a `#` note that brat shows with it: the entity id, its canonical name,
 //!   and how it was matched (`exact`, `fuzzy`, `alias`, `composed`; `, demonym` for an
 //!   adjective form).
+//! * A mention whose entity has knowledge-base ids gets a brat normalization line for each:
+//!   `N` lines, `Reference T… Wikidata:Q…` and `Reference T… GeoNames:…`, with the canonical
+//!   name as the entry's text (brat shows them as links when its `tools.conf` names the
+//!   `Wikidata` and `GeoNames` databases).
 //! * `NAME.txt` is the text that was tagged, character for character (a byte order mark is
 //!   never part of it), except line endings: brat reads texts with universal newlines, so a
 //!   CR LF pair is written as LF and a lone CR as LF, and offsets are given in that text.
@@ -121,7 +128,7 @@ pub fn to_brat(text: &str, mentions: &[Mention]) -> (String, String) {
     };
 
     let mut ann = String::new();
-    let mut id = 0;
+    let (mut id, mut normalizations) = (0, 0);
     for m in mentions {
         if m.start >= m.end || m.end > chars.len() {
             continue;
@@ -154,6 +161,19 @@ pub fn to_brat(text: &str, mentions: &[Mention]) -> (String, String) {
             .map(|c| if c.is_control() { ' ' } else { c })
             .collect();
         ann.push_str(&format!("#{id}\tAnnotatorNotes T{id}\t{note}\n"));
+        for (db, kb) in [("Wikidata", &m.wikidata), ("GeoNames", &m.geonames)] {
+            if let Some(kb) = kb.as_deref().filter(|k| !k.contains(char::is_whitespace)) {
+                normalizations += 1;
+                let name: String = m
+                    .name
+                    .chars()
+                    .map(|c| if c.is_control() { ' ' } else { c })
+                    .collect();
+                ann.push_str(&format!(
+                    "N{normalizations}\tReference T{id} {db}:{kb}\t{name}\n"
+                ));
+            }
+        }
     }
     (txt, ann)
 }
@@ -224,6 +244,31 @@ mod tests {
         assert_eq!(txt, "سطر\nزار بوتين\n\nباكو\nيريفان");
         let texts: Vec<String> = check(&txt, &ann).into_iter().map(|t| t.2).collect();
         assert_eq!(texts, ["بوتين", "باكو", "يريفان"]);
+    }
+
+    #[test]
+    fn knowledge_base_ids_are_normalization_lines() {
+        let text = "زار بوتين باكو";
+        let mut mentions = Tagger::new(Gazetteer::embedded()).tag(text);
+        assert_eq!(mentions.len(), 2);
+        (mentions[0].wikidata, mentions[0].geonames) = (Some("Q7747".into()), None);
+        (mentions[1].wikidata, mentions[1].geonames) =
+            (Some("Q9248".into()), Some("587084".into()));
+        let (_, ann) = to_brat(text, &mentions);
+        let n: Vec<&str> = ann.lines().filter(|l| l.starts_with('N')).collect();
+        assert_eq!(
+            n,
+            [
+                "N1\tReference T1 Wikidata:Q7747\tفلاديمير بوتين",
+                "N2\tReference T2 Wikidata:Q9248\tباكو",
+                "N3\tReference T2 GeoNames:587084\tباكو",
+            ]
+        );
+        // without ids, no normalization line
+        mentions
+            .iter_mut()
+            .for_each(|m| (m.wikidata, m.geonames) = (None, None));
+        assert!(!to_brat(text, &mentions).1.contains("\nN"));
     }
 
     #[test]
