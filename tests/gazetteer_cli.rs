@@ -40,7 +40,7 @@ fn readme_workflow_add_a_name_and_a_variant_then_tag() {
     let g = gaz.path().to_str().unwrap();
     let doc = gaz.path().join("../doc-for-readme-test.txt");
     let doc = doc.as_path();
-    std::fs::write(doc, "زار الرئيس علييف مدينة قوبا ثم وغوبا").unwrap();
+    std::fs::write(doc, "زار الرئيس علييف بلدة خوجالي ثم وخوجالو").unwrap();
     assert_eq!(entities_in(doc, g), ["ilham-aliyev"]);
 
     let before = std::fs::read_to_string(gaz.path().join("places.tsv")).unwrap();
@@ -52,29 +52,25 @@ fn readme_workflow_add_a_name_and_a_variant_then_tag() {
         "--type",
         "LOC",
         "--name",
-        "قوبا",
+        "خوجالي",
         "--en",
-        "Guba",
-        "--wikidata",
-        "Q1010962",
+        "Khojaly",
     ]);
     assert!(o.status.success(), "{}", err(&o));
-    assert!(err(&o).contains("added `guba` at"), "{}", err(&o));
+    assert!(err(&o).contains("added `khojaly` at"), "{}", err(&o));
     let after = std::fs::read_to_string(gaz.path().join("places.tsv")).unwrap();
     // exactly one line added
     assert_eq!(after.lines().count(), before.lines().count() + 1);
     assert!(
-        after.contains("guba\tLOC\tقوبا\t\ten=Guba\twikidata=Q1010962\n"),
+        after.contains("khojaly\tLOC\tخوجالي\t\ten=Khojaly\n"),
         "{after}"
     );
 
-    // (كوبا would be Cuba: the README's example adds a spelling of Guba itself; every README
-    // command is run by tests/readme.rs)
-    let o = gaztag(&["gazetteer", "add-variant", "--dir", g, "guba", "غوبا"]);
+    let o = gaztag(&["gazetteer", "add-variant", "--dir", g, "khojaly", "خوجالو"]);
     assert!(o.status.success(), "{}", err(&o));
     let o = gaztag(&["gazetteer", "check", g]);
     assert!(o.status.success(), "{}{}", out(&o), err(&o));
-    assert_eq!(entities_in(doc, g), ["ilham-aliyev", "guba", "guba"]);
+    assert_eq!(entities_in(doc, g), ["ilham-aliyev", "khojaly", "khojaly"]);
     std::fs::remove_file(doc).unwrap();
 }
 
@@ -348,6 +344,12 @@ fn suggest_proposes_removed_seed_spellings() {
     edit("people.tsv", "بوتين|بوتن|فلاديمير بوتن|", "بوتين|");
     edit("people.tsv", "ديمتري بيسكوف|ديميتري بيسكوف|", "");
     edit("places.tsv", "|كرباخ|ناغورني كرباخ|", "|");
+    // Bhutan (بوتان) is as near to بوتن as بوتين is: this test is about Putin's spellings
+    edit(
+        "geo-countries.tsv",
+        "bhutan\tLOC\tبوتان",
+        "bhutan\tLOC\tمملكة بوتان",
+    );
     let g = gaz.path().to_str().unwrap();
     let o = gaztag(&[
         "gazetteer",
