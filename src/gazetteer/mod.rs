@@ -134,8 +134,14 @@ impl Gazetteer {
     /// assert_eq!(gaz.entity(hits[0].entity).unwrap().id, "vladimir-putin");
     /// ```
     pub fn embedded() -> Gazetteer {
-        Gazetteer::from_static(EMBEDDED, "<embedded gazetteer>")
-            .expect("the embedded gazetteer is built by build.rs with this crate's format")
+        // checked once per process, then shared
+        static LOADED: std::sync::OnceLock<Gazetteer> = std::sync::OnceLock::new();
+        LOADED
+            .get_or_init(|| {
+                Gazetteer::from_static(EMBEDDED, "<embedded gazetteer>")
+                    .expect("the embedded gazetteer is built by build.rs with this crate's format")
+            })
+            .clone()
     }
 
     /// Reads an index from a `'static` buffer (e.g. `include_bytes!`).
