@@ -209,20 +209,37 @@ pub fn records(
             return Err(format!("posting {i} names variant {v} of {n_variants}"));
         }
     }
-    let string = |what: &str, off: u32, len: u32| -> Result<(), String> {
-        let bytes = strings
-            .get(off as usize..off as usize + len as usize)
-            .ok_or_else(|| format!("{what}: a string at {off}+{len}, past the strings"))?;
-        std::str::from_utf8(bytes)
-            .map(|_| ())
-            .map_err(|_| format!("{what}: a string at {off}+{len} that is not UTF-8"))
+    // the section is text as a whole (checked at once, at memory speed), and each string
+    // starts and ends on a character boundary in it; what a string belongs to is named only
+    // when it is wrong (no allocation per record)
+    let text = std::str::from_utf8(strings).map_err(|e| {
+        format!(
+            "the strings are not UTF-8 (byte {} of the section)",
+            e.valid_up_to()
+        )
+    })?;
+    let string = |what: &dyn Fn() -> String, off: u32, len: u32| -> Result<(), String> {
+        let (from, to) = (off as usize, off as usize + len as usize);
+        if to > text.len() {
+            return Err(format!(
+                "{}: a string at {off}+{len}, past the strings",
+                what()
+            ));
+        }
+        if !text.is_char_boundary(from) || !text.is_char_boundary(to) {
+            return Err(format!(
+                "{}: a string at {off}+{len} that cuts a character",
+                what()
+            ));
+        }
+        Ok(())
     };
     for (i, r) in variants.chunks_exact(VARIANT_LEN).enumerate() {
         let e = u32_at(r, 0);
         if e as usize >= n_entities {
             return Err(format!("variant {i} names entity {e} of {n_entities}"));
         }
-        string(&format!("variant {i}"), u32_at(r, 4), u32_at(r, 8))?;
+        string(&|| format!("variant {i}"), u32_at(r, 4), u32_at(r, 8))?;
     }
     for (i, r) in entities.chunks_exact(ENTITY_LEN).enumerate() {
         let code = u32_at(r, 0);
@@ -231,7 +248,7 @@ pub fn records(
         }
         for f in 0..4 {
             string(
-                &format!("entity {i}"),
+                &|| format!("entity {i}"),
                 u32_at(r, 4 + 8 * f),
                 u32_at(r, 8 + 8 * f),
             )?;
