@@ -92,13 +92,13 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Io { path, source } => write!(f, "{}: {}", path.display(), source),
+            Error::Io { path, source } => write!(f, "{}: {}", Shown(path), source),
             Error::Source {
                 path,
                 line,
                 message,
             } => {
-                write!(f, "{}:{}: {}", path.display(), line, message)
+                write!(f, "{}:{}: {}", Shown(path), line, message)
             }
             Error::Index { origin, message } => {
                 write!(f, "{origin}: not a usable gaztag index: {message}")
@@ -106,7 +106,7 @@ impl fmt::Display for Error {
             Error::Encoding { path, offset } => write!(
                 f,
                 "{}: not valid UTF-8 (first invalid byte at offset {offset})",
-                path.display()
+                Shown(path)
             ),
             Error::Decode {
                 path,
@@ -115,14 +115,33 @@ impl fmt::Display for Error {
             } => write!(
                 f,
                 "{}: not valid {encoding} (first invalid sequence at byte offset {offset})",
-                path.display()
+                Shown(path)
             ),
             Error::Binary { path, offset } => write!(
                 f,
                 "{}: binary file, not text (NUL byte at offset {offset}): skipped",
-                path.display()
+                Shown(path)
             ),
         }
+    }
+}
+
+/// A path as a report shows it: control characters (an escape sequence in a scraped file's
+/// name, a line break) become U+FFFD, so that a file name cannot drive the terminal or forge a
+/// line of the report.
+struct Shown<'a>(&'a std::path::Path);
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = self.0.to_string_lossy();
+        if !text.chars().any(char::is_control) {
+            return f.write_str(&text);
+        }
+        let shown: String = text
+            .chars()
+            .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+            .collect();
+        f.write_str(&shown)
     }
 }
 
@@ -152,5 +171,21 @@ mod tests {
         let shown = format!("{:#}", anyhow::Error::new(e));
         let reason = std::io::Error::from(std::io::ErrorKind::NotFound).to_string();
         assert_eq!(shown, format!("a.txt: {reason}"));
+    }
+
+    /// A file name holding an escape sequence or a line break is shown with U+FFFD in their
+    /// place: the report cannot clear the screen or forge a line.
+    #[test]
+    fn control_characters_in_file_names_are_not_printed() {
+        let e = Error::Binary {
+            path: "x\u{1b}[2J\nfake.txt".into(),
+            offset: 3,
+        };
+        let shown = e.to_string();
+        assert!(!shown.chars().any(char::is_control), "{shown:?}");
+        assert!(
+            shown.starts_with("x\u{FFFD}[2J\u{FFFD}fake.txt: binary file"),
+            "{shown:?}"
+        );
     }
 }

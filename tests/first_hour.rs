@@ -58,6 +58,7 @@ fn a_closed_pipe_is_a_quiet_success() {
         &["gazetteer", "lookup", "بوتين", "موسكو"],
         &["completions", "zsh"],
         &["man"],
+        &["gazetteer", "stats"],
         &["review", a, "--docs", "seeds", "--color", "never"],
     ] {
         assert_quiet_success(&into_closed_pipe(args, None), &args.join(" "));

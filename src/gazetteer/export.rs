@@ -144,10 +144,18 @@ fn entity_lines(gaz: &Gazetteer) -> Vec<String> {
                 .map(|(t, exact)| format!("{}{t}", if *exact { "=" } else { "" }))
                 .collect();
             let mut line = format!("{}\t{}\t{name}\t{}", e.id, e.kind, variants.join("|"));
-            for (key, value) in [("en", e.en), ("wikidata", e.wikidata)] {
+            for (key, value) in [
+                ("en", e.en),
+                ("wikidata", e.wikidata),
+                ("geonames", e.geonames),
+            ] {
                 if let Some(v) = value {
                     let _ = write!(line, "\t{key}={}", v.replace(['\t', '\n'], " "));
                 }
+            }
+            // the index gives every entity a weight; one that had none has the default
+            if e.weight != super::format::DEFAULT_WEIGHT {
+                let _ = write!(line, "\tweight={}", e.weight);
             }
             for (key, list) in [("adj", &s.demonyms), ("short", &s.short)] {
                 if !list.is_empty() {
@@ -227,7 +235,7 @@ mod tests {
 
     #[test]
     fn round_trip_keeps_entities_spellings_and_lists() {
-        let tsv = "baku\tLOC\tباكو\tBaku|=باكوو\ten=Baku\twikidata=Q9248\tadj=باكوي\n\
+        let tsv = "baku\tLOC\tباكو\tBaku|=باكوو\ten=Baku\twikidata=Q9248\tgeonames=587084\tweight=2300000\tadj=باكوي\n\
                    nato\tORG\t=حلف شمال الأطلسي\t\tshort=الحلف\n";
         let sources = source::Sources {
             entities: source::parse_str(Path::new("a.tsv"), tsv).unwrap(),
@@ -251,6 +259,11 @@ mod tests {
             (baku.en.as_deref(), baku.wikidata.as_deref()),
             (Some("Baku"), Some("Q9248"))
         );
+        assert_eq!(
+            (baku.geonames.as_deref(), baku.weight),
+            (Some("587084"), Some(2_300_000))
+        );
+        assert_eq!(again.entities[1].weight, None);
         assert!(baku.variants.iter().any(|v| v.exact && v.text == "باكوو"));
         assert_eq!(baku.demonyms, ["باكوي"]);
         assert_eq!(again.entities[1].short, ["الحلف"]);

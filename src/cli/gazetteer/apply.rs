@@ -1,5 +1,6 @@
 //! `gaztag gazetteer apply DECISIONS`: turn a reviewer's decisions into source edits.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use gaztag::decisions::{self, apply};
@@ -20,12 +21,15 @@ pub struct ApplyArgs {
 pub fn run(args: ApplyArgs) -> anyhow::Result<i32> {
     let d = decisions::read(&args.decisions)?;
     let r = apply::apply(&d, &args.dir, args.dry_run)?;
+    let mut out = std::io::stdout().lock();
     for c in &r.changes {
-        print!(
+        write!(
+            out,
             "{}",
             apply::diff(&c.path.display().to_string(), &c.before, &c.after)
-        );
+        )?;
     }
+    out.flush()?;
     let verb = if args.dry_run { "would" } else { "did" };
     for line in &r.done {
         eprintln!("{verb}: {line}");

@@ -1,6 +1,7 @@
 //! `gaztag gazetteer stats [PATH]`: size counts of a gazetteer, and its entities per source
 //! file.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use gaztag::Gazetteer;
@@ -47,26 +48,31 @@ pub fn run(args: StatsArgs) -> anyhow::Result<i32> {
     };
     let s = g.stats();
     let files = per_file(args.path.as_ref())?;
+    // written, not printed: a closed pipe (`stats | head -1`) is an error the caller ends
+    // quietly on, never a panic
+    let mut out = std::io::stdout().lock();
     if args.json {
         let mut v = serde_json::to_value(s)?;
         v["files"] = files
             .iter()
             .map(|(f, n)| serde_json::json!({ "file": f, "entities": n }))
             .collect();
-        println!("{}", serde_json::to_string(&v)?);
+        writeln!(out, "{}", serde_json::to_string(&v)?)?;
     } else {
-        println!("gazetteer       {}", g.origin());
-        println!(
+        writeln!(out, "gazetteer       {}", g.origin())?;
+        writeln!(
+            out,
             "entities        {} (PER {}, LOC {}, ORG {})",
             s.entities, s.per, s.loc, s.org
-        );
-        println!("variants        {}", s.variants);
-        println!("keys            {}", s.keys);
-        println!("ambiguous keys  {}", s.ambiguous_keys);
-        println!("index bytes     {}", s.index_bytes);
+        )?;
+        writeln!(out, "variants        {}", s.variants)?;
+        writeln!(out, "keys            {}", s.keys)?;
+        writeln!(out, "ambiguous keys  {}", s.ambiguous_keys)?;
+        writeln!(out, "index bytes     {}", s.index_bytes)?;
         for (f, n) in &files {
-            println!("  {n:>8}  {f}");
+            writeln!(out, "  {n:>8}  {f}")?;
         }
     }
+    out.flush()?;
     Ok(super::super::EXIT_OK)
 }
