@@ -290,10 +290,12 @@ pub struct Summary {
 
 /// Tags the JSON Lines of `input` and writes one line per record to `output`, in input order.
 ///
-/// A reader thread hands over the lines; each batch (up to `batch` records: fewer when no more
-/// input is ready yet, so a slow producer still sees its records come back) is tagged in
-/// parallel on the current rayon pool (call this inside [`rayon::ThreadPool::install`] to
-/// choose the pool), written and flushed. At most two batches of lines are held at a time.
+/// A reader thread hands over the lines; each batch (up to `batch` records or
+/// [`BATCH_BYTES`] of input, always at least one record: fewer when no more input is ready yet,
+/// so a slow producer still sees its records come back) is tagged in parallel on the current
+/// rayon pool (call this inside [`rayon::ThreadPool::install`] to choose the pool), written and
+/// flushed. At most two batches' worth of input bytes are held at a time (or one record, when
+/// it alone is larger), so memory follows the size of the records, not their number.
 /// Each line that cannot be tagged is written as [`LineError::to_json`] and passed to `report`;
 /// a line longer than [`MAX_LINE_BYTES`] is one of those (it is skipped, not held in memory).
 /// Only I/O errors stop the stream: an output that fails (a reader gone, a full disk) returns
@@ -305,8 +307,29 @@ pub fn tag_stream<R: BufRead + Send, W: Write>(
     batch: usize,
     report: impl FnMut(&LineError),
 ) -> io::Result<Summary> {
-    tag_stream_bounded(tagger, input, output, batch, MAX_LINE_BYTES, report)
+    tag_stream_sized(tagger, input, output, batch, BATCH_BYTES, report)
 }
+
+/// [`tag_stream`] with batches of up to `batch_bytes` bytes of input lines (always at least
+/// one line) instead of [`BATCH_BYTES`]; `gaztag tag --stdin` gives a budget per worker thread.
+pub fn tag_stream_sized<R: BufRead + Send, W: Write>(
+    tagger: &Tagger,
+    input: R,
+    output: W,
+    batch: usize,
+    batch_bytes: usize,
+    report: impl FnMut(&LineError),
+) -> io::Result<Summary> {
+    let sizes = Sizes {
+        records: batch,
+        bytes: batch_bytes,
+        line: MAX_LINE_BYTES,
+    };
+    tag_stream_bounded(tagger, input, output, sizes, report)
+}
+
+/// The input bytes a batch of [`tag_stream`] holds at most (unless one record alone is larger).
+pub const BATCH_BYTES: usize = 16 << 20;
 
 /// The longest input line [`tag_stream`] reads, in bytes: a record's `text` is at most
 /// [`MAX_DOCUMENT_BYTES`](crate::corpus::MAX_DOCUMENT_BYTES) anyway.
@@ -315,31 +338,118 @@ pub const MAX_LINE_BYTES: usize = crate::corpus::MAX_DOCUMENT_BYTES;
 /// A line as the reader thread hands it over: its number, and its bytes or (too long) its size.
 type ReadLine = io::Result<(usize, Result<Vec<u8>, u64>)>;
 
-/// [`tag_stream`] with lines of up to `max_line` bytes.
+/// How much a batch of [`tag_stream_bounded`] holds, and the longest line it reads.
+#[derive(Clone, Copy, Debug)]
+struct Sizes {
+    /// Records per batch at most.
+    records: usize,
+    /// Bytes of input lines per batch at most (unless one line alone is larger).
+    bytes: usize,
+    /// The longest line read, in bytes.
+    line: usize,
+}
+
+/// The bytes of input lines held between the reader thread and the end of their batch's
+/// tagging: the reader waits for room before it hands over a line, so read-ahead is bounded in
+/// bytes, not in lines. Closed when the stream ends, so that a waiting reader stops.
+struct Budget {
+    /// Bytes held, and whether the budget is closed.
+    held: std::sync::Mutex<(usize, bool)>,
+    freed: std::sync::Condvar,
+    limit: usize,
+}
+
+impl Budget {
+    fn new(limit: usize) -> Budget {
+        Budget {
+            held: std::sync::Mutex::new((0, false)),
+            freed: std::sync::Condvar::new(),
+            limit,
+        }
+    }
+
+    /// Waits until `n` more bytes fit (always when none are held), then holds them; `false`
+    /// when the budget is closed.
+    fn take(&self, n: usize) -> bool {
+        let mut held = self.held.lock().unwrap_or_else(|p| p.into_inner());
+        loop {
+            let (bytes, closed) = *held;
+            if closed {
+                return false;
+            }
+            if bytes == 0 || bytes.saturating_add(n) <= self.limit {
+                held.0 = bytes.saturating_add(n);
+                return true;
+            }
+            held = self.freed.wait(held).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+
+    /// Gives back `n` bytes.
+    fn give(&self, n: usize) {
+        let mut held = self.held.lock().unwrap_or_else(|p| p.into_inner());
+        held.0 = held.0.saturating_sub(n);
+        self.freed.notify_all();
+    }
+
+    /// Closes the budget: every [`Budget::take`], waiting or to come, returns `false`.
+    fn close(&self) {
+        self.held.lock().unwrap_or_else(|p| p.into_inner()).1 = true;
+        self.freed.notify_all();
+    }
+}
+
+/// Closes a [`Budget`] when dropped, however the stream ends.
+struct CloseOnDrop<'a>(&'a Budget);
+
+impl Drop for CloseOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.close();
+    }
+}
+
+/// The bytes of a line as handed over (an overlong line is not held).
+fn held_bytes(line: &Result<Vec<u8>, u64>) -> usize {
+    line.as_ref().map_or(0, Vec::len)
+}
+
+/// [`tag_stream`] with the batch sizes and longest line of `sizes`.
 fn tag_stream_bounded<R: BufRead + Send, W: Write>(
     tagger: &Tagger,
     input: R,
     mut output: W,
-    batch: usize,
-    max_line: usize,
+    sizes: Sizes,
     mut report: impl FnMut(&LineError),
 ) -> io::Result<Summary> {
-    let batch = batch.max(1);
+    let batch = sizes.records.max(1);
+    let batch_bytes = sizes.bytes.max(1);
+    let max_line = sizes.line;
     let (send, receive) = std::sync::mpsc::sync_channel::<ReadLine>(batch);
+    // the batch being tagged and the next one, read ahead
+    let budget = Budget::new(batch_bytes.saturating_mul(2));
     std::thread::scope(|scope| {
-        // the receiver belongs to this closure: however it returns, the receiver is dropped
-        // before the scope waits for the reader, whose next send then fails and stops it
+        // the receiver and the budget's closing belong to this closure: however it returns,
+        // both are dropped before the scope waits for the reader, whose next send or wait for
+        // room then fails and stops it
         let receive = receive;
-        scope.spawn(move || read_lines(input, send, max_line));
+        let _close = CloseOnDrop(&budget);
+        let budget = &budget;
+        scope.spawn(move || read_lines(input, send, max_line, budget));
         let mut summary = Summary::default();
         let mut lines: Vec<(usize, Result<Vec<u8>, u64>)> = Vec::with_capacity(batch);
         // wait for one line, then take what is ready, up to a batch
         while let Ok(first) = receive.recv() {
             lines.clear();
-            lines.push(first?);
-            while lines.len() < batch {
+            let first = first?;
+            let mut bytes = held_bytes(&first.1);
+            lines.push(first);
+            while lines.len() < batch && bytes < batch_bytes {
                 match receive.try_recv() {
-                    Ok(line) => lines.push(line?),
+                    Ok(line) => {
+                        let line = line?;
+                        bytes += held_bytes(&line.1);
+                        lines.push(line);
+                    }
                     Err(_) => break,
                 }
             }
@@ -356,6 +466,9 @@ fn tag_stream_bounded<R: BufRead + Send, W: Write>(
                     }),
                 })
                 .collect();
+            // the lines are tagged: the reader may read the next batch while this one is written
+            lines.clear();
+            budget.give(bytes);
             for result in results {
                 summary.records += 1;
                 let line = match result {
@@ -378,7 +491,13 @@ fn tag_stream_bounded<R: BufRead + Send, W: Write>(
 /// Sends the non-blank lines of `input` with their numbers (from 1), without line breaks or a
 /// leading byte order mark, until the input ends, fails or the receiver is gone. A line longer
 /// than `max` bytes is read through without being kept and sent as the bytes it had read.
-fn read_lines<R: BufRead>(mut input: R, send: std::sync::mpsc::SyncSender<ReadLine>, max: usize) {
+/// Each kept line first waits for room in `budget`.
+fn read_lines<R: BufRead>(
+    mut input: R,
+    send: std::sync::mpsc::SyncSender<ReadLine>,
+    max: usize,
+    budget: &Budget,
+) {
     use std::io::Read as _;
     let mut number = 0;
     loop {
@@ -416,7 +535,7 @@ fn read_lines<R: BufRead>(mut input: R, send: std::sync::mpsc::SyncSender<ReadLi
         if buf.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        if send.send(Ok((number, Ok(buf)))).is_err() {
+        if !budget.take(buf.len()) || send.send(Ok((number, Ok(buf)))).is_err() {
             return;
         }
     }
@@ -631,7 +750,12 @@ mod tests {
         );
         let mut out = Vec::new();
         let mut errors = Vec::new();
-        let s = tag_stream_bounded(&tagger(), input.as_bytes(), &mut out, 2, 100, |e| {
+        let sizes = Sizes {
+            records: 2,
+            bytes: BATCH_BYTES,
+            line: 100,
+        };
+        let s = tag_stream_bounded(&tagger(), input.as_bytes(), &mut out, sizes, |e| {
             errors.push(e.clone())
         })
         .unwrap();
@@ -653,8 +777,83 @@ mod tests {
         // a line of exactly the limit is read
         let line = format!("{{\"id\": 4, \"text\": \"{}\"}}", "x".repeat(70));
         let (mut out, max) = (Vec::new(), line.len());
-        let s = tag_stream_bounded(&tagger(), line.as_bytes(), &mut out, 1, max, |_| {}).unwrap();
+        let sizes = Sizes {
+            records: 1,
+            bytes: BATCH_BYTES,
+            line: max,
+        };
+        let s = tag_stream_bounded(&tagger(), line.as_bytes(), &mut out, sizes, |_| {}).unwrap();
         assert_eq!(s.failed, 0);
+    }
+
+    /// An input that counts the bytes read from it.
+    struct Counted<'a>(&'a [u8], std::sync::Arc<std::sync::atomic::AtomicUsize>);
+
+    impl io::Read for Counted<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.0.read(buf)?;
+            self.1.fetch_add(n, std::sync::atomic::Ordering::SeqCst);
+            Ok(n)
+        }
+    }
+
+    /// An output that records how much input had been read when it was first written to.
+    struct FirstWrite(
+        std::sync::Arc<std::sync::atomic::AtomicUsize>,
+        Option<usize>,
+    );
+
+    impl Write for FirstWrite {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.1
+                .get_or_insert_with(|| self.0.load(std::sync::atomic::Ordering::SeqCst));
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// Batches are cut by bytes: with room for 64 records per batch but 2,000 bytes, the
+    /// reader has read at most about two batches of bytes when the first batch is written
+    /// (it used to read 64 records ahead), and the output is the same as with small batches.
+    #[test]
+    fn batches_and_read_ahead_are_bounded_by_bytes() {
+        let mut input = String::new();
+        for i in 0..100 {
+            input.push_str(&format!(
+                "{{\"id\": {i}, \"text\": \"زار بوتين موسكو {}\"}}\n",
+                "x".repeat(950)
+            ));
+        }
+        let read = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let reader = io::BufReader::with_capacity(64, Counted(input.as_bytes(), read.clone()));
+        let mut out = FirstWrite(read, None);
+        let s = tag_stream_sized(&tagger(), reader, &mut out, 64, 2_000, |_| {}).unwrap();
+        assert_eq!((s.records, s.failed), (100, 0));
+        let at_first_write = out.1.unwrap();
+        // the batch written (2,000 bytes and the line that crossed them), the two batches the
+        // reader may hold ahead, the line it waits to hand over and its buffer; without the
+        // byte budget it read 64 lines ahead
+        let line = input.lines().next().unwrap().len() + 1;
+        let bound = 2_000 + line + 4_000 + line + 64;
+        assert!(at_first_write <= bound, "{at_first_write} > {bound}");
+        assert!(bound < 10 * line);
+        let mut bytes = Vec::new();
+        tag_stream_sized(&tagger(), input.as_bytes(), &mut bytes, 64, 2_000, |_| {}).unwrap();
+        assert_eq!(String::from_utf8(bytes).unwrap(), run(&input, 1).0);
+    }
+
+    #[test]
+    fn the_budget_holds_one_line_even_when_it_alone_is_larger() {
+        let b = Budget::new(10);
+        assert!(b.take(25));
+        b.give(25);
+        assert!(b.take(6));
+        assert!(b.take(4));
+        b.give(10);
+        b.close();
+        assert!(!b.take(1));
     }
 
     /// Integer ids beyond 64 bits keep their digits: two of them used to become one float.

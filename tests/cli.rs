@@ -109,6 +109,58 @@ fn out_mirrors_the_tree_with_the_same_annotations() {
     assert_eq!(docs[0]["document"], "sub/notes.md");
 }
 
+/// `--out` puts each batch's files in place together: over several batches (more than 64
+/// documents per thread), every `NAME.json` is byte for byte the pretty form of its JSON Lines
+/// record, with any number of threads, and no temporary file is left.
+#[test]
+fn out_files_over_many_batches_are_the_json_lines_records_pretty_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(input.join("sub")).unwrap();
+    let seeds: Vec<String> = std::fs::read_dir("seeds")
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    for i in 0..300 {
+        let text: String = seeds[i % seeds.len()].chars().skip(i).take(400).collect();
+        let folder = if i % 3 == 0 { "sub/" } else { "" };
+        std::fs::write(input.join(format!("{folder}d{i:03}.txt")), text).unwrap();
+    }
+    let o = gaztag(&["tag", input.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines = docs(&o);
+    assert_eq!(lines.len(), 300);
+    for jobs in ["1", "2"] {
+        let out = dir.path().join(format!("out{jobs}"));
+        let o = gaztag(&[
+            "tag",
+            input.to_str().unwrap(),
+            "--jobs",
+            jobs,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        for d in &lines {
+            let name = format!("{}.json", d["document"].as_str().unwrap());
+            let doc: gaztag::Document = serde_json::from_value(d.clone()).unwrap();
+            let want = serde_json::to_string_pretty(&doc).unwrap() + "\n";
+            assert_eq!(
+                std::fs::read_to_string(out.join(&name)).unwrap(),
+                want,
+                "{name}"
+            );
+        }
+        let written = walk(&out);
+        assert!(
+            !written.iter().any(|p| p.contains(".gaztag-")),
+            "{written:?}"
+        );
+        // the 300 annotations and the run record
+        assert_eq!(written.len(), 301, "{written:?}");
+    }
+}
+
 fn walk(dir: &Path) -> Vec<String> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(dir).unwrap() {

@@ -10,6 +10,10 @@ use super::{EXIT_OK, EXIT_PARTIAL, GazetteerArgs, RuleArgs};
 /// the next is read.
 const BATCH_PER_THREAD: usize = 64;
 
+/// Bytes of input records per batch and thread at most (a record alone may be larger): memory
+/// follows the size of the records, not their number.
+const BATCH_BYTES_PER_THREAD: usize = 8 << 20;
+
 pub fn run(
     jobs: Option<usize>,
     rules: &RuleArgs,
@@ -23,11 +27,12 @@ pub fn run(
     }
     let pool = pool.build().context("starting worker threads")?;
     let batch = BATCH_PER_THREAD * pool.current_num_threads();
+    let batch_bytes = BATCH_BYTES_PER_THREAD * pool.current_num_threads();
     let summary = pool
         .install(|| {
             let input = std::io::BufReader::with_capacity(1 << 16, std::io::stdin());
             let output = std::io::BufWriter::new(std::io::stdout().lock());
-            stream::tag_stream(&tagger, input, output, batch, |e| {
+            stream::tag_stream_sized(&tagger, input, output, batch, batch_bytes, |e| {
                 eprintln!("gaztag: stdin: {e}")
             })
         })

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use gaztag::Tagger;
 use gaztag::corpus::{self, Encoding, Input};
-use gaztag::export::{Exporter, Format};
+use gaztag::export::{Exported, Exporter, Format};
 
 use super::{EXIT_OK, EXIT_PARTIAL, GazetteerArgs, RuleArgs};
 
@@ -98,8 +98,46 @@ impl TagArgs {
     }
 }
 
-/// Documents tagged in parallel per batch; batches keep memory bounded and output ordered.
+/// Documents tagged in parallel per batch and thread at most; batches keep memory bounded and
+/// output ordered.
 const BATCH_PER_THREAD: usize = 64;
+
+/// Bytes of input documents (by their files' sizes) per batch and thread at most; a document
+/// alone may be larger. So memory follows the size of the documents, not their number.
+const BATCH_BYTES_PER_THREAD: u64 = 8 << 20;
+
+/// The next batch of `items`, each with its size: up to `max_items` of them, and no more than
+/// `max_bytes` in all unless the first alone is larger (a batch has at least one item while
+/// any is left). Empty when `items` is.
+fn next_batch<T>(
+    items: &mut std::iter::Peekable<impl Iterator<Item = (T, u64)>>,
+    max_items: usize,
+    max_bytes: u64,
+) -> Vec<T> {
+    let mut batch = Vec::new();
+    let mut bytes = 0u64;
+    while batch.len() < max_items.max(1) {
+        let Some((_, size)) = items.peek() else {
+            break;
+        };
+        if !batch.is_empty() && bytes.saturating_add(*size) > max_bytes {
+            break;
+        }
+        let (item, size) = items.next().expect("peeked");
+        bytes = bytes.saturating_add(size);
+        batch.push(item);
+    }
+    batch
+}
+
+/// The size of a document's file, for [`next_batch`] (0 when unknown: standard input, or an
+/// error that is reported in its place).
+fn input_size(input: &gaztag::Result<Input>) -> u64 {
+    match input {
+        Ok(i) if !is_stdin(&i.path) => std::fs::metadata(&i.path).map_or(0, |m| m.len()),
+        _ => 0,
+    }
+}
 
 pub fn run(mut args: TagArgs) -> anyhow::Result<i32> {
     if args.stdin {
@@ -162,6 +200,7 @@ pub fn run(mut args: TagArgs) -> anyhow::Result<i32> {
         None => Exporter::to_stream(args.format()).context("this format needs --out DIR")?,
     };
     let batch = BATCH_PER_THREAD * pool.current_num_threads();
+    let batch_bytes = BATCH_BYTES_PER_THREAD * pool.current_num_threads() as u64;
     // a listing on the terminal is the progress; a bar would be drawn across it
     let bar = progress_bar(args.quiet || args.for_reading(), || {
         listed.unwrap_or_else(|| {
@@ -171,14 +210,22 @@ pub fn run(mut args: TagArgs) -> anyhow::Result<i32> {
         })
     });
     // The workers tag batch n + 1 while a writer thread writes batch n: the cores never wait for
-    // the output, and at most three batches are held (tagged, queued, being written).
-    let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<Vec<gaztag::Result<Done>>>(1);
+    // the output, and at most two batches are held (being written, and tagged or being tagged:
+    // the channel hands a batch over only when the writer takes it).
+    let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<Vec<gaztag::Result<Done>>>(0);
+    let mut inputs = inputs
+        .by_ref()
+        .map(|input| {
+            let size = input_size(&input);
+            (input, size)
+        })
+        .peekable();
     let count = std::thread::scope(|scope| {
         let writer = scope.spawn(|| write_batches(done_rx, &exporter, &bar, count));
         loop {
             // a folder that cannot be read comes as an error in its place, reported like a
             // document that cannot be read
-            let chunk: Vec<gaztag::Result<Input>> = inputs.by_ref().take(batch).collect();
+            let chunk: Vec<gaztag::Result<Input>> = next_batch(&mut inputs, batch, batch_bytes);
             if chunk.is_empty() {
                 break;
             }
@@ -215,8 +262,9 @@ pub fn run(mut args: TagArgs) -> anyhow::Result<i32> {
     })
 }
 
-/// Writes the finished batches in order (the sink on stdout, or nothing when each document's
-/// files were written by its worker), reports the documents' errors, and counts.
+/// Writes the finished batches in order (the sink on stdout, or each document's files, written
+/// by its worker and put in place here, a batch at a time), reports the documents' errors, and
+/// counts.
 fn write_batches(
     batches: std::sync::mpsc::Receiver<Vec<gaztag::Result<Done>>>,
     exporter: &Exporter,
@@ -226,12 +274,22 @@ fn write_batches(
     let stdout = std::io::stdout();
     let mut sink = exporter.sink(std::io::BufWriter::new(stdout.lock()))?;
     let mut bytes = 0u64;
-    for results in batches {
+    for mut results in batches {
         let n = results.len();
-        for result in results {
-            match result {
+        // the batch's files are flushed to disk together, then put in place
+        let files = results
+            .iter_mut()
+            .map(|r| match r {
+                Ok(Done::Tagged { files, .. }) => std::mem::take(files),
+                _ => Vec::new(),
+            })
+            .collect();
+        let (committed, folders) = gaztag::atomic::commit_all(files);
+        for (result, committed) in results.into_iter().zip(committed) {
+            match result.and_then(|done| committed.map(|()| done)) {
                 Ok(Done::Tagged {
                     chunk,
+                    files: _,
                     mentions,
                     size,
                     encoding,
@@ -260,6 +318,8 @@ fn write_batches(
                 }
             }
         }
+        // the folders' sync makes the renames last: a failure there stops the run
+        folders?;
         bar.inc(n as u64);
         bar.set_message(format!("{:.1} MB", bytes as f64 / 1e6));
     }
@@ -449,6 +509,8 @@ enum Done {
     /// Tagged: the chunk for the sink (`None` when its files were written), and its mentions.
     Tagged {
         chunk: Option<String>,
+        /// Its files, written but not in place: the writer puts a batch's in place together.
+        files: Vec<gaztag::atomic::AtomicFile>,
         mentions: usize,
         /// Its length in bytes (as UTF-8).
         size: usize,
@@ -480,13 +542,17 @@ fn process(
     if read.encoding != corpus::UTF_8 {
         doc.encoding = Some(read.encoding.to_owned());
     }
-    let chunk = if args.for_reading() {
-        Some(listing(&doc, colors()))
+    let (chunk, files) = if args.for_reading() {
+        (Some(listing(&doc, colors())), Vec::new())
     } else {
-        exporter.document(&doc, &read.text)?
+        match exporter.document_staged(&doc, &read.text)? {
+            Exported::Chunk(chunk) => (Some(chunk), Vec::new()),
+            Exported::Files(files) => (None, files),
+        }
     };
     Ok(Done::Tagged {
         chunk,
+        files,
         mentions: doc.mentions.len(),
         size: read.text.len(),
         encoding: read.encoding,
@@ -682,6 +748,24 @@ fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_batch_is_cut_by_bytes_and_holds_at_least_one_item() {
+        let sizes = [3u64, 4, 2, 10, 1, 1, 1, 1, 0, 0, 20];
+        let mut items = sizes.iter().copied().enumerate().peekable();
+        let mut batches = Vec::new();
+        loop {
+            let b = next_batch(&mut items, 3, 8);
+            if b.is_empty() {
+                break;
+            }
+            batches.push(b);
+        }
+        // 3+4 fits in 8, +2 would not; 10 alone is over and goes alone; at most 3 items
+        let want: [&[usize]; 6] = [&[0, 1], &[2], &[3], &[4, 5, 6], &[7, 8, 9], &[10]];
+        assert_eq!(batches, want);
+        assert!(next_batch(&mut items, 3, 8).is_empty());
+    }
 
     #[test]
     fn the_rate_has_its_unit_and_no_long_fraction() {
