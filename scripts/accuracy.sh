@@ -41,5 +41,7 @@ echo "| step | micro P | micro R | micro F1 | PER F1 |"
 echo "|---|---:|---:|---:|---:|"
 score "lookup: folded, clitics stripped, common words filtered" "$work/all" --no-aliases --no-compose
 score "+ only entries reliable in the training part" "$work/reliable" --no-aliases --no-compose
-score "+ name composition (titles, given names, name parts)" "$work/reliable" --no-aliases
 score "+ document aliases (the default)" "$work/reliable"
+score "+ name composition (--compose titles,given,parts), no aliases" "$work/reliable" --no-aliases \
+  --compose titles,given,parts
+score "+ name composition and document aliases" "$work/reliable" --compose titles,given,parts

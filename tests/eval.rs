@@ -125,7 +125,8 @@ fn documents_group_sentences_for_the_aliases() {
     .unwrap();
     let g = gold.to_str().unwrap();
     let tp = |extra: &[&str]| {
-        let mut args = vec!["eval", "--gold", g, "--json"];
+        // composition is opt-in: the full name is composed from the given name
+        let mut args = vec!["eval", "--gold", g, "--json", "--compose", "given"];
         args.extend_from_slice(extra);
         let v: serde_json::Value = serde_json::from_str(&stdout(&gaztag(&args))).unwrap();
         v["micro"]["tp"].as_u64().unwrap()

@@ -34,6 +34,7 @@ fn tagger(aliases: bool, compose: bool) -> Tagger {
         .gazetteer(gazetteer())
         .aliases(aliases)
         .compose(compose)
+        .compose_rules(gaztag::tagger::rules::names::ComposeRules::all())
         .build()
 }
 
@@ -202,7 +203,10 @@ fn a_one_word_person_does_not_pre_empt_a_longer_composed_name() {
             ..Default::default()
         },
     };
-    let t = Tagger::new(Gazetteer::from_bytes(compile(&sources)).unwrap());
+    let t = Tagger::builder()
+        .gazetteer(Gazetteer::from_bytes(compile(&sources)).unwrap())
+        .compose_rules(gaztag::tagger::rules::names::ComposeRules::all())
+        .build();
     let got: Vec<(String, &str, String)> = t
         .tag("وصل محمد الطرابلسي إلى باكو. قال محمد إن")
         .into_iter()
@@ -216,4 +220,60 @@ fn a_one_word_person_does_not_pre_empt_a_longer_composed_name() {
             ("محمد", "exact", "mohammed"),
         ])
     );
+}
+
+#[test]
+fn a_composed_name_stops_before_a_preposition_conjunction_plural_or_role_noun() {
+    let t = tagger(true, true);
+    for (text, name) in [
+        ("وقال نيكول حسنوف بتصريحات إن", "نيكول حسنوف"),
+        ("وقال نيكول حسنوف لوسائل الإعلام", "نيكول حسنوف"),
+        ("تأليف محمد رفيق وإخراج سامر", "محمد رفيق"),
+        ("ورفض محمد الإجراءات الجديدة", ""),
+        ("وزار نيكول حسنوف نائب الوزير", "نيكول حسنوف"),
+        ("وشن نيكول حسنوف هجوما عنيفا", "nikol"),
+    ] {
+        let got: Vec<String> = found(&t, text).into_iter().map(|(s, _, _)| s).collect();
+        let want: Vec<String> = match name {
+            "" => vec![],
+            "nikol" => vec!["نيكول حسنوف".to_owned()],
+            n => vec![n.to_owned()],
+        };
+        assert_eq!(got, want, "{text}");
+    }
+}
+
+#[test]
+fn a_lone_adjective_or_noun_after_a_title_is_never_a_person() {
+    let t = tagger(true, true);
+    for text in [
+        "وقال الرئيس الخاص إن",
+        "وأكد الرئيس المؤقت أمس",
+        "وقال الرئيس تشكيل",
+        "وكان الرئيس أطلق المبادرة",
+    ] {
+        assert!(found(&t, text).is_empty(), "{text}: {:?}", found(&t, text));
+    }
+}
+
+#[test]
+fn a_preposition_written_with_alif_maqsura_is_not_the_name_ali() {
+    let t = tagger(true, true);
+    let got = found(&t, "واعتمد على الحسيني الدباغ");
+    assert!(got.iter().all(|(s, _, _)| !s.starts_with("على")), "{got:?}");
+}
+
+#[test]
+fn no_alias_where_a_noun_before_it_makes_it_a_common_use() {
+    let t = tagger(true, true);
+    let text = "وصل نيكول باشينيان إلى باكو. وناقش الوفد جائزة باشينيان أمس.";
+    let got = found(&t, text);
+    assert!(got.iter().all(|(_, how, _)| *how != "alias"), "{got:?}");
+}
+
+#[test]
+fn composition_is_opt_in_by_default() {
+    let t = Tagger::builder().gazetteer(gazetteer()).build();
+    let got = found(&t, "وصل نيكول باشينيان إلى موسكو");
+    assert!(got.is_empty(), "{got:?}");
 }

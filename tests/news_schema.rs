@@ -51,6 +51,7 @@ fn news_output_validates_against_the_schema() {
         .gazetteer(Gazetteer::load(dir.path()).unwrap())
         .gazetteer(Gazetteer::embedded())
         .fuzzy(true)
+        .compose_rules(gaztag::tagger::rules::names::ComposeRules::all())
         .build();
     let (mut mentions, mut composed, mut ranked) = (0, 0, 0);
     for (i, sentences) in corpus.sentences.chunks(20).enumerate() {

@@ -97,6 +97,7 @@ pub struct Tagger {
     fuzzy: bool,
     aliases: bool,
     compose: bool,
+    compose_rules: rules::names::ComposeRules,
     min_score: Score,
     decode: Decode,
 }
@@ -109,6 +110,7 @@ pub struct TaggerBuilder {
     fuzzy: bool,
     aliases: bool,
     compose: bool,
+    compose_rules: rules::names::ComposeRules,
     min_score: Score,
     decode: Decode,
 }
@@ -121,6 +123,7 @@ impl Default for TaggerBuilder {
             fuzzy: false,
             aliases: true,
             compose: true,
+            compose_rules: Default::default(),
             min_score: Score::default(),
             decode: Decode::default(),
         }
@@ -146,6 +149,14 @@ impl TaggerBuilder {
     /// Default: on.
     pub fn compose(&mut self, yes: bool) -> &mut TaggerBuilder {
         self.compose = yes;
+        self
+    }
+
+    /// Which of the composition rules run when [`TaggerBuilder::compose`] is on (see
+    /// [`rules::names`]). Default: none of them
+    /// ([`rules::names::ComposeRules::default`]): composition is opt-in.
+    pub fn compose_rules(&mut self, r: rules::names::ComposeRules) -> &mut TaggerBuilder {
+        self.compose_rules = r;
         self
     }
 
@@ -204,6 +215,7 @@ impl TaggerBuilder {
             fuzzy: self.fuzzy,
             aliases: self.aliases,
             compose: self.compose,
+            compose_rules: self.compose_rules,
             min_score: self.min_score,
             decode: self.decode,
         }
@@ -339,8 +351,11 @@ impl Tagger {
         let lattice = RefCell::new(Lattice::new(words.len()));
         // entities named so far (their short forms are valid from then on)
         let mut seen: HashSet<String> = HashSet::new();
-        let mut names = (self.aliases || self.compose)
-            .then(|| Names::new(&self.layers, &self.word_starts, text, &norm, &words));
+        let mut names = (self.aliases || self.compose).then(|| {
+            let mut n = Names::new(&self.layers, &self.word_starts, text, &norm, &words);
+            n.rules = self.compose_rules;
+            n
+        });
         // what the rules ask of the lattice: the gazetteer name that would start at word j
         let exact_info = |j: usize, seen: &HashSet<String>| {
             let (hit, variants) = self.exact_at(text, &norm, &words, &lattice, j, seen)?;
