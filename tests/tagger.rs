@@ -569,7 +569,13 @@ fn seed_spellings_with_the_default_gazetteer() {
 #[test]
 fn min_score_drops_the_weaker_mentions() {
     let text = "قال محمد الزنكلوني إن بوتن وصل إلى باكو";
-    let all = default_tagger().tag(text);
+    let composing = || {
+        let mut b = Tagger::builder();
+        b.gazetteer(Gazetteer::embedded())
+            .compose_rules(gaztag::tagger::rules::names::ComposeRules::all());
+        b
+    };
+    let all = composing().build().tag(text);
     let scored: Vec<(&str, gaztag::MatchKind, f64)> = all
         .iter()
         .map(|m| (m.text.as_str(), m.how, m.score.get()))
@@ -580,11 +586,7 @@ fn min_score_drops_the_weaker_mentions() {
         scored[0].2 < scored[1].2 && scored[1].2 == scored[2].2,
         "{scored:?}"
     );
-    let strict = Tagger::builder()
-        .gazetteer(Gazetteer::embedded())
-        .min_score(scored[0].2 + 0.01)
-        .build()
-        .tag(text);
+    let strict = composing().min_score(scored[0].2 + 0.01).build().tag(text);
     assert_eq!(strict, all[1..]);
     check_offsets(text, &strict);
 }
