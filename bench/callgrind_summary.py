@@ -38,7 +38,11 @@ def stages(path):
     total, c = inclusive(path)
     collect, step = c["gaztag::tagger::Tagger::collect"], c["gaztag::tagger::step"]
     json = max([v for k, v in c.items() if "Serialize for gaztag::annotation::Document>::serialize" in k] or [0])
-    names = sum(c["gaztag::names::Names::" + f] for f in ("compose", "alias", "learn"))
+    names = sum(
+        c[m + "::Names::" + f]
+        for m in ("gaztag::names", "gaztag::tagger::rules::names")  # before and after issue 13
+        for f in ("compose", "alias", "learn")
+    )
     return total, [
         ("decoding: read + UTF-8 check (`corpus::read_document_as`)", c["gaztag::corpus::read_document_as"]),
         ("folding: `normalize::normalize` (folded text + offset map)", c["gaztag::normalize::normalize_with"]),

@@ -26,13 +26,14 @@ impl Lattice {
     /// An empty lattice over `words` words.
     pub(crate) fn new(words: usize) -> Lattice {
         Lattice {
-            hits: Vec::new(),
+            hits: Vec::with_capacity(words),
             at: vec![UNKNOWN; words],
         }
     }
 
     /// The hits at the start of word `k`; `walk` pushes them the first time they are asked
     /// for.
+    #[inline]
     pub(crate) fn at(&mut self, k: usize, walk: impl FnOnce(&mut Vec<Hit>)) -> &[Hit] {
         if self.at[k] == UNKNOWN {
             let from = self.hits.len();

@@ -24,8 +24,8 @@
 //! 2. the decoder's policy ranks the hits ([`Decode`]; by default, a reading of the whole word
 //!    beats any proclitic reading (باكو is never ب + اكو), then the longest hit wins
 //!    (leftmost-longest), then the shorter proclitic);
-//! 3. a gazetteer person is replaced by a longer person name the name rules compose from the
-//!    same word (a given name that is also a one-word person, then a surname);
+//! 3. a one-word gazetteer person is replaced by a longer person name the name rules compose
+//!    from the same word (a given name that is also a one-word person, then a surname);
 //! 4. the next search starts after the chosen mention, so mentions never overlap.
 //!
 //! All entities that the chosen key names, in every gazetteer layer, are reported, ranked by
@@ -348,12 +348,7 @@ impl Tagger {
             let entity = self.layers[first.0].entity(first.1.entity)?;
             Some(ExactAt {
                 kind: entity.kind,
-                entity: entity.id.to_owned(),
-                name: entity.name.to_owned(),
-                ids: (
-                    entity.wikidata.map(str::to_owned),
-                    entity.geonames.map(str::to_owned),
-                ),
+                entity,
                 end_word: hit.end_word,
             })
         };
@@ -385,12 +380,18 @@ impl Tagger {
             let found = match chosen {
                 Some((hit, variants)) => {
                     let m = self.mention(text, &norm, start, &hit, &variants);
-                    // a shorter gazetteer person never pre-empts a longer composed name (a
-                    // given name that is also a one-word person, then a surname)
+                    // a one-word gazetteer person never pre-empts a longer composed name (a
+                    // given name that is also a person, then a surname)
                     let composed = match &mut names {
-                        Some(n) if self.compose && at_word && m.kind == crate::EntityType::Per => n
-                            .compose(k, &|j| exact_info(j, &seen))
-                            .filter(|f| f.end_word > hit.end_word),
+                        Some(n)
+                            if self.compose
+                                && at_word
+                                && hit.end_word == k
+                                && m.kind == crate::EntityType::Per =>
+                        {
+                            n.compose(k, &|j| exact_info(j, &seen))
+                                .filter(|f| f.end_word > hit.end_word)
+                        }
                         _ => None,
                     };
                     match composed {
@@ -591,29 +592,26 @@ impl Tagger {
         variants: &[(usize, VariantRef<'_>)],
     ) -> Mention {
         let (bs, be) = (norm.origin(hit.start), original_end(text, norm, hit.end));
-        let mut ranked: Vec<(usize, crate::gazetteer::EntityRef<'_>)> = Vec::new();
-        let mut spelled: Vec<VariantRef<'_>> = Vec::new();
+        // (layer, entity, the variant that named it), one per entity
+        let mut ranked: Vec<(usize, crate::gazetteer::EntityRef<'_>, VariantRef<'_>)> =
+            Vec::with_capacity(variants.len().min(4));
         for (layer, v) in variants {
             let Some(e) = self.layers[*layer].entity(v.entity) else {
                 continue;
             };
-            if ranked.iter().any(|(_, c)| c.id == e.id) {
+            if ranked.iter().any(|(_, c, _)| c.id == e.id) {
                 continue;
             }
-            ranked.push((*layer, e));
-            spelled.push(*v);
+            ranked.push((*layer, e, *v));
         }
         // several keys of one span (عبدالله, عبد الله) may bring entities of one layer: the
         // heavier first (a key's own postings are in that order already)
         if ranked.len() > 1 {
-            let mut order: Vec<usize> = (0..ranked.len()).collect();
-            order.sort_by_key(|&i| (ranked[i].0, std::cmp::Reverse(ranked[i].1.weight)));
-            ranked = order.iter().map(|&i| ranked[i]).collect();
-            spelled = order.iter().map(|&i| spelled[i]).collect();
+            ranked.sort_by_key(|(layer, e, _)| (*layer, std::cmp::Reverse(e.weight)));
         }
-        let (variant, short, form) = match spelled.first() {
-            Some(v) if v.demonym => (v.text, v.short, MentionKind::Demonym),
-            Some(v) => (v.text, v.short, MentionKind::Name),
+        let (variant, short, form) = match ranked.first() {
+            Some((_, _, v)) if v.demonym => (v.text, v.short, MentionKind::Demonym),
+            Some((_, _, v)) => (v.text, v.short, MentionKind::Name),
             None => ("", false, MentionKind::Name),
         };
         let how = match hit.how {
@@ -630,7 +628,9 @@ impl Tagger {
         });
         let base = score::of_match(how, form, cost);
         let mut candidates: Vec<Candidate> = Vec::with_capacity(ranked.len());
-        for (score, (_, e)) in score::ranked(base, &ranked).zip(&ranked) {
+        for (score, (_, e, _)) in
+            score::ranked(base, &ranked, |(l, e, _)| (*l, e.weight)).zip(&ranked)
+        {
             candidates.push(Candidate {
                 entity: e.id.to_owned(),
                 kind: e.kind,

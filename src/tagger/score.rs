@@ -17,7 +17,6 @@
 //! The numbers are documented in `docs/annotations.md`; change them there too.
 
 use crate::annotation::{MatchKind, MentionKind, Score};
-use crate::gazetteer::EntityRef;
 
 /// The score of an exact match of a name.
 pub const EXACT: f64 = 0.95;
@@ -49,24 +48,26 @@ pub fn of_match(how: MatchKind, form: MentionKind, cost: Option<u32>) -> f64 {
     }
 }
 
-/// The scores of `ranked` (layer, entity), in that order: `base` times the entity's share of
-/// the weights of its layer's candidates, capped at the score before it.
-pub(crate) fn ranked<'a>(
+/// The scores of `ranked`, in that order, each item's (layer, prior weight) given by `of`:
+/// `base` times the item's share of the weights of its layer's items, capped at the score
+/// before it.
+pub(crate) fn ranked<'a, T>(
     base: f64,
-    ranked: &'a [(usize, EntityRef<'_>)],
+    ranked: &'a [T],
+    of: impl Fn(&T) -> (usize, u64) + 'a,
 ) -> impl Iterator<Item = Score> + 'a {
     let mut cap = Score::ONE;
-    ranked.iter().map(move |(layer, e)| {
+    ranked.iter().map(move |item| {
+        let (layer, weight) = of(item);
         let (total, n) = ranked
             .iter()
-            .filter(|(l, _)| l == layer)
-            .fold((0u128, 0u128), |(t, n), (_, c)| {
-                (t + u128::from(c.weight), n + 1)
-            });
+            .map(&of)
+            .filter(|(l, _)| *l == layer)
+            .fold((0u128, 0u128), |(t, n), (_, w)| (t + u128::from(w), n + 1));
         let share = if total == 0 {
             1.0 / n as f64
         } else {
-            (u128::from(e.weight) as f64) / total as f64
+            (u128::from(weight) as f64) / total as f64
         };
         let s = Score::new(base * share).min(cap);
         cap = s;
@@ -77,7 +78,7 @@ pub(crate) fn ranked<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::gazetteer::EntityType;
+    use crate::gazetteer::{EntityRef, EntityType};
 
     fn e(id: &'static str, weight: u64) -> EntityRef<'static> {
         EntityRef {
@@ -92,7 +93,9 @@ mod tests {
     }
 
     fn scores(base: f64, r: &[(usize, EntityRef<'_>)]) -> Vec<f64> {
-        ranked(base, r).map(Score::get).collect()
+        ranked(base, r, |(l, e)| (*l, e.weight))
+            .map(Score::get)
+            .collect()
     }
 
     #[test]

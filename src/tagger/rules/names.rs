@@ -1,7 +1,10 @@
 //! Person names beyond the gazetteer: the name rules (composition) and document-level aliases.
 //!
-//! The tagger runs these after the gazetteer walk, at word starts where no gazetteer name
-//! begins, left to right, so that "earlier in the document" means what it says.
+//! The tagger runs these at word starts where no gazetteer name begins, and where a gazetteer
+//! person begins (a longer composed name wins over it: a given name that is also a one-word
+//! person, then a surname), left to right, so that "earlier in the document" means what it
+//! says. The rules never walk the gazetteer: what gazetteer name starts at a word ahead comes
+//! from the tagger's lattice, walked once per word start.
 //!
 //! # Composition (`"match": "composed"`, [`crate::TaggerBuilder::compose`])
 //!
@@ -35,10 +38,12 @@
 use std::collections::HashMap;
 
 use crate::annotation::{MatchKind, Mention, MentionKind, Score};
+use crate::gazetteer::format::WORD_TITLE;
 use crate::gazetteer::{EntityType, Gazetteer, NameWord, light_form};
 use crate::normalize::Normalized;
 use crate::segment::{self, Word};
 use crate::starts::Starts;
+use fst::raw::{Fst, Node, Output};
 
 /// Most words a title may have.
 const MAX_TITLE_WORDS: usize = 4;
@@ -204,19 +209,26 @@ pub(crate) struct Names<'a> {
     alias_filter: [u64; 4],
     /// The first letters of each layer's name-word lists.
     word_starts: &'a [Starts],
+    /// Per word, what [`Names::title_at`] found there (it depends on the word only, and the
+    /// rules ask it of the same words again and again): [`TITLE_UNKNOWN`] until asked,
+    /// [`TITLE_NONE`] for no title, else the index of the word after the title.
+    titles: std::cell::RefCell<Vec<u32>>,
+    /// Per word, what [`Names::could_start_list_entry`] found: 0 not asked yet, 1 no, 2 yes.
+    list_starts: std::cell::RefCell<Vec<u8>>,
 }
 
+/// Not asked yet (see `Names::titles`).
+const TITLE_UNKNOWN: u32 = u32::MAX;
+/// No title starts there (see `Names::titles`).
+const TITLE_NONE: u32 = u32::MAX - 1;
+
 /// The gazetteer name that starts at a word, as the name rules need to know it.
-#[derive(Clone, Debug)]
-pub(crate) struct ExactAt {
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ExactAt<'g> {
     /// Its type.
     pub kind: EntityType,
-    /// Its entity id.
-    pub entity: String,
-    /// Its canonical name.
-    pub name: String,
-    /// Its knowledge-base ids (Wikidata, GeoNames), if the gazetteer has them.
-    pub ids: (Option<String>, Option<String>),
+    /// Its entity, as its gazetteer stores it.
+    pub entity: crate::gazetteer::EntityRef<'g>,
     /// Index of the word it ends in.
     pub end_word: usize,
 }
@@ -250,6 +262,8 @@ impl<'a> Names<'a> {
             alias_firsts: Default::default(),
             alias_filter: [0; 4],
             word_starts,
+            titles: std::cell::RefCell::new(vec![TITLE_UNKNOWN; words.len()]),
+            list_starts: std::cell::RefCell::new(vec![0; words.len()]),
         }
     }
 
@@ -321,12 +335,18 @@ impl<'a> Names<'a> {
     /// with a reading of word `k`? Walks the lists' fsts without allocating: most words fail
     /// at once, so the rules cost next to nothing where no list entry can start.
     fn could_start_list_entry(&self, k: usize) -> bool {
-        self.readings(k).any(|(_, restore, rest)| {
+        let known = self.list_starts.borrow()[k];
+        if known != 0 {
+            return known == 2;
+        }
+        let yes = self.readings(k).any(|(_, restore, rest)| {
             self.layers
                 .iter()
                 .zip(self.word_starts)
                 .any(|(g, starts)| starts.has_prefix(g.name_words().as_fst(), restore, rest))
-        })
+        });
+        self.list_starts.borrow_mut()[k] = if yes { 2 } else { 1 };
+        yes
     }
 
     /// Could word `k` be part of a person name (module docs)? `exact` says what gazetteer
@@ -396,7 +416,7 @@ impl<'a> Names<'a> {
     pub(crate) fn compose(
         &mut self,
         k: usize,
-        exact: &dyn Fn(usize) -> Option<ExactAt>,
+        exact: &dyn Fn(usize) -> Option<ExactAt<'a>>,
     ) -> Option<Found> {
         // every rule starts with an entry of the lists: a title, a given name, a name part
         if !self.could_start_list_entry(k) {
@@ -491,7 +511,7 @@ impl<'a> Names<'a> {
         strip: usize,
         taken: usize,
         more: usize,
-        exact: &dyn Fn(usize) -> Option<ExactAt>,
+        exact: &dyn Fn(usize) -> Option<ExactAt<'a>>,
     ) -> Option<Found> {
         if taken == 0 && exact(k).is_some() {
             // a gazetteer name right after the title: the gazetteer walk reports it
@@ -526,7 +546,12 @@ impl<'a> Names<'a> {
             }
             if let Some(ex) = ex {
                 end = Some(ex.end_word);
-                person = Some((ex.entity, ex.name, ex.ids));
+                let e = ex.entity;
+                person = Some((
+                    e.id.to_owned(),
+                    e.name.to_owned(),
+                    (e.wikidata.map(str::to_owned), e.geonames.map(str::to_owned)),
+                ));
                 count += 1;
                 break;
             }
@@ -552,26 +577,53 @@ impl<'a> Names<'a> {
     /// The title that starts at word `k` (possibly after a proclitic), longest first: returns
     /// the index of the word after it.
     fn title_at(&self, k: usize) -> Option<usize> {
+        let known = self.titles.borrow()[k];
+        if known != TITLE_UNKNOWN {
+            return (known != TITLE_NONE).then_some(known as usize);
+        }
+        let found = self.find_title_at(k);
+        self.titles.borrow_mut()[k] = found.map_or(TITLE_NONE, |j| j as u32);
+        found
+    }
+
+    /// [`Names::title_at`], without the memory.
+    fn find_title_at(&self, k: usize) -> Option<usize> {
         if !self.could_start_list_entry(k) {
             return None;
         }
         for (_, restore, rest) in self.readings(k) {
-            let mut key = key(restore, rest).into_owned();
+            // walk each layer's list fst word by word (never from its root again): most
+            // prefixes leave it after a letter or two
             let mut best = None;
-            let mut j = k;
-            loop {
-                if self.name_word(&key).title {
-                    best = Some(j + 1);
+            for g in self.layers {
+                let fst = g.name_words().as_fst();
+                let Some(mut at) = feed(fst, (fst.root(), Output::zero()), restore)
+                    .and_then(|at| feed(fst, at, rest))
+                else {
+                    continue;
+                };
+                let mut j = k;
+                loop {
+                    let (node, out) = at;
+                    if node.is_final()
+                        && out.cat(node.final_output()).value() & WORD_TITLE != 0
+                        && best.is_none_or(|b| b < j + 1)
+                    {
+                        best = Some(j + 1);
+                    }
+                    if j + 1 - k >= MAX_TITLE_WORDS
+                        || j + 1 >= self.words.len()
+                        || !self.words[j].joins_next
+                    {
+                        break;
+                    }
+                    j += 1;
+                    let w = self.words[j];
+                    match feed(fst, at, " ").and_then(|at| feed(fst, at, &self.t[w.start..w.end])) {
+                        Some(next) => at = next,
+                        None => break,
+                    }
                 }
-                if j + 1 - k >= MAX_TITLE_WORDS
-                    || j + 1 >= self.words.len()
-                    || !self.words[j].joins_next
-                {
-                    break;
-                }
-                j += 1;
-                key.push(' ');
-                key.push_str(self.token(j).folded);
             }
             if best.is_some() {
                 return best;
@@ -752,6 +804,20 @@ fn first_word_bit(a: &str, b: &str) -> usize {
         h = (h ^ byte as u32).wrapping_mul(0x0100_0193);
     }
     ((h >> 24) ^ (h & 0xFF)) as usize
+}
+
+/// Follows `text` from the fst state `at`; `None` when the fst has no such path.
+fn feed<'f>(
+    fst: &'f Fst<crate::gazetteer::Bytes>,
+    (mut node, mut out): (Node<'f>, Output),
+    text: &str,
+) -> Option<(Node<'f>, Output)> {
+    for &b in text.as_bytes() {
+        let t = node.transition(node.find_input(b)?);
+        out = out.cat(t.out);
+        node = fst.node(t.addr);
+    }
+    Some((node, out))
 }
 
 /// The key of a proclitic reading: the restored letters, then the rest of the word.
