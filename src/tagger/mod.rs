@@ -100,7 +100,15 @@ pub struct Tagger {
     compose: bool,
     min_score: Score,
     decode: Decode,
+    /// The one-edit skeleton neighbours found so far, shared by the documents (bounded).
+    edits: std::sync::Arc<std::sync::Mutex<EditCache>>,
 }
+
+/// (layer, word skeleton) → the values of the skeleton keys one edit from it.
+type EditCache = HashMap<(usize, String), std::sync::Arc<Vec<u64>>>;
+
+/// How many word skeletons the edit cache holds before it starts again.
+const EDIT_CACHE_MAX: usize = 200_000;
 
 /// Builds a [`Tagger`] from gazetteer layers.
 #[derive(Clone, Debug)]
@@ -207,6 +215,7 @@ impl TaggerBuilder {
             compose: self.compose,
             min_score: self.min_score,
             decode: self.decode,
+            edits: Default::default(),
         }
     }
 }
@@ -247,8 +256,6 @@ struct SkeletonView {
     words: Vec<Word>,
     /// Folded byte (at a character start inside a word) → skeleton byte.
     of_folded: Vec<u32>,
-    /// The one-edit neighbours found so far: (layer, word skeleton) → values of the keys.
-    edits: RefCell<HashMap<(usize, String), Vec<u64>>>,
 }
 
 impl SkeletonView {
@@ -257,7 +264,6 @@ impl SkeletonView {
             text: String::with_capacity(t.len()),
             words: Vec::with_capacity(words.len()),
             of_folded: vec![0; t.len() + 1],
-            edits: RefCell::default(),
         };
         for w in words {
             if !view.text.is_empty() {
@@ -485,7 +491,7 @@ impl Tagger {
                             &mut |e, w, v| push(e, w, v, Via::Key),
                         )
                     }
-                    Some(sk) => walk_skeleton(g, t, words, sk, k, s, layer, &mut push),
+                    Some(sk) => walk_skeleton(g, t, words, sk, k, s, layer, &self.edits, &mut push),
                 }
             }
         }
@@ -863,6 +869,7 @@ fn walk_skeleton(
     k: usize,
     s: usize,
     layer: usize,
+    cache: &std::sync::Mutex<EditCache>,
     push: &mut impl FnMut(usize, usize, u64, Via),
 ) {
     let from = sk.of_folded[s] as usize;
@@ -884,14 +891,25 @@ fn walk_skeleton(
         return;
     }
     let query = &sk.text[from..sk.words[k].end];
-    let mut cache = sk.edits.borrow_mut();
-    let values = cache.entry((layer, query.to_owned())).or_insert_with(|| {
-        let mut values = Vec::new();
-        one_edit_keys(g.skeletons().as_fst(), query, &mut values);
-        values.sort_unstable();
-        values.dedup();
-        values
-    });
+    let key = (layer, query.to_owned());
+    let found = cache.lock().ok().and_then(|c| c.get(&key).cloned());
+    let values = match found {
+        Some(v) => v,
+        None => {
+            let mut values = Vec::new();
+            one_edit_keys(g.skeletons().as_fst(), query, &mut values);
+            values.sort_unstable();
+            values.dedup();
+            let values = std::sync::Arc::new(values);
+            if let Ok(mut c) = cache.lock() {
+                if c.len() >= EDIT_CACHE_MAX {
+                    c.clear();
+                }
+                c.insert(key, values.clone());
+            }
+            values
+        }
+    };
     for &v in values.iter() {
         push(words[k].end, k, v, Via::SkeletonEdit);
     }
