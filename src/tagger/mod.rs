@@ -36,15 +36,17 @@
 //!
 //! Where no key matches at a word start, the same walk runs over the text's consonant
 //! skeleton ([`crate::normalize::skeleton_char`]: the /g/ letters ج غ ك ق گ as one, ڤ/ف, پ/ب,
-//! ژ/ز, the long vowels ا و ي written or left out) against a second fst of key skeletons
-//! (كيلوغ finds كيلوج, ديميتري بيسكوف finds دميتري بيسكوف), and a single word of five or more
-//! letters may also be one ordinary edit away from a key's skeleton (a Levenshtein automaton
-//! over that fst). Whatever the path, the folded text may differ from the folded variant by at
-//! most one edit (two for keys of eight letters or more): the skeleton finds candidates fast,
-//! the edit distance keeps only real drift (النار is not الناتو). Keys under four letters, or
-//! whose skeleton has under three, never match fuzzily; a common word never does; a fuzzy name
-//! never cuts an exact one that starts inside it and ends after it. Fuzzy mentions say `"match": "fuzzy"` and carry a `cost`: the edit distance between the
-//! folded text and the folded variant.
+//! ژ/ز, the long vowels ا و ي written or left out) against a second fst of key skeletons, and
+//! a single word may also be one ordinary edit from a key's skeleton (a direct walk of that
+//! fst, cached per tagger). The keys reached are ranked by the weighted Arabic-aware edit cost
+//! of [`crate::distance`] and only the nearest tier is kept, at a cost of at most 60 (and 20 per
+//! letter), for text of six letters or more. A fuzzy reading is refused for a common word
+//! (with or without a one-letter proclitic), a spelling a layer knows exactly, a proclitic +
+//! article shape (بالنسبة), a nisba adjective (أمريكي, سويسرية, فرنسيا); the first and last letter
+//! classes must agree, the article be on both or neither; in a longer name a differing word
+//! needs four letters and must not be a given name or name part; a fuzzy name never cuts an
+//! exact one that starts inside it and ends after it. Fuzzy mentions say `"match": "fuzzy"`
+//! and carry a `cost`: the weighted cost, in hundredths of an edit.
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
