@@ -423,13 +423,15 @@ fn fuzzy_finds_transliteration_drift_only() {
     check(
         fuzzy_tagger(),
         &[
-            ("/g/ letters", "قال كيلوغ", &[("كيلوغ", "kellogg", "")]),
+            // under six letters a fuzzy reading is refused: on news, short drifts are
+            // mostly other words (دخل for دخيل)
+            ("/g/ letters, too short alone", "قال كيلوغ", &[]),
             (
                 "/g/ letters, two words",
                 "قال كيث كيلوغ",
                 &[("كيث كيلوغ", "kellogg", "")],
             ),
-            ("long vowel left out", "بوتن", &[("بوتن", "putin", "")]),
+            ("long vowel left out, too short", "بوتن", &[]),
             (
                 "long vowel written",
                 "ديميتري بيسكوف",
@@ -456,13 +458,14 @@ fn fuzzy_finds_transliteration_drift_only() {
             ),
         ],
     );
-    let m = &fuzzy_tagger().tag("كيلوغ")[0];
-    assert_eq!((m.how, m.cost), (gaztag::MatchKind::Fuzzy, Some(1)));
+    // the weighted cost: ج/غ is one /g/ substitution (20 hundredths of an edit)
+    let m = &fuzzy_tagger().tag("كيث كيلوغ")[0];
+    assert_eq!((m.how, m.cost), (gaztag::MatchKind::Fuzzy, Some(20)));
     let m = &fuzzy_tagger().tag("كيلوج")[0];
     assert_eq!((m.how, m.cost), (gaztag::MatchKind::Exact, None));
     // off by default
     let plain = Tagger::new(fuzzy_tagger().layers()[0].clone());
-    assert!(plain.tag("كيلوغ").is_empty());
+    assert!(plain.tag("كيث كيلوغ").is_empty());
 }
 
 #[test]

@@ -36,21 +36,24 @@
 //!
 //! Where no key matches at a word start, the same walk runs over the text's consonant
 //! skeleton ([`crate::normalize::skeleton_char`]: the /g/ letters ج غ ك ق گ as one, ڤ/ف, پ/ب,
-//! ژ/ز, the long vowels ا و ي written or left out) against a second fst of key skeletons
-//! (كيلوغ finds كيلوج, ديميتري بيسكوف finds دميتري بيسكوف), and a single word of five or more
-//! letters may also be one ordinary edit away from a key's skeleton (a Levenshtein automaton
-//! over that fst). Whatever the path, the folded text may differ from the folded variant by at
-//! most one edit (two for keys of eight letters or more): the skeleton finds candidates fast,
-//! the edit distance keeps only real drift (النار is not الناتو). Keys under four letters, or
-//! whose skeleton has under three, never match fuzzily; a common word never does; a fuzzy name
-//! never cuts an exact one that starts inside it and ends after it. Fuzzy mentions say `"match": "fuzzy"` and carry a `cost`: the edit distance between the
-//! folded text and the folded variant.
+//! ژ/ز, the long vowels ا و ي written or left out) against a second fst of key skeletons, and
+//! a single word may also be one ordinary edit from a key's skeleton (a direct walk of that
+//! fst, cached per tagger). The keys reached are ranked by the weighted Arabic-aware edit cost
+//! of [`crate::distance`] and only the nearest tier is kept, at a cost of at most 60 (and 20 per
+//! letter), for text of six letters or more. A fuzzy reading is refused for a common word
+//! (with or without a one-letter proclitic), a spelling a layer knows exactly, a proclitic +
+//! article shape (بالنسبة), a nisba adjective (أمريكي, سويسرية, فرنسيا); the first and last letter
+//! classes must agree, the article be on both or neither; in a longer name a differing word
+//! needs four letters and must not be a given name or name part; a fuzzy name never cuts an
+//! exact one that starts inside it and ends after it. Fuzzy mentions say `"match": "fuzzy"`
+//! and carry a `cost`: the weighted cost, in hundredths of an edit.
 
 use std::cell::RefCell;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::annotation::{Candidate, Document, MatchKind, Mention, MentionKind, Score};
-use crate::gazetteer::{Gazetteer, LevenshteinDfa, VariantRef, key_of, light_form};
+use crate::distance::{Scorer, Weights};
+use crate::gazetteer::{Gazetteer, VariantRef, key_of, light_form};
 use crate::normalize::{self, Normalized};
 use crate::segment::{self, Clitic, Word};
 use crate::starts::{Start, Starts};
@@ -100,7 +103,15 @@ pub struct Tagger {
     compose_rules: rules::names::ComposeRules,
     min_score: Score,
     decode: Decode,
+    /// The one-edit skeleton neighbours found so far, shared by the documents (bounded).
+    edits: std::sync::Arc<std::sync::Mutex<EditCache>>,
 }
+
+/// (layer, word skeleton) → the values of the skeleton keys one edit from it.
+type EditCache = HashMap<(usize, String), std::sync::Arc<Vec<u64>>>;
+
+/// How many word skeletons the edit cache holds before it starts again.
+const EDIT_CACHE_MAX: usize = 200_000;
 
 /// Builds a [`Tagger`] from gazetteer layers.
 #[derive(Clone, Debug)]
@@ -218,9 +229,13 @@ impl TaggerBuilder {
             compose_rules: self.compose_rules,
             min_score: self.min_score,
             decode: self.decode,
+            edits: Default::default(),
         }
     }
 }
+
+/// A fuzzy hit and its allowed variants, each with its cost.
+type FuzzyHit<'g> = (Hit, Vec<(usize, VariantRef<'g>, u32)>);
 
 /// A place where a walk reached a key.
 #[derive(Clone, Copy, Debug)]
@@ -385,7 +400,7 @@ impl Tagger {
                 hits.clear();
                 self.collect(t, &words, Some(sk), k, start, &mut hits);
                 // a fuzzy name never cuts an exact one that starts inside it and ends after it
-                chosen = self.choose(text, &norm, &hits, &seen).filter(|(h, _)| {
+                chosen = self.choose_fuzzy(text, &norm, &hits).filter(|(h, _)| {
                     !(k + 1..=h.end_word).any(|j| {
                         self.exact_at(text, &norm, &words, &lattice, j, &seen)
                             .is_some_and(|(e, _)| e.end > h.end)
@@ -493,7 +508,7 @@ impl Tagger {
                             &mut |e, w, v| push(e, w, v, Via::Key),
                         )
                     }
-                    Some(sk) => walk_skeleton(g, t, words, sk, k, s, &mut push),
+                    Some(sk) => walk_skeleton(g, t, words, sk, k, s, layer, &self.edits, &mut push),
                 }
             }
         }
@@ -562,16 +577,10 @@ impl Tagger {
         } else {
             light_form(&format!("{restore}{}", &text[bs..be]))
         };
-        let folded = (hit.how != Via::Key).then(|| key_of(&spelled));
-        // a fuzzy match is riskier: a common word behind a one-letter proclitic (لبيان) counts
-        let common = common
-            || (folded.is_some()
-                && segment::LETTER_PROCLITICS.iter().any(|c| {
-                    spelled
-                        .strip_prefix(c)
-                        .is_some_and(|rest| self.layers.iter().any(|g| g.is_common(rest)))
-                }));
-        let mut allowed: Vec<(usize, VariantRef<'_>)> = self.layers[hit.layer]
+        if hit.how != Via::Key {
+            return Vec::new();
+        }
+        let allowed: Vec<(usize, VariantRef<'_>)> = self.layers[hit.layer]
             .postings(hit.value)
             .filter(|v| self.demonyms || !v.demonym)
             .filter(|v| {
@@ -582,18 +591,147 @@ impl Tagger {
                             .entity(v.entity)
                             .is_some_and(|e| seen.contains(e.id)))
             })
-            .filter(|v| match (hit.how, &folded) {
-                (Via::Key, _) => !(v.exact || common) || light_form(v.text) == spelled,
-                (_, Some(folded)) => !common && plausible_drift(folded, &key_of(v.text), hit.how),
-                (_, None) => false,
-            })
+            .filter(|v| !(v.exact || common) || light_form(v.text) == spelled)
             .map(|v| (hit.layer, v))
             .collect();
-        if let Some(folded) = &folded {
-            // the nearest spelling first: it is the one reported, with its cost
-            allowed.sort_by_cached_key(|(_, v)| fuzzy_cost(folded, &key_of(v.text)));
-        }
         allowed
+    }
+
+    /// Is the text of a fuzzy hit a word that must never be read fuzzily: a common word (with
+    /// or without a one-letter proclitic: لبيان), or a spelling the gazetteer already knows
+    /// (exactly, under any reading)? `spelled` is the hit's text, lightly normalized, with the
+    /// letters its clitic hid restored; `whole` the whole text word(s) the hit lies in.
+    fn refuses_fuzzy(&self, spelled: &str, whole: &str) -> bool {
+        let common = |w: &str| self.layers.iter().any(|g| g.is_common(w));
+        let known = |w: &str| {
+            let key = key_of(w);
+            self.layers.iter().any(|g| g.names().contains_key(&key))
+        };
+        let behind_proclitic = |w: &str| {
+            segment::LETTER_PROCLITICS
+                .iter()
+                .any(|c| w.strip_prefix(c).is_some_and(common))
+        };
+        common(spelled)
+            || common(whole)
+            || known(spelled)
+            || known(whole)
+            || behind_proclitic(spelled)
+            || behind_proclitic(whole)
+    }
+
+    /// The variants of fuzzy `hit` that may be read there, each with its weighted cost
+    /// ([`crate::distance::Scorer`]) under the length threshold.
+    fn allowed_fuzzy(
+        &self,
+        text: &str,
+        norm: &Normalized,
+        hit: &Hit,
+    ) -> Vec<(usize, VariantRef<'_>, u32)> {
+        let (bs, be) = (norm.origin(hit.start), original_end(text, norm, hit.end));
+        let surface = light_form(&text[bs..be]);
+        let restore = hit.clitic.map_or("", |c| c.restore);
+        let spelled = if restore.is_empty() {
+            surface
+        } else {
+            light_form(&format!("{restore}{}", &text[bs..be]))
+        };
+        let whole_start = norm.origin(hit.start - hit.clitic.map_or(0, |c| c.strip.len()));
+        let whole = light_form(&text[whole_start..be]);
+        if self.refuses_fuzzy(&spelled, &whole) {
+            return Vec::new();
+        }
+        let folded = key_of(&spelled);
+        // a word that starts with a proclitic and the article (بالنسبة, والمنظمة) or ends as an
+        // adjective or its feminine (ي, ية: سويسرية for سويسرا) is a common word's shape
+        let last = whole.split(' ').next_back().unwrap_or("");
+        if ["بال", "وال", "فال", "كال", "لل"]
+            .iter()
+            .any(|p| whole.starts_with(p))
+            || last.ends_with("يه")
+            || last.ends_with("ية")
+            || last.ends_with("يين")
+            || last.ends_with("يون")
+        {
+            return Vec::new();
+        }
+        // a word of a longer name that is itself a given name or a name part is another
+        // person's (حسن is not حسين, محمد not محمود): it must be spelled as in the key
+        let name_word = |w: &str| {
+            self.layers.iter().any(|g| {
+                let n = g.name_word(w);
+                n.given || n.part
+            })
+        };
+        self.layers[hit.layer]
+            .postings(hit.value)
+            // an exact-only variant or a short form is never read fuzzily
+            .filter(|v| (self.demonyms || !v.demonym) && !v.short && !v.exact)
+            .filter_map(|v| {
+                let key = key_of(v.text);
+                // in a longer name, a word that differs from the key's must have four letters
+                // (عبد is not عبيد) and not be another person's name; a preposition (على) is
+                // never part of it
+                if folded.contains(' ')
+                    && (whole.split(' ').any(|w| w == "على")
+                        || folded
+                            .split(' ')
+                            .zip(key.split(' '))
+                            .any(|(a, b)| a != b && (name_word(a) || a.chars().count() < 4)))
+                {
+                    return None;
+                }
+                // an adjective in the accusative (فرنسيا, أمريكيا) is not the place (فرنسا)
+                if last.ends_with("يا") && key.ends_with('ا') && !key.ends_with("يا") {
+                    return None;
+                }
+                fuzzy_cost(&folded, &key, hit.how).map(|c| (hit.layer, v, c))
+            })
+            .collect()
+    }
+
+    /// The fuzzy reading at one place: of every hit's allowed variants, only the nearest tier
+    /// (the lowest weighted cost) is kept; among the hits that reach it, the decoder's policy
+    /// chooses (as for exact hits). The variants come nearest first.
+    fn choose_fuzzy<'g>(
+        &'g self,
+        text: &str,
+        norm: &Normalized,
+        hits: &[Hit],
+    ) -> Option<(Hit, Vec<(usize, VariantRef<'g>)>)> {
+        let mut all: Vec<FuzzyHit<'g>> = hits
+            .iter()
+            .map(|h| (*h, self.allowed_fuzzy(text, norm, h)))
+            .filter(|(_, vs)| !vs.is_empty())
+            .collect();
+        let best = all
+            .iter()
+            .flat_map(|(_, vs)| vs.iter().map(|v| v.2))
+            .min()?;
+        let rank = |h: &Hit| self.decode.rank(h);
+        let mut chosen: Option<(Hit, Vec<(usize, VariantRef<'g>)>)> = None;
+        for (hit, vs) in &mut all {
+            vs.retain(|v| v.2 == best);
+            if vs.is_empty() {
+                continue;
+            }
+            let vs = vs.iter().map(|&(l, v, _)| (l, v));
+            match &mut chosen {
+                Some((b, bvs)) if rank(b) == rank(hit) => {
+                    for v in vs {
+                        if !bvs
+                            .iter()
+                            .any(|(l, w)| *l == v.0 && w.text == v.1.text && w.entity == v.1.entity)
+                        {
+                            bvs.push(v);
+                        }
+                    }
+                }
+                Some((b, _)) if rank(b) > rank(hit) => {}
+                _ => chosen = Some((*hit, vs.collect())),
+            }
+        }
+        chosen
     }
 
     /// Builds the mention for a chosen hit; `variants` carry their layer index, the layers in
@@ -639,7 +777,9 @@ impl Tagger {
             fuzzy_cost(
                 &key_of(&format!("{restore}{}", &text[bs..be])),
                 &key_of(variant),
+                hit.how,
             )
+            .unwrap_or(crate::distance::Weights::default().edit)
         });
         let base = score::of_match(how, form, cost);
         let mut candidates: Vec<Candidate> = Vec::with_capacity(ranked.len());
@@ -692,37 +832,52 @@ impl Tagger {
 /// Fewest letters a key needs to be reached with an ordinary edit on top of its skeleton.
 const FUZZY_EDIT_MIN_LETTERS: usize = 5;
 
-/// The cost of a fuzzy match: the edit distance, in characters, between the folded text and
-/// the folded variant.
-fn fuzzy_cost(folded: &str, key: &str) -> u32 {
-    strsim::levenshtein(folded, key) as u32
+/// The highest weighted cost a fuzzy match may have, whatever the length threshold allows.
+const FUZZY_MAX_COST: u32 = 60;
+/// Fewest letters (the article not counted) the text of a fuzzy match needs.
+const FUZZY_MIN_LETTERS: usize = 6;
+
+thread_local! {
+    /// The weighted edit cost of fuzzy matches, one scorer (and its buffers) per thread.
+    static SCORER: RefCell<Scorer> = RefCell::new(Scorer::new(Weights::default()));
 }
 
-/// Could the folded text `folded` be `key` spelled the way transliterations drift? The drift
-/// happens inside a name: the article is the same on both or on neither, the first and the last
-/// letters are the same up to the skeleton classes (ج/غ/ك/ق, …; so a nisba adjective, أمريكي
-/// for أمريكا, never is drift), and the edit distance is at most one, two from
-/// eight letters (the article not counted). Reaching a key through one more edit needs five
-/// letters.
-fn plausible_drift(folded: &str, key: &str, how: Via) -> bool {
+/// The cost of a fuzzy match of the folded text `folded` against the folded `key`, in
+/// hundredths of an edit ([`crate::distance`]), or `None` when `key` is not a plausible
+/// drift of it. The drift happens inside a name: the article is the same on both or on
+/// neither; the first and the last letters are the same up to the skeleton classes (ج/غ/ك/ق,
+/// …), final ه/ا and initial ع/ا aside, so a nisba adjective (أمريكي for أمريكا) never is drift;
+/// and the weighted cost is under the threshold that grows with length (20 per letter: 100
+/// for five letters). Reaching a key through one more edit on its skeleton needs five letters.
+fn fuzzy_cost(folded: &str, key: &str, how: Via) -> Option<u32> {
     let (f, k) = (folded.replace(' ', ""), key.replace(' ', ""));
     let (f, k) = match (f.strip_prefix("ال"), k.strip_prefix("ال")) {
         (Some(f), Some(k)) => (f, k),
         (None, None) => (f.as_str(), k.as_str()),
-        _ => return false,
+        _ => return None,
     };
     let class = |c: Option<char>| c.map(|c| normalize::skeleton_char(c).unwrap_or(c));
+    let first = |s: &str| s.chars().next().map(|c| if c == 'ع' { 'ا' } else { c });
     let n = k.chars().count();
-    let max_cost = if n >= 8 { 2 } else { 1 };
-    class(f.chars().next()) == class(k.chars().next())
-        && class(f.chars().last()) == class(k.chars().last())
-        && (how == Via::Skeleton || n >= FUZZY_EDIT_MIN_LETTERS)
-        && fuzzy_cost(f, k) <= max_cost
+    if f.chars().count() < FUZZY_MIN_LETTERS
+        || class(first(f)) != class(first(k))
+        || class(f.chars().last()) != class(k.chars().last())
+        || (how == Via::SkeletonEdit && n < FUZZY_EDIT_MIN_LETTERS)
+        || f.ends_with('ي') != k.ends_with('ي')
+    {
+        return None;
+    }
+    SCORER.with(|s| {
+        let mut s = s.borrow_mut();
+        let limit = s.limit(f).min(FUZZY_MAX_COST);
+        s.cost(f, k, limit)
+    })
 }
 
 /// Fuzzy hits from folded byte `s` of word `k`: keys with the same skeleton (across words,
 /// like names), and single-word keys one edit away from the word's skeleton. Fuzzy names end
 /// with a word: nothing is glued after them.
+#[allow(clippy::too_many_arguments)]
 fn walk_skeleton(
     g: &Gazetteer,
     t: &str,
@@ -730,9 +885,10 @@ fn walk_skeleton(
     sk: &SkeletonView,
     k: usize,
     s: usize,
+    layer: usize,
+    cache: &std::sync::Mutex<EditCache>,
     push: &mut impl FnMut(usize, usize, u64, Via),
 ) {
-    use fst::{IntoStreamer, Streamer};
     let from = sk.of_folded[s] as usize;
     walk(
         g.skeletons().as_fst(),
@@ -751,13 +907,114 @@ fn walk_skeleton(
     if t[s..words[k].end].chars().count() < FUZZY_EDIT_MIN_LETTERS {
         return;
     }
-    if let Some(dfa) = LevenshteinDfa::new(&sk.text[from..sk.words[k].end], 1) {
-        let mut stream = g.skeletons().search(&dfa).into_stream();
-        while let Some((key, v)) = stream.next() {
-            if !key.contains(&b' ') {
-                push(words[k].end, k, v, Via::SkeletonEdit);
+    let query = &sk.text[from..sk.words[k].end];
+    let key = (layer, query.to_owned());
+    let found = cache.lock().ok().and_then(|c| c.get(&key).cloned());
+    let values = match found {
+        Some(v) => v,
+        None => {
+            let mut values = Vec::new();
+            one_edit_keys(g.skeletons().as_fst(), query, &mut values);
+            values.sort_unstable();
+            values.dedup();
+            let values = std::sync::Arc::new(values);
+            if let Ok(mut c) = cache.lock() {
+                if c.len() >= EDIT_CACHE_MAX {
+                    c.clear();
+                }
+                c.insert(key, values.clone());
+            }
+            values
+        }
+    };
+    for &v in values.iter() {
+        push(words[k].end, k, v, Via::SkeletonEdit);
+    }
+}
+
+/// The values of the one-word keys of `fst` at most one edit (a letter inserted, deleted or
+/// substituted) from `query`, into `out` (possibly repeated): a depth-first walk with an edit
+/// budget of one, which reads only the nodes such keys pass through.
+fn one_edit_keys(fst: &Fst<crate::gazetteer::Bytes>, query: &str, out: &mut Vec<u64>) {
+    let q: Vec<char> = query.chars().collect();
+    // (node, output so far, letters of the query read, the edit spent)
+    let mut stack = vec![(fst.root().addr(), Output::zero(), 0usize, false)];
+    let mut children = Vec::new();
+    while let Some((addr, out_so_far, i, used)) = stack.pop() {
+        let node = fst.node(addr);
+        if i == q.len() && node.is_final() {
+            out.push(out_so_far.cat(node.final_output()).value());
+        }
+        // the query's next letter, as written
+        if let Some(letter) = q.get(i)
+            && let Some((n, o)) = steps(fst, &node, letter.encode_utf8(&mut [0; 4]).as_bytes())
+        {
+            stack.push((n.addr(), out_so_far.cat(o), i + 1, used));
+        }
+        if used {
+            continue;
+        }
+        if i < q.len() {
+            // a letter of the query deleted
+            stack.push((addr, out_so_far, i + 1, true));
+        }
+        children.clear();
+        letters_after(fst, &node, Output::zero(), &mut Vec::new(), &mut children);
+        for (letter, n, o) in children.drain(..) {
+            if letter == ' ' {
+                continue;
+            }
+            // a letter inserted
+            stack.push((n, out_so_far.cat(o), i, true));
+            // a letter substituted
+            if let Some(&ql) = q.get(i)
+                && ql != letter
+            {
+                stack.push((n, out_so_far.cat(o), i + 1, true));
             }
         }
+    }
+}
+
+/// Follows `bytes` from `node`.
+fn steps<'f>(
+    fst: &'f Fst<crate::gazetteer::Bytes>,
+    node: &Node<'f>,
+    bytes: &[u8],
+) -> Option<(Node<'f>, Output)> {
+    let (mut n, mut out) = (*node, Output::zero());
+    for &b in bytes {
+        let (next, o) = step(fst, &n, b)?;
+        n = next;
+        out = out.cat(o);
+    }
+    Some((n, out))
+}
+
+/// Every whole character that can follow `node`, with the node after it and the output on
+/// the way, into `into`.
+fn letters_after(
+    fst: &Fst<crate::gazetteer::Bytes>,
+    node: &Node<'_>,
+    out: Output,
+    prefix: &mut Vec<u8>,
+    into: &mut Vec<(char, usize, Output)>,
+) {
+    for tr in node.transitions() {
+        prefix.push(tr.inp);
+        let need = utf8_len(prefix[0]);
+        let o = out.cat(tr.out);
+        if prefix.len() == need {
+            if let Some(c) = std::str::from_utf8(prefix)
+                .ok()
+                .and_then(|s| s.chars().next())
+            {
+                into.push((c, tr.addr, o));
+            }
+        } else if prefix.len() < need {
+            letters_after(fst, &fst.node(tr.addr), o, prefix, into);
+        }
+        prefix.pop();
     }
 }
 

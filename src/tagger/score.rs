@@ -25,9 +25,13 @@ pub const DEMONYM: f64 = 0.85;
 /// The score of a short form of a name found earlier in the document (declared `short=`,
 /// or a surname alias of a person).
 pub const ALIAS: f64 = 0.85;
-/// The score of a fuzzy match at cost 1; every further edit takes [`FUZZY_PER_EDIT`] off.
+/// The score of a fuzzy match at cost 100 (one ordinary edit); every further 100 takes
+/// [`FUZZY_PER_EDIT`] off, and a cheaper drift (a long vowel: 40) scores more, up to
+/// [`FUZZY_BEST`].
 pub const FUZZY: f64 = 0.8;
-/// What every edit beyond the first costs a fuzzy match.
+/// The highest score of a fuzzy match.
+pub const FUZZY_BEST: f64 = 0.88;
+/// What every 100 of weighted cost beyond the first 100 costs a fuzzy match.
 pub const FUZZY_PER_EDIT: f64 = 0.15;
 /// The score of a name the name rules composed that ends with a gazetteer person.
 pub const COMPOSED_PERSON: f64 = 0.75;
@@ -41,8 +45,9 @@ pub fn of_match(how: MatchKind, form: MentionKind, cost: Option<u32>) -> f64 {
         MatchKind::Exact => EXACT,
         MatchKind::Alias => ALIAS,
         MatchKind::Fuzzy => {
-            let edits = cost.unwrap_or(1).max(1);
-            (FUZZY - FUZZY_PER_EDIT * f64::from(edits - 1)).max(0.0)
+            // the weighted cost, in hundredths of an edit (see `crate::distance`)
+            let cost = f64::from(cost.unwrap_or(100));
+            (FUZZY - FUZZY_PER_EDIT * (cost - 100.0) / 100.0).clamp(0.0, FUZZY_BEST)
         }
         MatchKind::Composed => COMPOSED,
     }
@@ -135,9 +140,11 @@ mod tests {
             of_match(MatchKind::Exact, MentionKind::Demonym, None),
             DEMONYM
         );
-        assert_eq!(of_match(MatchKind::Fuzzy, name, Some(1)), FUZZY);
-        assert!((of_match(MatchKind::Fuzzy, name, Some(2)) - 0.65).abs() < 1e-9);
-        assert!(of_match(MatchKind::Fuzzy, name, Some(99)) >= 0.0);
+        assert_eq!(of_match(MatchKind::Fuzzy, name, Some(100)), FUZZY);
+        assert!((of_match(MatchKind::Fuzzy, name, Some(200)) - 0.65).abs() < 1e-9);
+        assert!(of_match(MatchKind::Fuzzy, name, Some(40)) > FUZZY);
+        assert!(of_match(MatchKind::Fuzzy, name, Some(0)) <= FUZZY_BEST);
+        assert!(of_match(MatchKind::Fuzzy, name, Some(9900)) >= 0.0);
         assert!(of_match(MatchKind::Composed, name, None) < of_match(MatchKind::Alias, name, None));
     }
 }
