@@ -851,29 +851,33 @@ mod tests {
         }
     }
 
+    /// Near and far spellings, a one-letter word and an empty one: the candidate lists of the
+    /// set tests.
+    const WORDS: [&str; 18] = [
+        "بوتين",
+        "بوتن",
+        "بتين",
+        "الرياض",
+        "رياض",
+        "تشاد",
+        "كاد",
+        "عبد الله",
+        "عبدالله",
+        "غزه",
+        "غزا",
+        "طهران",
+        "الطيران",
+        "تراقب",
+        "ترامب",
+        "ب",
+        "",
+        "بوتينن",
+    ];
+
     /// The prepared set gives what the plain candidate list gives, with and without a filter.
     #[test]
     fn nearest_in_agrees_with_nearest() {
-        let words = [
-            "بوتين",
-            "بوتن",
-            "بتين",
-            "الرياض",
-            "رياض",
-            "تشاد",
-            "كاد",
-            "عبد الله",
-            "عبدالله",
-            "غزه",
-            "غزا",
-            "طهران",
-            "الطيران",
-            "تراقب",
-            "ترامب",
-            "ب",
-            "",
-            "بوتينن",
-        ];
+        let words = WORDS;
         let set = CandidateSet::new(words);
         assert_eq!(set.len(), words.len());
         let mut s = Scorer::new(Weights::default());
@@ -898,26 +902,7 @@ mod tests {
     /// The k nearest are the first k of all candidates sorted by (cost, index).
     #[test]
     fn k_nearest_are_the_first_k_by_cost() {
-        let words = [
-            "بوتين",
-            "بوتن",
-            "بتين",
-            "الرياض",
-            "رياض",
-            "تشاد",
-            "كاد",
-            "عبد الله",
-            "عبدالله",
-            "غزه",
-            "غزا",
-            "طهران",
-            "الطيران",
-            "تراقب",
-            "ترامب",
-            "ب",
-            "",
-            "بوتينن",
-        ];
+        let words = WORDS;
         let set = CandidateSet::new(words);
         let mut s = Scorer::new(Weights::default());
         let mut out = Vec::new();

@@ -157,7 +157,8 @@ impl TaggerBuilder {
 
     /// Person-name composition: a given name or a title followed by name-like words, or a run
     /// of known name parts, is a person (`"match": "composed"`; see [`rules::names`]).
-    /// Default: on.
+    /// Default: on, but no rule runs until [`TaggerBuilder::compose_rules`] chooses some, so
+    /// composition is opt-in; `compose(false)` turns every rule off whatever was chosen.
     pub fn compose(&mut self, yes: bool) -> &mut TaggerBuilder {
         self.compose = yes;
         self
