@@ -183,7 +183,7 @@ pub const TYPES: [EntityType; 3] = [EntityType::Per, EntityType::Loc, EntityType
 /// docs](self) for the rules).
 ///
 /// ```
-/// use gaztag::gazetteer::import::Corpus;
+/// use gaztag::import::Corpus;
 /// use gaztag::{Gazetteer, Tagger};
 /// let mut gold = Corpus::default();
 /// gold.parse("g.conll".as_ref(), "زار O\nبوتين B-PERS\nموسكو B-LOC\nأمس O\n").unwrap();

@@ -102,7 +102,7 @@ fn type_index(kind: EntityType) -> usize {
 ///
 /// # Example
 /// ```
-/// use gaztag::gazetteer::import::{count_occurrences, Corpus};
+/// use gaztag::import::{count_occurrences, Corpus};
 /// use gaztag::EntityType;
 /// let mut c = Corpus::default();
 /// c.parse("x".as_ref(), "عمان B-LOC\nو O\nعمان O\nقال O\nعمان O\n").unwrap();
@@ -220,7 +220,7 @@ pub const MIN_WORD_USES: usize = 2;
 /// token with a proclitic glued on is its own word).
 ///
 /// ```
-/// use gaztag::gazetteer::import::{derive_word_lists, Corpus};
+/// use gaztag::import::{derive_word_lists, Corpus};
 /// let mut c = Corpus::default();
 /// let data = "قال O\nأحمد B-PERS\nسعيد I-PERS\n\nقال O\nأحمد B-PERS\nسعيد I-PERS\n";
 /// c.parse("x".as_ref(), data).unwrap();

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use gaztag::Document;
-use gaztag::gazetteer::import::{Corpus, Label, spans};
+use gaztag::import::{Corpus, Label, spans};
 
 mod common;
 use common::{gaztag, stderr, stdout};

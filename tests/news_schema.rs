@@ -7,7 +7,7 @@
 
 use std::path::PathBuf;
 
-use gaztag::gazetteer::import::{self, Corpus};
+use gaztag::import::{self, Corpus};
 use gaztag::{Gazetteer, Tagger};
 
 fn anercorp() -> Option<PathBuf> {

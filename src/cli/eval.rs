@@ -5,7 +5,7 @@ use std::io::Write as _;
 use std::path::PathBuf;
 
 use gaztag::eval::{self, ErrorKind, Evaluation, Options, TYPES};
-use gaztag::gazetteer::import::Corpus;
+use gaztag::import::Corpus;
 
 use super::{EXIT_OK, GazetteerArgs, RuleArgs};
 

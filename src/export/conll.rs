@@ -385,7 +385,7 @@ pub mod read {
         ///
         /// # Example
         /// ```
-        /// use gaztag::gazetteer::import::Corpus;
+        /// use gaztag::import::Corpus;
         /// let mut corpus = Corpus::default();
         /// corpus.parse("a.conll".as_ref(), "زار O\nباكو B-LOC\n\nبوتين B-PERS\n").unwrap();
         /// assert_eq!(corpus.sentences.len(), 2);
@@ -483,7 +483,7 @@ pub mod read {
     ///
     /// # Example
     /// ```
-    /// use gaztag::gazetteer::import::{spans, Corpus, Label};
+    /// use gaztag::import::{spans, Corpus, Label};
     /// use gaztag::EntityType;
     /// let mut c = Corpus::default();
     /// // IOB1: I- after O starts a span, B- separates two adjacent spans of one type

@@ -13,8 +13,7 @@ pub mod source;
 mod validate;
 
 // `import` (with its reliability pass, which tags) and `suggest` (which tags) sit above the
-// tagger now; their old paths stay for the CLI. Nothing in this module uses them.
-pub use crate::{import, suggest};
+// tagger: `gaztag::import`, `gaztag::suggest`. Nothing here refers to them.
 
 use std::path::Path;
 use std::sync::Arc;

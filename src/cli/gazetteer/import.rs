@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use gaztag::EntityType;
-use gaztag::gazetteer::import::{self, Corpus, Options};
+use gaztag::import::{self, Corpus, Options};
 
 use crate::cli::EXIT_OK;
 

@@ -5,7 +5,7 @@ use std::io::Write as _;
 use std::path::PathBuf;
 
 use gaztag::corpus;
-use gaztag::gazetteer::suggest::suggest;
+use gaztag::suggest::suggest;
 
 use crate::cli::GazetteerArgs;
 
