@@ -226,7 +226,11 @@ impl TaggerBuilder {
             demonyms: self.demonyms,
             fuzzy: self.fuzzy,
             aliases: self.aliases,
-            compose: self.compose,
+            // with no rule chosen, composition finds nothing: skip its work at every word start
+            compose: self.compose
+                && (self.compose_rules.titles
+                    || self.compose_rules.given
+                    || self.compose_rules.parts),
             compose_rules: self.compose_rules,
             min_score: self.min_score,
             decode: self.decode,
