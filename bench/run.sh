@@ -230,7 +230,19 @@ if [[ "$BIG" == 1 ]]; then
     if [[ ! -f "$M.ok" ]]; then
         rm -rf "$M" && mkdir -p "$M/one" "$M/thirty"
         # 50 MB made of the realistic corpus's documents, one per line kept apart by a space
-        find "$C" -type f -name '*.txt' | sort | head -1200 | xargs cat | head -c 50000000 > "$M/one/doc.txt"
+        # (the corpus's documents in name order, again from the start until there are 50 MB)
+        python3 - "$C" "$M/one/doc.txt" << 'PY'
+import os, sys
+files = sorted(os.path.join(r, f) for r, _, fs in os.walk(sys.argv[1]) for f in fs if f.endswith(".txt"))
+out, n = open(sys.argv[2], "wb"), 0
+while n < 50_000_000:
+    for f in files:
+        b = open(f, "rb").read()[: 50_000_000 - n]
+        out.write(b)
+        n += len(b)
+        if n >= 50_000_000:
+            break
+PY
         for k in $(seq -w 1 30); do ln "$M/one/doc.txt" "$M/thirty/doc-$k.txt"; done
         python3 - "$M/one/doc.txt" "$M" << 'PY'
 import json, sys
