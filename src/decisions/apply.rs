@@ -753,9 +753,8 @@ fn remove_demonym(dir: &Path, id: &str, form: &str) -> Result<(PathBuf, usize)> 
     })
 }
 
-/// Changes the fields of entity `id`'s line with `change` (a message when it cannot), checks
-/// the line still parses, and writes it back, the other lines untouched. Returns the file and
-/// line.
+/// Changes the fields of entity `id`'s line with `change` (a message when it cannot), through
+/// [`edit::rewrite_line`]. Returns the file and line.
 fn edit_line(
     dir: &Path,
     id: &str,
@@ -767,22 +766,7 @@ fn edit_line(
         .iter()
         .find(|e| e.id == id)
         .ok_or_else(|| Error::source(dir, 0, format!("no entity with id `{id}`")))?;
-    let text = std::fs::read_to_string(&e.path).map_err(|err| Error::io(&e.path, err))?;
-    let mut lines: Vec<String> = text.split_inclusive('\n').map(str::to_owned).collect();
-    let line = &mut lines[e.line - 1];
-    let ending_len = line.len() - line.trim_end_matches(['\n', '\r']).len();
-    let ending = line[line.len() - ending_len..].to_owned();
-    let mut fields: Vec<String> = line[..line.len() - ending_len]
-        .split('\t')
-        .map(str::to_owned)
-        .collect();
-    let refuse = |m: String| Error::source(&e.path, e.line, m);
-    change(&mut fields).map_err(refuse)?;
-    let new_line = fields.join("\t");
-    source::parse_str(&e.path, &new_line)
-        .map_err(|err| refuse(format!("the changed line would be malformed: {err}")))?;
-    *line = format!("{new_line}{ending}");
-    crate::atomic::write(&e.path, lines.concat().as_bytes())?;
+    edit::rewrite_line(&e.path, e.line, change)?;
     Ok((e.path.clone(), e.line))
 }
 

@@ -306,43 +306,63 @@ pub fn add_variants(dir: &Path, id: &str, variants: &[String]) -> Result<Edited>
         keys.push(key);
     }
     let notes = collisions(&sources, id, variants);
-    let text = read(&e.path)?;
-    let (bom, old) = split_bom(&text);
-    let mut lines: Vec<String> = old.split_inclusive('\n').map(str::to_owned).collect();
-    let line = &mut lines[e.line - 1];
-    let ending = if line.ends_with("\r\n") {
-        "\r\n"
-    } else if line.ends_with('\n') {
-        "\n"
-    } else {
-        ""
-    };
-    let mut fields: Vec<String> = line[..line.len() - ending.len()]
-        .split('\t')
-        .map(str::to_owned)
-        .collect();
-    if fields.len() < 4 {
-        fields.resize(4, String::new());
-    }
-    let mut list: Vec<String> = fields[3]
-        .split('|')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect();
-    list.extend(variants.iter().map(|v| v.trim().to_owned()));
-    fields[3] = list.join("|");
-    let new_line = fields.join("\t");
-    parse_one(&e.path, &new_line)?;
-    *line = format!("{new_line}{ending}");
-    lines.insert(0, bom.to_owned());
-    crate::atomic::write(&e.path, lines.concat().as_bytes())?;
+    rewrite_line(&e.path, e.line, |fields| {
+        if fields.len() < 4 {
+            fields.resize(4, String::new());
+        }
+        let mut list: Vec<String> = fields[3]
+            .split('|')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect();
+        list.extend(variants.iter().map(|v| v.trim().to_owned()));
+        fields[3] = list.join("|");
+        Ok(())
+    })?;
     Ok(Edited {
         path: e.path.clone(),
         line: e.line,
         id: id.to_owned(),
         notes,
     })
+}
+
+/// Rewrites line `line` (1-based) of the source `path`, every other line and byte untouched:
+/// `change` gets the line's TAB-separated fields (its line end, and a byte order mark before
+/// the first line, kept aside) and changes them, or says why it cannot (an error at that
+/// line). The new line must still parse as one entity. The file is written atomically.
+///
+/// `add_variants` and the review decisions' edits (`decisions::apply`) both go through it.
+pub fn rewrite_line(
+    path: &Path,
+    line: usize,
+    change: impl FnOnce(&mut Vec<String>) -> std::result::Result<(), String>,
+) -> Result<()> {
+    let text = read(path)?;
+    let (bom, old) = split_bom(&text);
+    let mut lines: Vec<String> = old.split_inclusive('\n').map(str::to_owned).collect();
+    let target = line
+        .checked_sub(1)
+        .and_then(|i| lines.get_mut(i))
+        .ok_or_else(|| refuse(path, line, "no such line".into()))?;
+    let ending = if target.ends_with("\r\n") {
+        "\r\n"
+    } else if target.ends_with('\n') {
+        "\n"
+    } else {
+        ""
+    };
+    let mut fields: Vec<String> = target[..target.len() - ending.len()]
+        .split('\t')
+        .map(str::to_owned)
+        .collect();
+    change(&mut fields).map_err(|m| refuse(path, line, m))?;
+    let new_line = fields.join("\t");
+    parse_one(path, &new_line)?;
+    *target = format!("{new_line}{ending}");
+    lines.insert(0, bom.to_owned());
+    crate::atomic::write(path, lines.concat().as_bytes())
 }
 
 fn parse_one(path: &Path, line: &str) -> Result<Entity> {
@@ -373,6 +393,32 @@ mod tests {
             std::fs::write(d.path().join(name), text).unwrap();
         }
         d
+    }
+
+    /// A line is rewritten in place: the byte order mark stays first, the line ends and the
+    /// other lines are untouched, a refused change or a malformed result writes nothing.
+    #[test]
+    fn rewrite_line_changes_one_line_and_keeps_the_rest() {
+        let text = "\u{feff}baku\tLOC\tباكو\r\n# note\nguba\tLOC\tقوبا\tقوبة\n";
+        let d = dir_with(&[("places.tsv", text)]);
+        let p = d.path().join("places.tsv");
+        rewrite_line(&p, 1, |f| {
+            f.push("en=Baku".into());
+            Ok(())
+        })
+        .unwrap();
+        let after = std::fs::read_to_string(&p).unwrap();
+        assert_eq!(after, text.replace("باكو\r\n", "باكو\ten=Baku\r\n"));
+        let e = rewrite_line(&p, 3, |_| Err("no".into())).unwrap_err();
+        assert!(e.to_string().contains("places.tsv:3: no"), "{e}");
+        let e = rewrite_line(&p, 3, |f| {
+            f[1] = "XYZ".into();
+            Ok(())
+        })
+        .unwrap_err();
+        assert!(e.to_string().contains("malformed"), "{e}");
+        assert!(rewrite_line(&p, 9, |_| Ok(())).is_err());
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), after);
     }
 
     const PLACES: &str = "# places\nbaku\tLOC\tباكو\tBaku\nyerevan\tLOC\tيريفان\n";
