@@ -100,6 +100,7 @@ const FUNCTION_WORDS: &[&str] = &[
     "انه",
     "انها",
     "لكن",
+    "الا",
     "بل",
     "اذا",
     "اذ",
@@ -233,6 +234,44 @@ const ROLE_NOUNS: &[&str] = &[
     "مهندس",
     "استاذ",
     "ملك",
+    "خريج",
+];
+
+/// Nouns (folded) that name a thing after a person (كأس الشيخ جاسم, مستشفى الملك فيصل, جامعة
+/// محمد الخامس, شارع …): a title or a given name after one starts the name of the thing.
+const INSTITUTION_NOUNS: &[&str] = &[
+    "كاس",
+    "جايزه",
+    "بطوله",
+    "دوره",
+    "مستشفي",
+    "جامعه",
+    "كليه",
+    "معهد",
+    "مدرسه",
+    "مسجد",
+    "جامع",
+    "شارع",
+    "ميدان",
+    "ساحه",
+    "مدينه",
+    "مطار",
+    "ميناء",
+    "مركز",
+    "موسسه",
+    "جمعيه",
+    "مكتبه",
+    "قاعه",
+    "ملعب",
+    "استاد",
+    "قصر",
+    "جسر",
+    "حديقه",
+    "مجمع",
+    "قاعده",
+    "صندوق",
+    "برج",
+    "سد",
 ];
 
 /// Which composition rules run (module docs, rules 1–3): [`crate::TaggerBuilder::compose_rules`].
@@ -447,8 +486,10 @@ impl<'a> Names<'a> {
     }
 
     /// Could word `k` be part of a person name (module docs)? `exact` says what gazetteer
-    /// name, if any, starts there.
-    fn name_like(&self, k: usize, exact: Option<EntityType>) -> bool {
+    /// name, if any, starts there; `after_name` that a name word comes before it, where a
+    /// demonym without the article is a surname (جون كندي: an adjective after a name would
+    /// take the article).
+    fn name_like(&self, k: usize, exact: Option<EntityType>, after_name: bool) -> bool {
         if exact.is_none() && self.written_function(k) {
             return false;
         }
@@ -477,7 +518,7 @@ impl<'a> Names<'a> {
         }
         if nw.title
             || Self::is_function(tok.folded)
-            || self.is_demonym(tok.folded)
+            || (self.is_demonym(tok.folded) && !(after_name && !tok.folded.starts_with("ال")))
             || self.title_at(k).is_some()
         {
             return false;
@@ -499,16 +540,13 @@ impl<'a> Names<'a> {
         true
     }
 
-    /// Does word `k`, not a known name word, start like an imperfect verb (ي… ت…, four
-    /// letters or more; سي… ست… سن…, five or more)? A title is far more often followed by its verb (الرئيس يبحث) than
-    /// by an unknown name spelled so.
+    /// Does word `k`, not a known name word, have the shape of a verb ([`verb_shape`])? A
+    /// title is far more often followed by its verb (الرئيس يبحث) than by an unknown name
+    /// spelled so.
     fn looks_like_verb(&self, k: usize) -> bool {
         let w = self.token(k).folded;
         let nw = self.name_word(w);
-        let n = w.chars().count();
-        !(nw.given || nw.part)
-            && (((w.starts_with('ي') || w.starts_with('ت')) && n >= 4)
-                || (["سي", "ست", "سن"].iter().any(|p| w.starts_with(p)) && n >= 5))
+        !(nw.given || nw.part) && verb_shape(w)
     }
 
     /// Tries the name rules at word `k` (from its start); `exact(j)` tells the type of the
@@ -519,7 +557,7 @@ impl<'a> Names<'a> {
         exact: &dyn Fn(usize) -> Option<ExactAt<'a>>,
     ) -> Option<Found> {
         // every rule starts with an entry of the lists: a title, a given name, a name part
-        if !self.could_start_list_entry(k) {
+        if !self.could_start_list_entry(k) || self.names_a_thing(k) {
             return None;
         }
         // 1. a title, adjectives, then name-like words
@@ -638,18 +676,25 @@ impl<'a> Names<'a> {
                 break;
             }
             // a connector and the name-like word after it
-            let (first, last) = if CONNECTORS.contains(&self.token(next).folded)
+            let connector = CONNECTORS.contains(&self.token(next).folded)
                 && next + 1 < self.words.len()
-                && self.words[next].joins_next
-            {
+                && self.words[next].joins_next;
+            let (first, last) = if connector {
                 (next + 1, next + 1)
             } else {
                 (next, next)
             };
             let ex = exact(first);
-            if !self.name_like(first, ex.as_ref().map(|e| e.kind))
-                || (ex.is_none() && !self.unknown_word_ok(first))
-            {
+            let ok = if connector && ex.is_none() {
+                self.after_connector_ok(first)
+            } else {
+                // a role noun after a name ends it, even one the lists know as a name (سمير
+                // عوض [مساعد] وزير الداخلية)
+                !(end.is_some() && ex.is_none() && is_role_noun(self.token(first).folded))
+                    && self.name_like(first, ex.as_ref().map(|e| e.kind), end.is_some())
+                    && (ex.is_some() || self.unknown_word_ok(first))
+            };
+            if !ok {
                 break;
             }
             end = Some(last);
@@ -672,6 +717,39 @@ impl<'a> Names<'a> {
             return None;
         }
         Some(self.composed(k, strip, end?, person))
+    }
+
+    /// May word `k`, after a connector (بن, أبو, آل, عبد), be the rest of the name? Any word
+    /// of Arabic letters that is not a function word or shaped like a verb: after a connector
+    /// a common word or a title is a name (بن سلطان, أبو القاسم, عبد العزيز).
+    fn after_connector_ok(&self, k: usize) -> bool {
+        let tok = self.token(k);
+        tok.folded.chars().count() >= 2
+            && tok.folded.chars().all(is_arabic_letter)
+            && !Self::is_function(tok.folded)
+            && !self.written_function(k)
+            && !self.looks_like_verb(k)
+            && !segment::starts_with_clitic_article(tok.folded)
+    }
+
+    /// Does the name at word `k` name a thing rather than a person: does a noun of an
+    /// institution, a prize or a place come before it, or before the title that comes before
+    /// it (كأس الشيخ [جاسم], مستشفى الملك [فيصل], جامعة [محمد الخامس])?
+    fn names_a_thing(&self, k: usize) -> bool {
+        let joined = |j: usize| j > 0 && self.words[j - 1].joins_next;
+        let institution = |j: usize| {
+            self.readings(j)
+                .any(|(_, restore, rest)| INSTITUTION_NOUNS.contains(&key(restore, rest).as_ref()))
+        };
+        if !joined(k) {
+            return false;
+        }
+        if institution(k - 1) {
+            return true;
+        }
+        (1..=MAX_TITLE_WORDS.min(k - 1)).any(|n| {
+            (k - n..=k).all(joined) && self.title_at(k - n) == Some(k) && institution(k - n - 1)
+        })
     }
 
     /// Is word `k` written as a preposition that folds to a name (على → علي, Ali)?
@@ -1005,6 +1083,29 @@ fn not_a_name_by_form(w: &str) -> bool {
         || (w.starts_with("ال") && n >= 6 && w.ends_with("اء"))
         || (n >= 4 && w.ends_with('ا') && !w.starts_with("ال"))
         || ROLE_NOUNS.contains(&bare)
+}
+
+/// Is the folded word `w` (with or without the article) a role noun ([`ROLE_NOUNS`])?
+fn is_role_noun(w: &str) -> bool {
+    ROLE_NOUNS.contains(&w.strip_prefix("ال").unwrap_or(w))
+}
+
+/// Has the folded word `w` the shape of a verb: an imperfect (ي… ت… of four to six letters;
+/// سي… ست… سن… of five to seven), a past tense of the derived forms (أفعل: احرز, اجري; افتعل:
+/// ارتكب; استفعل: استقبل), or one glued to the negation لا (لايؤمن)? Longer words so
+/// spelled are foreign names (ستانيشيف).
+fn verb_shape(w: &str) -> bool {
+    let c: Vec<char> = w.chars().collect();
+    let n = c.len();
+    if n < 4 || w.starts_with("ال") {
+        return false;
+    }
+    ((c[0] == 'ي' || c[0] == 'ت') && (4..=6).contains(&n))
+        || (["سي", "ست", "سن"].iter().any(|p| w.starts_with(p)) && (5..=7).contains(&n))
+        || (c[0] == 'ا' && n == 4)
+        || (c[0] == 'ا' && n == 5 && c[2] == 'ت')
+        || (w.starts_with("است") && n == 6)
+        || (w.starts_with("لا") && n >= 5 && ['ي', 'ت', 'ن'].contains(&c[2]))
 }
 
 /// Bytes of the first letter of `w`.
