@@ -51,6 +51,9 @@ const MAX_TITLE_WORDS: usize = 4;
 const MAX_AFTER_TITLE: usize = 3;
 /// Most name-like words after a given name.
 const MAX_AFTER_GIVEN: usize = 2;
+/// Most inhabitants (the gazetteer's `weight=`) of a place whose one-word name, after a
+/// title and a lone given name, is taken as the surname instead (جون [باراديس]).
+const SMALL_PLACE: u64 = 100_000;
 /// Fewest letters of an alias.
 const MIN_ALIAS_LETTERS: usize = 3;
 
@@ -86,6 +89,12 @@ const FUNCTION_WORDS: &[&str] = &[
     "بين",
     "بعد",
     "قبل",
+    "عقب",
+    "اثر",
+    "عبر",
+    "نحو",
+    "جراء",
+    "طوال",
     "حتي",
     "عند",
     "منذ",
@@ -695,9 +704,30 @@ impl<'a> Names<'a> {
                     && (ex.is_some() || self.unknown_word_ok(first))
             };
             if !ok {
+                // a title and a lone given name: a common word after it is the surname
+                // (الشيخ محمد [عبده], الدكتور علي [جمعة]); a title rarely comes with the
+                // given name alone
+                if taken == 0
+                    && end == Some(k)
+                    && !connector
+                    && self.name_word(self.token(k).folded).given
+                    && match &ex {
+                        None => self.common_surname_ok(first),
+                        // or a small place's name (جون [باراديس], هنري [شيلتون])
+                        Some(e) => {
+                            e.kind == EntityType::Loc
+                                && e.end_word == first
+                                && e.entity.weight < SMALL_PLACE
+                                && self.token(first).folded.chars().all(is_arabic_letter)
+                        }
+                    }
+                {
+                    end = Some(self.with_allah(first));
+                    count += 1;
+                }
                 break;
             }
-            end = Some(last);
+            end = Some(self.with_allah(last));
             if first == next {
                 count += 1;
             }
@@ -730,6 +760,40 @@ impl<'a> Names<'a> {
             && !self.written_function(k)
             && !self.looks_like_verb(k)
             && !segment::starts_with_clitic_article(tok.folded)
+    }
+
+    /// Word `k`, or the word after it when that is الله: a name word and الله after it are one
+    /// name (حسب الله, نصر الله, عطا الله).
+    fn with_allah(&self, k: usize) -> usize {
+        if k + 1 < self.words.len()
+            && self.words[k].joins_next
+            && self.token(k + 1).folded == "الله"
+        {
+            k + 1
+        } else {
+            k
+        }
+    }
+
+    /// May word `k`, a common word, be the surname after a title and a given name? Not a
+    /// function word, a title, a verb by its shape, a word by its form no name
+    /// ([`not_a_name_by_form`]), a word ending in ة or with nunation.
+    fn common_surname_ok(&self, k: usize) -> bool {
+        let tok = self.token(k);
+        let written = &self.text[tok.orig.0..tok.orig.1];
+        tok.folded.chars().count() >= 3
+            && tok.folded.chars().all(is_arabic_letter)
+            && self.is_common(&light_form(written))
+            && !written.contains(['\u{064B}', '\u{064C}', '\u{064D}'])
+            && !Self::is_function(tok.folded)
+            && !self.written_function(k)
+            && !self.name_word(tok.folded).title
+            && self.title_at(k).is_none()
+            && !verb_shape(tok.folded)
+            && !not_a_name_by_form(tok.folded)
+            && !segment::starts_with_clitic_article(tok.folded)
+            && !tok.folded.ends_with('ه')
+            && !tok.folded.starts_with(['و', 'ف'])
     }
 
     /// Does the name at word `k` name a thing rather than a person: does a noun of an
@@ -1003,7 +1067,8 @@ impl<'a> Names<'a> {
 
     /// Does the word before word `k` make a surname there a common use: a noun in the
     /// construct state (جائزة [نوبل], ending in ة), or, for a surname with the article, a
-    /// noun with the article it would be the adjective of (البنك [التجاري])?
+    /// noun with the article it would be the adjective of (البنك [التجاري])? A given name
+    /// before it makes the word the end of a longer name, not an alias, too.
     fn common_use_before(&self, k: usize) -> bool {
         if k == 0 || !self.words[k - 1].joins_next {
             return false;
@@ -1013,7 +1078,11 @@ impl<'a> Names<'a> {
             return false;
         }
         let nw = self.name_word(prev);
-        if nw.given || nw.part {
+        if nw.given {
+            // a given name before it: the word ends a longer name (جلال [محمود]), not an alias
+            return true;
+        }
+        if nw.part {
             return false;
         }
         prev.ends_with('ه') || (self.token(k).folded.starts_with("ال") && prev.starts_with("ال"))
@@ -1106,6 +1175,12 @@ fn verb_shape(w: &str) -> bool {
         || (c[0] == 'ا' && n == 5 && c[2] == 'ت')
         || (w.starts_with("است") && n == 6)
         || (w.starts_with("لا") && n >= 5 && ['ي', 'ت', 'ن'].contains(&c[2]))
+        || (c[0] == 'ف' && {
+            // ف + a verb (فاحتسب, فتقرر), never ف + أفعل or ف + يـ, which many names spell
+            // (فاطمه, فيصل, فيلبان)
+            let rest = &w[c[0].len_utf8()..];
+            !(rest.starts_with('ا') && n == 5) && !rest.starts_with('ي') && verb_shape(rest)
+        })
 }
 
 /// Bytes of the first letter of `w`.
