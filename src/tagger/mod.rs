@@ -157,16 +157,16 @@ impl TaggerBuilder {
 
     /// Person-name composition: a given name or a title followed by name-like words, or a run
     /// of known name parts, is a person (`"match": "composed"`; see [`rules::names`]).
-    /// Default: on, but no rule runs until [`TaggerBuilder::compose_rules`] chooses some, so
-    /// composition is opt-in; `compose(false)` turns every rule off whatever was chosen.
+    /// Default: on, with the rules of [`rules::names::ComposeRules::default`] (`titles` only);
+    /// `compose(false)` turns every rule off whatever was chosen.
     pub fn compose(&mut self, yes: bool) -> &mut TaggerBuilder {
         self.compose = yes;
         self
     }
 
     /// Which of the composition rules run when [`TaggerBuilder::compose`] is on (see
-    /// [`rules::names`]). Default: none of them
-    /// ([`rules::names::ComposeRules::default`]): composition is opt-in.
+    /// [`rules::names`]). Default: `titles` only
+    /// ([`rules::names::ComposeRules::default`]); `given` and `parts` are opt-in.
     pub fn compose_rules(&mut self, r: rules::names::ComposeRules) -> &mut TaggerBuilder {
         self.compose_rules = r;
         self
