@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use gaztag::gazetteer::{compile, source};
+use gaztag::tagger::rules::names::ComposeRules;
 use gaztag::{Gazetteer, MatchKind, Tagger};
 
 const ENTITIES: &str = "\
@@ -272,8 +273,117 @@ fn no_alias_where_a_noun_before_it_makes_it_a_common_use() {
 }
 
 #[test]
-fn composition_is_opt_in_by_default() {
+fn only_title_composition_runs_by_default() {
     let t = Tagger::builder().gazetteer(gazetteer()).build();
     let got = found(&t, "وصل نيكول باشينيان إلى موسكو");
     assert!(got.is_empty(), "{got:?}");
+    let got = found(&t, "وقال الرئيس نيكول باشينيان إن");
+    assert_eq!(
+        got,
+        rows(&[("نيكول باشينيان", "composed", "composed:نيكول_باشينيان")])
+    );
+}
+
+const MORE_ENTITIES: &str = "\
+canada\tLOC\tكندا\t\tadj=كندي|الكندي
+paradise\tLOC\tباراديس\t\tweight=5000
+moscow\tLOC\tموسكو\t\tweight=12000000
+bakhmut\tLOC\tبخموت
+";
+
+/// A gazetteer with more word lists, for the rules that decide where a title's name ends.
+fn more_gazetteer() -> Gazetteer {
+    let words = |ws: &[&str]| ws.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+    let sources = source::Sources {
+        entities: source::parse_str(Path::new("t.tsv"), MORE_ENTITIES).unwrap(),
+        common_words: words(&["قال", "إن", "أمس", "سلطان", "عبده", "حسب", "وهو", "بعد"]),
+        name_words: source::NameWords {
+            given: words(&["جون", "سمير", "مساعد", "محمد", "بهاء"]),
+            parts: words(&[]),
+            titles: words(&["الرئيس", "الشيخ", "السلطان", "الدكتور"]),
+        },
+    };
+    Gazetteer::from_bytes(compile(&sources)).unwrap()
+}
+
+/// The texts of the composed mentions `rules` find in `text`.
+fn composed_with(rules: ComposeRules, text: &str) -> Vec<String> {
+    let t = Tagger::builder()
+        .gazetteer(more_gazetteer())
+        .compose_rules(rules)
+        .build();
+    t.tag(text)
+        .into_iter()
+        .filter(|m| m.how == MatchKind::Composed)
+        .map(|m| m.text)
+        .collect()
+}
+
+#[test]
+fn a_title_s_name_takes_its_surname() {
+    let titles = ComposeRules::default();
+    for (text, name) in [
+        // after a connector, a common word or a title is the name (بن سلطان)
+        ("وقال الشيخ محمد بن سلطان الشمري إن", "محمد بن سلطان الشمري"),
+        // a demonym without the article after a name is a surname, with it an adjective
+        ("وكان الرئيس جون كندي قد", "جون كندي"),
+        ("وقال الرئيس الكندي جون إن", "جون"),
+        // a common word after a title and a lone given name is the surname
+        ("امتدح الشيخ محمد عبده الإصلاح", "محمد عبده"),
+        // a name word and الله after it are one name
+        ("كتاب الدكتور بهاء حسب الله الجديد", "بهاء حسب الله"),
+        // a small place's one-word name there is the surname, a large one's not
+        ("وقال الرئيس جون باراديس إن", "جون باراديس"),
+        ("وزار الرئيس جون موسكو", "جون"),
+        // a long word spelled like an imperfect verb is a foreign surname
+        ("وقال الرئيس جون ستانيشيف إن", "جون ستانيشيف"),
+    ] {
+        assert_eq!(composed_with(titles, text), vec![name.to_owned()], "{text}");
+    }
+}
+
+#[test]
+fn a_title_s_name_stops_before_a_verb_a_role_noun_or_a_function_word() {
+    let titles = ComposeRules::default();
+    for (text, name) in [
+        // past tenses of the derived forms, ف + a verb, لا glued to an imperfect
+        ("وكان الرئيس جون أحرز لقبا", "جون"),
+        ("وقال الرئيس جون ارتكب خطأ", "جون"),
+        ("وقال الرئيس جون استقبل الوفد", "جون"),
+        ("سدد الرئيس جون فاحتسب الحكم", "جون"),
+        ("ولما كان الرئيس جون لايؤمن بذلك", "جون"),
+        // a role noun ends the name, even one the lists know as a given name
+        ("والتقى الدكتور سمير حسنوف مساعد الوزير", "سمير حسنوف"),
+        // a preposition, a pronoun behind و: never the surname
+        ("وقال الرئيس محمد بعد الاجتماع", "محمد"),
+        ("وكان الرئيس محمد وهو صغير", "محمد"),
+        ("وقال الرئيس محمد إلا أن", "محمد"),
+    ] {
+        assert_eq!(composed_with(titles, text), vec![name.to_owned()], "{text}");
+    }
+}
+
+#[test]
+fn a_title_or_given_name_after_an_institution_noun_names_a_thing() {
+    for text in [
+        "نهائي كأس الشيخ محمد حسنوف",
+        "في مستشفى الرئيس جون حسنوف",
+        "طلاب جامعة محمد حسنوف",
+        "افتتح مسجد الشيخ جون",
+    ] {
+        let got = composed_with(ComposeRules::all(), text);
+        assert!(got.is_empty(), "{text}: {got:?}");
+    }
+}
+
+#[test]
+fn no_alias_right_after_a_given_name() {
+    let t = Tagger::builder().gazetteer(more_gazetteer()).build();
+    let got: Vec<String> = t
+        .tag("وقال الرئيس جون حسنوف إن الاتفاق قريب. ثم قال سمير حسنوف إن حسنوف راض")
+        .into_iter()
+        .filter(|m| m.how == MatchKind::Alias)
+        .map(|m| m.text)
+        .collect();
+    assert_eq!(got, vec!["حسنوف".to_owned()]);
 }

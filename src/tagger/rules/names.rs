@@ -52,7 +52,8 @@ const MAX_AFTER_TITLE: usize = 3;
 /// Most name-like words after a given name.
 const MAX_AFTER_GIVEN: usize = 2;
 /// Most inhabitants (the gazetteer's `weight=`) of a place whose one-word name, after a
-/// title and a lone given name, is taken as the surname instead (جون [باراديس]).
+/// title and a lone given name, is taken as the surname instead (جون [باراديس]); a place
+/// without a weight (1) is not known to be small.
 const SMALL_PLACE: u64 = 100_000;
 /// Fewest letters of an alias.
 const MIN_ALIAS_LETTERS: usize = 3;
@@ -95,6 +96,10 @@ const FUNCTION_WORDS: &[&str] = &[
     "نحو",
     "جراء",
     "طوال",
+    "نفسه",
+    "نفسها",
+    "ذاته",
+    "ذاتها",
     "حتي",
     "عند",
     "منذ",
@@ -717,7 +722,7 @@ impl<'a> Names<'a> {
                         Some(e) => {
                             e.kind == EntityType::Loc
                                 && e.end_word == first
-                                && e.entity.weight < SMALL_PLACE
+                                && (2..SMALL_PLACE).contains(&e.entity.weight)
                                 && self.token(first).folded.chars().all(is_arabic_letter)
                         }
                     }
@@ -777,7 +782,8 @@ impl<'a> Names<'a> {
 
     /// May word `k`, a common word, be the surname after a title and a given name? Not a
     /// function word, a title, a verb by its shape, a word by its form no name
-    /// ([`not_a_name_by_form`]), a word ending in ة or with nunation.
+    /// ([`not_a_name_by_form`]), a word written with a final ة or with nunation, a word
+    /// behind و or ف.
     fn common_surname_ok(&self, k: usize) -> bool {
         let tok = self.token(k);
         let written = &self.text[tok.orig.0..tok.orig.1];
@@ -792,7 +798,7 @@ impl<'a> Names<'a> {
             && !verb_shape(tok.folded)
             && !not_a_name_by_form(tok.folded)
             && !segment::starts_with_clitic_article(tok.folded)
-            && !tok.folded.ends_with('ه')
+            && !written.ends_with('ة')
             && !tok.folded.starts_with(['و', 'ف'])
     }
 
