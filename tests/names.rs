@@ -337,6 +337,8 @@ fn a_title_s_name_takes_its_surname() {
         ("وزار الرئيس جون موسكو", "جون"),
         // a long word spelled like an imperfect verb is a foreign surname
         ("وقال الرئيس جون ستانيشيف إن", "جون ستانيشيف"),
+        // up to four name words after the title
+        ("وقال الشيخ محمد رعد زيد حسنوف إن", "محمد رعد زيد حسنوف"),
     ] {
         assert_eq!(composed_with(titles, text), vec![name.to_owned()], "{text}");
     }
@@ -354,6 +356,7 @@ fn a_title_s_name_stops_before_a_verb_a_role_noun_or_a_function_word() {
         ("ولما كان الرئيس جون لايؤمن بذلك", "جون"),
         // a role noun ends the name, even one the lists know as a given name
         ("والتقى الدكتور سمير حسنوف مساعد الوزير", "سمير حسنوف"),
+        ("وحضر الدكتور جون حسنوف القائم بالأعمال", "جون حسنوف"),
         // a preposition, a pronoun behind و: never the surname
         ("وقال الرئيس محمد بعد الاجتماع", "محمد"),
         ("وكان الرئيس محمد وهو صغير", "محمد"),

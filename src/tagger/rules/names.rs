@@ -12,7 +12,7 @@
 //!
 //! 1. a **title** (`titles.txt`: الرئيس, رئيس الوزراء, وزير الخارجية, المتحدث باسم …), then
 //!    up to two adjectives (a demonym of a gazetteer place, another `ال…ي` adjective of
-//!    nationality, or an office adjective: السابق, الجديد …), then one to three **name-like
+//!    nationality, or an office adjective: السابق, الجديد …), then one to four **name-like
 //!    words**: the name-like words are the mention (`الرئيس الأذربيجاني [إلهام علييف]`);
 //! 2. a **given name** (`given-names.txt`, one or two words: محمد, عبد الله, فلاديمير), then
 //!    one or two name-like words: all of them are the mention (`[نيكول باشينيان]`);
@@ -21,7 +21,14 @@
 //!
 //! A word is *name-like* when it is written in Arabic letters (two or more), is not a function
 //! word, not a common word (`common-words.txt`) with or without a proclitic, not a title, not
-//! a demonym, and does not start a gazetteer name of a place or an organization. A gazetteer
+//! a demonym (after a name word, one without the article is a surname: جون كندي), not shaped
+//! like a verb (يبحث, أحرز, ارتكب, استقبل, لايؤمن, فاحتسب), not a role noun (مساعد, القائم),
+//! and does not start a gazetteer name of a place or an organization. After a connector (بن,
+//! أبو, آل, عبد) any word that is not a function word or a verb is the name (بن سلطان). After
+//! a title and a lone given name, a common word is the surname (الشيخ محمد عبده), and so is
+//! the one-word name of a small place (العقيد جون باراديس). A name word and الله after it
+//! are one name (حسب الله). No rule starts after a noun of an institution, a prize or a place,
+//! or after a title after one: كأس الشيخ جاسم, مستشفى الملك فيصل name things. A gazetteer
 //! person name counts as name-like, and a composed name that ends with one is reported as that
 //! person. Any other composed name gets an id derived from its folded text (`composed:` +
 //! the folded words joined by `_`).
@@ -48,7 +55,7 @@ use fst::raw::{Fst, Node, Output};
 /// Most words a title may have.
 const MAX_TITLE_WORDS: usize = 4;
 /// Most name-like words after a title.
-const MAX_AFTER_TITLE: usize = 3;
+const MAX_AFTER_TITLE: usize = 4;
 /// Most name-like words after a given name.
 const MAX_AFTER_GIVEN: usize = 2;
 /// Most inhabitants (the gazetteer's `weight=`) of a place whose one-word name, after a
@@ -206,6 +213,7 @@ const ROLE_NOUNS: &[&str] = &[
     "سفير",
     "امين",
     "قايد",
+    "قايم",
     "مساعد",
     "مستشار",
     "مندوب",
