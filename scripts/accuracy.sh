@@ -41,7 +41,8 @@ echo "| step | micro P | micro R | micro F1 | PER F1 |"
 echo "|---|---:|---:|---:|---:|"
 score "lookup: folded, clitics stripped, common words filtered" "$work/all" --no-aliases --no-compose
 score "+ only entries reliable in the training part" "$work/reliable" --no-aliases --no-compose
-score "+ document aliases (the default)" "$work/reliable"
+score "+ document aliases, no composition" "$work/reliable" --no-compose
+score "+ title composition (the default: aliases and --compose titles)" "$work/reliable"
 score "+ name composition (--compose titles,given,parts), no aliases" "$work/reliable" --no-aliases \
   --compose titles,given,parts
 score "+ name composition and document aliases" "$work/reliable" --compose titles,given,parts

@@ -540,7 +540,7 @@ impl<'a> Names<'a> {
         }
         if nw.title
             || Self::is_function(tok.folded)
-            || (self.is_demonym(tok.folded) && !(after_name && !tok.folded.starts_with("ال")))
+            || (self.is_demonym(tok.folded) && (!after_name || tok.folded.starts_with("ال")))
             || self.title_at(k).is_some()
         {
             return false;
@@ -1193,7 +1193,7 @@ fn verb_shape(w: &str) -> bool {
             // ف + a verb (فاحتسب, فتقرر), never ف + أفعل or ف + يـ, which many names spell
             // (فاطمه, فيصل, فيلبان)
             let rest = &w[c[0].len_utf8()..];
-            !(rest.starts_with('ا') && n == 5) && !rest.starts_with('ي') && verb_shape(rest)
+            !(rest.starts_with('ي') || (rest.starts_with('ا') && n == 5)) && verb_shape(rest)
         })
 }
 
