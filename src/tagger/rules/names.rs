@@ -579,11 +579,15 @@ impl<'a> Names<'a> {
         exact: &dyn Fn(usize) -> Option<ExactAt<'a>>,
     ) -> Option<Found> {
         // every rule starts with an entry of the lists: a title, a given name, a name part
-        if !self.could_start_list_entry(k) || self.names_a_thing(k) {
+        if !self.could_start_list_entry(k) {
+            return None;
+        }
+        let title = self.title_at(k).filter(|_| self.rules.titles);
+        if (title.is_none() && !self.rules.given && !self.rules.parts) || self.names_a_thing(k) {
             return None;
         }
         // 1. a title, adjectives, then name-like words
-        if let Some(after) = self.title_at(k).filter(|_| self.rules.titles) {
+        if let Some(after) = title {
             let mut j = after;
             let mut adjectives = 0;
             while j < self.words.len() && adjectives < 2 && self.words[j - 1].joins_next {
