@@ -58,6 +58,9 @@ pub const ENTITY_LEN: usize = 36;
 pub const PRIOR_LEN: usize = 16;
 /// The prior weight of an entity whose source gives no `weight=`.
 pub const DEFAULT_WEIGHT: u64 = 1;
+/// The largest prior weight: the sources' `weight=` has at most 19 digits, so that an index
+/// exports to sources that load again. A crafted index with more is refused.
+pub const MAX_WEIGHT: u64 = 9_999_999_999_999_999_999;
 /// Variant flag: matched only when spelled exactly.
 pub const FLAG_EXACT: u32 = 1;
 /// Variant flag: an adjective (nisba) form of the entity, matched only with demonyms on.

@@ -317,15 +317,9 @@ impl Gazetteer {
                 bytes(VARIANTS),
                 bytes(ENTITIES),
                 bytes(STRINGS),
+                bytes(PRIORS),
             ),
         )?;
-        let prior_len = bounds[PRIORS].1 - bounds[PRIORS].0;
-        if prior_len != elen / ENTITY_LEN * PRIOR_LEN {
-            return Err(bad(format!(
-                "priors section of {prior_len} bytes for {} entities",
-                elen / ENTITY_LEN
-            )));
-        }
         let section = |i: usize| Bytes {
             backing: backing.clone(),
             start: bounds[i].0,
