@@ -460,7 +460,7 @@ mod tests {
         let words_at = 24 + 8 * NAME_WORDS;
         let w = u64_at(&good, words_at);
         bad[words_at..words_at + 8].copy_from_slice(&(w + PRIOR_LEN as u64).to_le_bytes());
-        let err = crafted(&bad, 0, &[]).err().expect("refused");
+        let err = crafted(&bad, 0, &[]).map(drop).expect_err("refused");
         assert!(
             err.contains("name words") || err.contains("priors section"),
             "{err}"
@@ -468,7 +468,7 @@ mod tests {
         // the whole index without its last prior record (header adjusted)
         let mut short = good[..good.len() - PRIOR_LEN].to_vec();
         short[len_at..len_at + 8].copy_from_slice(&(n - PRIOR_LEN as u64).to_le_bytes());
-        let err = crafted(&short, 0, &[]).err().expect("refused");
+        let err = crafted(&short, 0, &[]).map(drop).expect_err("refused");
         assert!(
             err.contains("priors section of 16 bytes for 2 entities"),
             "{err}"
