@@ -1045,8 +1045,9 @@ pub enum Format {
 /// Writes the report of `old` against `new` to `out`, byte for byte what [`render_text`] or
 /// [`render_json`] give for [`compare`] of the whole runs, holding one document of each
 /// side (and one text, for the contexts) at a time. The text report is written as it is
-/// made; the JSON, whose summary comes first, compares every pair once for the summary,
-/// then again the pairs that differ as it writes them.
+/// made; the JSON, whose summary comes first, is written to a temporary file as it is made
+/// and copied after the summary (without a temporary folder, the pairs that differ are
+/// compared a second time instead).
 ///
 /// # Errors
 /// A document that cannot be read again (its file changed since it was indexed); a failed
@@ -1059,6 +1060,25 @@ pub fn write_report(
     width: usize,
     out: &mut dyn std::io::Write,
     out_name: &Path,
+) -> crate::Result<Summary> {
+    let spool = match format {
+        Format::Json => tempfile::tempfile().ok(),
+        Format::Text => None,
+    };
+    report(old, new, format, locator, width, out, out_name, spool)
+}
+
+/// [`write_report`], the JSON's entries written to `spool` when there is one.
+#[allow(clippy::too_many_arguments)]
+fn report(
+    old: &Run,
+    new: &Run,
+    format: Format,
+    locator: &Locator,
+    width: usize,
+    out: &mut dyn std::io::Write,
+    out_name: &Path,
+    spool: Option<std::fs::File>,
 ) -> crate::Result<Summary> {
     let mut pairs = Pairs {
         old: RunReader::new(old),
@@ -1088,11 +1108,41 @@ pub fn write_report(
             put(&text, out)?;
         }
         Format::Json => {
+            // one entry of `documents`, one level deeper than alone: strings in JSON hold no
+            // line break, so every line is one of the layout's
+            let entry = |d: &DocumentDiff, first: bool, text: &mut String| {
+                let source = (!d.changes.is_empty()).then(|| Source::find(d, locator));
+                let doc = serde_json::to_string_pretty(&json_document(d, source.as_ref(), width))
+                    .expect("a document always serializes");
+                text.clear();
+                text.push_str(if first { "\n" } else { ",\n" });
+                for (i, l) in doc.split('\n').enumerate() {
+                    if i > 0 {
+                        text.push('\n');
+                    }
+                    text.push_str("    ");
+                    text.push_str(l);
+                }
+            };
+            // the entries are written to a temporary file as the pairs are compared, and
+            // copied after the summary; without one, the pairs that differ are compared again
+            use std::io::Write as _;
+            let mut spool = spool.map(std::io::BufWriter::new);
+            let spool_error = |e| crate::Error::io("<a temporary file>", e);
             let mut differs = Vec::new();
+            let mut first = true;
             for (name, o, n) in Pairs::names(old, new) {
                 let d = pairs.diff(name, o, n)?;
                 summary.add(&d);
-                differs.push(!d.is_equal());
+                match &mut spool {
+                    Some(spool) if !d.is_equal() => {
+                        entry(&d, first, &mut text);
+                        first = false;
+                        spool.write_all(text.as_bytes()).map_err(spool_error)?;
+                    }
+                    Some(_) => {}
+                    None => differs.push(!d.is_equal()),
+                }
             }
             // the report's own layout: `render_json` pretty-prints it whole
             #[derive(Serialize)]
@@ -1108,28 +1158,22 @@ pub fn write_report(
             let head = head.strip_suffix("\n}").expect("an object");
             put(head, out)?;
             put(",\n  \"documents\": [", out)?;
-            let mut first = true;
-            for ((name, o, n), differs) in Pairs::names(old, new).zip(differs) {
-                if !differs {
-                    continue;
-                }
-                let d = pairs.diff(name, o, n)?;
-                let source = (!d.changes.is_empty()).then(|| Source::find(&d, locator));
-                let doc = serde_json::to_string_pretty(&json_document(&d, source.as_ref(), width))
-                    .expect("a document always serializes");
-                text.clear();
-                text.push_str(if first { "\n" } else { ",\n" });
-                first = false;
-                // one level deeper: strings in JSON hold no line break, so every line is
-                // one of the layout's
-                for (i, l) in doc.split('\n').enumerate() {
-                    if i > 0 {
-                        text.push('\n');
+            if let Some(spool) = spool {
+                use std::io::Seek as _;
+                let mut file = spool
+                    .into_inner()
+                    .map_err(|e| spool_error(e.into_error()))?;
+                file.rewind().map_err(spool_error)?;
+                std::io::copy(&mut file, out).map_err(|e| crate::Error::io(out_name, e))?;
+            } else {
+                for ((name, o, n), differs) in Pairs::names(old, new).zip(differs) {
+                    if differs {
+                        let d = pairs.diff(name, o, n)?;
+                        entry(&d, first, &mut text);
+                        first = false;
+                        put(&text, out)?;
                     }
-                    text.push_str("    ");
-                    text.push_str(l);
                 }
-                put(&text, out)?;
             }
             put(if first { "]\n}\n" } else { "\n  ]\n}\n" }, out)?;
         }
@@ -1474,6 +1518,24 @@ mod tests {
             assert!(text.contains("[بوتين]"), "{text}");
             let (json, _) = report(&o, &n, Format::Json, &locator);
             assert_eq!(json, render_json(&whole, &sources, 5));
+            // without a temporary file
+            let mut unspooled = Vec::new();
+            let runs = (
+                Run::index(&o, Side::Old).unwrap(),
+                Run::index(&n, Side::New).unwrap(),
+            );
+            super::report(
+                &runs.0,
+                &runs.1,
+                Format::Json,
+                &locator,
+                5,
+                &mut unspooled,
+                Path::new("-"),
+                None,
+            )
+            .unwrap();
+            assert_eq!(String::from_utf8(unspooled).unwrap(), json);
             // equal runs, and empty ones
             let (json, s) = report(&o, &o, Format::Json, &locator);
             assert_eq!(
