@@ -359,24 +359,50 @@ impl Gazetteer {
             r.map_err(|e| bad(format!("{what}: {e} (a crafted or mis-built index)")))
         };
         if checks == Checks::All {
-            for (i, what) in [
-                (NAMES, "names"),
-                (COMMON, "common words"),
-                (SKELETONS, "skeletons"),
-                (NAME_WORDS, "name words"),
-            ] {
-                structure(what, validate::fst_nodes(bytes(i)))?;
-            }
-            structure(
-                "records",
-                validate::records(
+            // the names fst (the largest section to walk) on a second thread for a big index;
+            // the errors are reported in section order whichever finishes first
+            let names = || validate::fst_nodes(bytes(NAMES));
+            let rest = || {
+                let mut r = Vec::new();
+                for (i, what) in [
+                    (COMMON, "common words"),
+                    (SKELETONS, "skeletons"),
+                    (NAME_WORDS, "name words"),
+                ] {
+                    r.push((what, validate::fst_nodes(bytes(i))));
+                }
+                let records = validate::records(
                     bytes(POSTINGS),
                     bytes(VARIANTS),
                     bytes(ENTITIES),
                     bytes(STRINGS),
                     bytes(PRIORS),
-                ),
-            )?;
+                );
+                r.push(("records", records));
+                r
+            };
+            let (names, rest) = if all.len() >= PARALLEL_CHECKSUM_MIN {
+                std::thread::scope(|s| {
+                    match std::thread::Builder::new().spawn_scoped(s, names) {
+                        Ok(other) => {
+                            let rest = rest();
+                            // the check returns errors, it does not panic: a panic is a bug
+                            // to see, not to hide
+                            let names = other
+                                .join()
+                                .unwrap_or_else(|p| std::panic::resume_unwind(p));
+                            (names, rest)
+                        }
+                        // no thread to be had: one after the other
+                        Err(_) => (names(), rest()),
+                    }
+                })
+            } else {
+                (names(), rest())
+            };
+            for (what, r) in std::iter::once(("names", names)).chain(rest) {
+                structure(what, r)?;
+            }
         }
         let section = |i: usize| Bytes {
             backing: backing.clone(),
