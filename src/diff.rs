@@ -869,7 +869,8 @@ impl Run {
                         break;
                     }
                     Some(Err(e)) => {
-                        let line = line + count_lines(&pending[..start]) + e.line().max(1) - 1;
+                        // the parser counts lines from the start of `pending`
+                        let line = line + e.line().max(1) - 1;
                         return Err(crate::Error::source(
                             &path,
                             line,
@@ -1626,6 +1627,13 @@ mod tests {
             (
                 format!("{ok}\n{{\"document\": \"b\","),
                 "x.jsonl:2: not a gaztag",
+            ),
+            // a bad document after a good one that spans lines
+            (
+                format!(
+                    "{ok}\n{{\n\"document\":\"b\",\"chars\":0,\"mentions\":[]}} {{\"document\": oops}}\n"
+                ),
+                "x.jsonl:3: not a gaztag",
             ),
         ] {
             std::fs::write(&p, text).unwrap();
