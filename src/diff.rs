@@ -821,8 +821,8 @@ impl Run {
             std::io::BufReader::with_capacity(READ_BUFFER, std::fs::File::open(&path).map_err(io)?);
         // the lines read but not parsed yet: the start of a document that spans more lines
         let mut pending: Vec<u8> = Vec::new();
-        // where `pending` starts in the file, and on which line
-        let (mut at, mut line) = (0u64, 1usize);
+        // where `pending` starts in the file, on which line, and how far into it
+        let (mut at, mut line, mut column) = (0u64, 1usize, 0usize);
         // `pending` is parsed again only once it has doubled since it was last found
         // incomplete (a document of many lines is not parsed once per line)
         let mut parse_at = 0;
@@ -869,17 +869,31 @@ impl Run {
                         break;
                     }
                     Some(Err(e)) => {
-                        // the parser counts lines from the start of `pending`
-                        let line = line + e.line().max(1) - 1;
+                        // the parser counts lines and columns from the start of `pending`:
+                        // the message gives them from the start of the file
+                        let (l, c) = (e.line(), e.column());
+                        let at_line = line + l.max(1) - 1;
+                        let at_column = if l <= 1 { column + c } else { c };
+                        let text = e.to_string();
+                        let text = match text.strip_suffix(&format!(" at line {l} column {c}")) {
+                            Some(what) if l > 0 => {
+                                format!("{what} at line {at_line} column {at_column}")
+                            }
+                            _ => text,
+                        };
                         return Err(crate::Error::source(
                             &path,
-                            line,
-                            format!("not a gaztag annotation: {e}"),
+                            at_line,
+                            format!("not a gaztag annotation: {text}"),
                         ));
                     }
                 }
             }
             if done > 0 {
+                match pending[..done].iter().rposition(|&b| b == b'\n') {
+                    Some(nl) => column = done - nl - 1,
+                    None => column += done,
+                }
                 line += count_lines(&pending[..done]);
                 at += done as u64;
                 pending.drain(..done);
@@ -1639,6 +1653,11 @@ mod tests {
             std::fs::write(&p, text).unwrap();
             let e = Run::index(&p, Side::New).unwrap_err().to_string();
             assert!(e.contains(want), "{want}: {e}");
+            // the message of the reader that parses the whole file, position included
+            if !want.contains("twice") {
+                let whole = crate::annotation::read_annotation_file(&p).unwrap_err();
+                assert_eq!(e, whole.to_string());
+            }
         }
         // several documents on a line, and one over many lines
         std::fs::write(
