@@ -25,7 +25,9 @@
 //! What this trusts: the kernel's file times, and the record itself. The record is used only
 //! when it is a regular file owned by the user running gaztag and writable by no one else;
 //! whoever can write it can already run code as that user. Changing the clock as root, or
-//! writing to the disk under the filesystem, is outside what it guards against.
+//! writing to the disk under the filesystem, is outside what it guards against; so is
+//! rewriting a file in place while it is being loaded or used, which no check at load can
+//! guard against (the bytes can change after they were checked; see `Gazetteer::load`).
 //!
 //! `GAZTAG_CHECKED_INDEXES` names the record (default
 //! `$XDG_CACHE_HOME/gaztag/checked-indexes`, else `~/.cache/gaztag/checked-indexes`); set to
