@@ -37,7 +37,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
@@ -184,6 +184,25 @@ impl Summary {
     pub fn is_equal(&self) -> bool {
         self.differing == 0 && self.only_old == 0 && self.only_new == 0
     }
+
+    /// Counts the document `d` in.
+    pub fn add(&mut self, d: &DocumentDiff) {
+        match d.only_in() {
+            Some(Side::Old) => self.only_old += 1,
+            Some(Side::New) => self.only_new += 1,
+            None => {
+                self.documents += 1;
+                self.differing += usize::from(!d.changes.is_empty());
+                for c in &d.changes {
+                    match c {
+                        Change::Added(_) => self.added += 1,
+                        Change::Removed(_) => self.removed += 1,
+                        Change::Changed { .. } => self.changed += 1,
+                    }
+                }
+            }
+        }
+    }
 }
 
 impl Diff {
@@ -191,21 +210,7 @@ impl Diff {
     pub fn summary(&self) -> Summary {
         let mut s = Summary::default();
         for d in &self.documents {
-            match d.only_in() {
-                Some(Side::Old) => s.only_old += 1,
-                Some(Side::New) => s.only_new += 1,
-                None => {
-                    s.documents += 1;
-                    s.differing += usize::from(!d.changes.is_empty());
-                    for c in &d.changes {
-                        match c {
-                            Change::Added(_) => s.added += 1,
-                            Change::Removed(_) => s.removed += 1,
-                            Change::Changed { .. } => s.changed += 1,
-                        }
-                    }
-                }
-            }
+            s.add(d);
         }
         s
     }
@@ -418,6 +423,21 @@ pub struct Source {
 }
 
 impl Source {
+    /// Looks for the text of `d` where `locator` finds it (see [`Sources::load`]).
+    pub fn find(d: &DocumentDiff, locator: &Locator) -> Source {
+        let doc = Document {
+            document: d.document.clone(),
+            chars: d.new_chars.or(d.old_chars).unwrap_or(0),
+            encoding: None,
+            mentions: Vec::new(),
+        };
+        let (path, chars) = match locator.read(&doc) {
+            Ok((path, read)) => (path, Some(read.text.chars().collect())),
+            Err(_) => (locator.path_of(&d.document), None),
+        };
+        Source { path, chars }
+    }
+
     /// A context snippet for `m` ([`context`]), or `None` when the text is not there or does
     /// not hold the mention's text at its offsets.
     pub fn context(&self, m: &Mention, width: usize) -> Option<String> {
@@ -437,17 +457,7 @@ impl Sources {
     pub fn load(diff: &Diff, locator: &Locator) -> Sources {
         let mut texts = HashMap::new();
         for d in diff.documents.iter().filter(|d| !d.changes.is_empty()) {
-            let doc = Document {
-                document: d.document.clone(),
-                chars: d.new_chars.or(d.old_chars).unwrap_or(0),
-                encoding: None,
-                mentions: Vec::new(),
-            };
-            let (path, chars) = match locator.read(&doc) {
-                Ok((path, read)) => (path, Some(read.text.chars().collect())),
-                Err(_) => (locator.path_of(&d.document), None),
-            };
-            texts.insert(d.document.clone(), Source { path, chars });
+            texts.insert(d.document.clone(), Source::find(d, locator));
         }
         Sources { texts }
     }
@@ -455,10 +465,6 @@ impl Sources {
     /// The source of a document, if [`Sources::load`] looked for it.
     pub fn get(&self, document: &str) -> Option<&Source> {
         self.texts.get(document)
-    }
-
-    fn context(&self, document: &str, m: &Mention, width: usize) -> Option<String> {
-        self.get(document)?.context(m, width)
     }
 }
 
@@ -541,85 +547,95 @@ fn shown(s: &str) -> std::borrow::Cow<'_, str> {
 pub fn render_text(diff: &Diff, sources: &Sources, width: usize) -> String {
     let mut out = String::new();
     for d in &diff.documents {
-        if let Some(side) = d.only_in() {
-            let n = d.old_mentions.max(d.new_mentions);
-            out.push_str(&format!(
-                "== {}: only in {side} ({n} mention{})\n",
-                shown(&d.document),
-                if n == 1 { "" } else { "s" }
-            ));
-            continue;
-        }
-        if d.changes.is_empty() {
-            continue;
-        }
-        let count = |f: fn(&Change) -> bool| d.changes.iter().filter(|c| f(c)).count();
-        out.push_str(&format!(
-            "== {}: {} added, {} removed, {} changed\n",
-            shown(&d.document),
-            count(|c| matches!(c, Change::Added(_))),
-            count(|c| matches!(c, Change::Removed(_))),
-            count(|c| matches!(c, Change::Changed { .. })),
-        ));
-        if d.old_chars != d.new_chars {
-            out.push_str(&format!(
-                "   note: the text differs (OLD {} characters, NEW {}): spans may not line up\n",
-                d.old_chars.unwrap_or(0),
-                d.new_chars.unwrap_or(0)
-            ));
-        }
-        let mut missing = false;
-        for c in &d.changes {
-            let mut line = match c {
-                Change::Removed(m) => format!("- {} {} «{}»", span(m), label(m), shown(&m.text)),
-                Change::Added(m) => format!("+ {} {} «{}»", span(m), label(m), shown(&m.text)),
-                Change::Changed { old, new, fields } => {
-                    let mut l = format!("~ {}", span(old));
-                    if fields.contains(&Field::Span) {
-                        l.push_str(&format!(" → {}", span(new)));
-                    }
-                    l.push_str(&format!(" {}", label(old)));
-                    if label(old) != label(new) {
-                        l.push_str(&format!(" → {}", label(new)));
-                    }
-                    let names: Vec<&str> = fields.iter().map(Field::as_str).collect();
-                    l.push_str(&format!(" ({}) «{}»", names.join(", "), shown(&old.text)));
-                    if old.text != new.text {
-                        l.push_str(&format!(" → «{}»", shown(&new.text)));
-                    }
-                    l
-                }
-            };
-            match sources.context(&d.document, c.current(), width) {
-                Some(ctx) => {
-                    line.push_str("  ");
-                    line.push_str(&ctx);
-                }
-                None => missing = true,
-            }
-            line.push('\n');
-            out.push_str(&line);
-        }
-        if missing {
-            let why = match sources.get(&d.document) {
-                Some(Source {
-                    path,
-                    chars: Some(_),
-                }) => format!(
-                    "{} does not hold these mentions",
-                    shown(&path.display().to_string())
-                ),
-                Some(Source { path, chars: None }) => {
-                    format!("{} not found", shown(&path.display().to_string()))
-                }
-                None => "not looked for".to_owned(),
-            };
-            out.push_str(&format!(
-                "   note: no context ({why}): spans shown alone; give --docs DIR, the folder that was tagged\n"
-            ));
-        }
+        text_document(d, sources.get(&d.document), width, &mut out);
     }
-    let s = diff.summary();
+    text_summary(&diff.summary(), &mut out);
+    out
+}
+
+/// The part of [`render_text`] for one document (nothing when it is equal on both sides).
+fn text_document(d: &DocumentDiff, source: Option<&Source>, width: usize, out: &mut String) {
+    if let Some(side) = d.only_in() {
+        let n = d.old_mentions.max(d.new_mentions);
+        out.push_str(&format!(
+            "== {}: only in {side} ({n} mention{})\n",
+            shown(&d.document),
+            if n == 1 { "" } else { "s" }
+        ));
+        return;
+    }
+    if d.changes.is_empty() {
+        return;
+    }
+    let count = |f: fn(&Change) -> bool| d.changes.iter().filter(|c| f(c)).count();
+    out.push_str(&format!(
+        "== {}: {} added, {} removed, {} changed\n",
+        shown(&d.document),
+        count(|c| matches!(c, Change::Added(_))),
+        count(|c| matches!(c, Change::Removed(_))),
+        count(|c| matches!(c, Change::Changed { .. })),
+    ));
+    if d.old_chars != d.new_chars {
+        out.push_str(&format!(
+            "   note: the text differs (OLD {} characters, NEW {}): spans may not line up\n",
+            d.old_chars.unwrap_or(0),
+            d.new_chars.unwrap_or(0)
+        ));
+    }
+    let mut missing = false;
+    for c in &d.changes {
+        let mut line = match c {
+            Change::Removed(m) => format!("- {} {} «{}»", span(m), label(m), shown(&m.text)),
+            Change::Added(m) => format!("+ {} {} «{}»", span(m), label(m), shown(&m.text)),
+            Change::Changed { old, new, fields } => {
+                let mut l = format!("~ {}", span(old));
+                if fields.contains(&Field::Span) {
+                    l.push_str(&format!(" → {}", span(new)));
+                }
+                l.push_str(&format!(" {}", label(old)));
+                if label(old) != label(new) {
+                    l.push_str(&format!(" → {}", label(new)));
+                }
+                let names: Vec<&str> = fields.iter().map(Field::as_str).collect();
+                l.push_str(&format!(" ({}) «{}»", names.join(", "), shown(&old.text)));
+                if old.text != new.text {
+                    l.push_str(&format!(" → «{}»", shown(&new.text)));
+                }
+                l
+            }
+        };
+        match source.and_then(|s| s.context(c.current(), width)) {
+            Some(ctx) => {
+                line.push_str("  ");
+                line.push_str(&ctx);
+            }
+            None => missing = true,
+        }
+        line.push('\n');
+        out.push_str(&line);
+    }
+    if missing {
+        let why = match source {
+            Some(Source {
+                path,
+                chars: Some(_),
+            }) => format!(
+                "{} does not hold these mentions",
+                shown(&path.display().to_string())
+            ),
+            Some(Source { path, chars: None }) => {
+                format!("{} not found", shown(&path.display().to_string()))
+            }
+            None => "not looked for".to_owned(),
+        };
+        out.push_str(&format!(
+            "   note: no context ({why}): spans shown alone; give --docs DIR, the folder that was tagged\n"
+        ));
+    }
+}
+
+/// The last line of [`render_text`].
+fn text_summary(s: &Summary, out: &mut String) {
     if s.is_equal() {
         out.push_str(&format!(
             "summary: {} document{} on both sides, no differences\n",
@@ -640,7 +656,6 @@ pub fn render_text(diff: &Diff, sources: &Sources, width: usize) -> String {
             s.only_new
         ));
     }
-    out
 }
 
 #[derive(Serialize)]
@@ -681,46 +696,7 @@ pub fn render_json(diff: &Diff, sources: &Sources, width: usize) -> String {
         .documents
         .iter()
         .filter(|d| !d.is_equal())
-        .map(|d| JsonDocument {
-            document: &d.document,
-            status: match d.only_in() {
-                Some(Side::Old) => "only_old",
-                Some(Side::New) => "only_new",
-                None => "differs",
-            },
-            old_chars: d.old_chars,
-            new_chars: d.new_chars,
-            old_mentions: d.old_chars.map(|_| d.old_mentions),
-            new_mentions: d.new_chars.map(|_| d.new_mentions),
-            source: sources
-                .get(&d.document)
-                .filter(|s| s.chars.is_some())
-                .map(|s| s.path.display().to_string()),
-            changes: d
-                .changes
-                .iter()
-                .map(|c| {
-                    let context = sources.context(&d.document, c.current(), width);
-                    let (op, fields, old, new) = match c {
-                        Change::Removed(m) => ("removed", vec![], Some(m), None),
-                        Change::Added(m) => ("added", vec![], None, Some(m)),
-                        Change::Changed { old, new, fields } => (
-                            "changed",
-                            fields.iter().map(Field::as_str).collect(),
-                            Some(&**old),
-                            Some(&**new),
-                        ),
-                    };
-                    JsonChange {
-                        op,
-                        fields,
-                        old,
-                        new,
-                        context,
-                    }
-                })
-                .collect(),
-        })
+        .map(|d| json_document(d, sources.get(&d.document), width))
         .collect();
     let report = JsonReport {
         equal: summary.is_equal(),
@@ -730,6 +706,494 @@ pub fn render_json(diff: &Diff, sources: &Sources, width: usize) -> String {
     let mut out = serde_json::to_string_pretty(&report).expect("a report always serializes");
     out.push('\n');
     out
+}
+
+/// The entry of [`render_json`]'s `documents` for `d`, a document that is not equal.
+fn json_document<'a>(
+    d: &'a DocumentDiff,
+    source: Option<&Source>,
+    width: usize,
+) -> JsonDocument<'a> {
+    JsonDocument {
+        document: &d.document,
+        status: match d.only_in() {
+            Some(Side::Old) => "only_old",
+            Some(Side::New) => "only_new",
+            None => "differs",
+        },
+        old_chars: d.old_chars,
+        new_chars: d.new_chars,
+        old_mentions: d.old_chars.map(|_| d.old_mentions),
+        new_mentions: d.new_chars.map(|_| d.new_mentions),
+        source: source
+            .filter(|s| s.chars.is_some())
+            .map(|s| s.path.display().to_string()),
+        changes: d
+            .changes
+            .iter()
+            .map(|c| {
+                let context = source.and_then(|s| s.context(c.current(), width));
+                let (op, fields, old, new) = match c {
+                    Change::Removed(m) => ("removed", vec![], Some(m), None),
+                    Change::Added(m) => ("added", vec![], None, Some(m)),
+                    Change::Changed { old, new, fields } => (
+                        "changed",
+                        fields.iter().map(Field::as_str).collect(),
+                        Some(&**old),
+                        Some(&**new),
+                    ),
+                };
+                JsonChange {
+                    op,
+                    fields,
+                    old,
+                    new,
+                    context,
+                }
+            })
+            .collect(),
+    }
+}
+
+/// One side of a comparison as `gaztag diff` reads it: where each document's annotation is,
+/// not the annotations themselves.
+///
+/// [`Run::index`] reads every annotation file once, checking each document as
+/// [`read_annotations`](crate::annotation::read_annotations) does, and keeps per document
+/// only its name, file, byte range, length and mention count; [`write_report`] then reads
+/// the documents back one pair at a time. Memory is the index (about a hundred bytes per
+/// document) plus the largest document of each side, not the run: two runs of 200,000
+/// documents are compared in a few MB where reading them whole took GBs.
+#[derive(Clone, Debug)]
+pub struct Run {
+    files: Vec<PathBuf>,
+    docs: BTreeMap<String, Entry>,
+}
+
+/// Where a document's annotation is in a [`Run`].
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    file: usize,
+    offset: u64,
+    len: usize,
+    chars: usize,
+    mentions: usize,
+    /// Whether two mentions have the same span: then equal bytes on both sides may still
+    /// compare as a change, and are compared.
+    repeated_spans: bool,
+}
+
+/// Bytes read from an annotation file at a time.
+const READ_BUFFER: usize = 1 << 16;
+
+impl Run {
+    /// Indexes the annotations at `path` (a `tag --out` folder, a `.json` file or a JSON Lines
+    /// file), the files taken as [`annotation_files`](crate::annotation::annotation_files)
+    /// lists them.
+    ///
+    /// Each file is read line by line, and the lines a document spans are parsed when they
+    /// are all there: memory is one document (one line of JSON Lines) at a time.
+    ///
+    /// # Errors
+    /// An unreadable path; malformed JSON, or a document annotated twice (two runs in one
+    /// folder), as an [`Error::Source`](crate::Error::Source) naming the file and line.
+    pub fn index(path: &Path, side: Side) -> crate::Result<Run> {
+        let mut errors = Vec::new();
+        let files = crate::annotation::annotation_files(path, &mut errors);
+        if let Some(e) = errors.into_iter().next() {
+            return Err(e);
+        }
+        let mut run = Run {
+            files: Vec::new(),
+            docs: BTreeMap::new(),
+        };
+        for file in files {
+            run.index_file(file, side)?;
+        }
+        Ok(run)
+    }
+
+    fn index_file(&mut self, path: PathBuf, side: Side) -> crate::Result<()> {
+        use std::io::BufRead as _;
+        let io = |e| crate::Error::io(&path, e);
+        let file_no = self.files.len();
+        let mut reader =
+            std::io::BufReader::with_capacity(READ_BUFFER, std::fs::File::open(&path).map_err(io)?);
+        // the lines read but not parsed yet: the start of a document that spans more lines
+        let mut pending: Vec<u8> = Vec::new();
+        // where `pending` starts in the file, on which line, and how far into it
+        let (mut at, mut line, mut column) = (0u64, 1usize, 0usize);
+        // `pending` is parsed again only once it has doubled since it was last found
+        // incomplete (a document of many lines is not parsed once per line)
+        let mut parse_at = 0;
+        loop {
+            let eof = reader.read_until(b'\n', &mut pending).map_err(io)? == 0;
+            if !eof && pending.len() < parse_at {
+                continue;
+            }
+            let mut docs = serde_json::Deserializer::from_slice(&pending).into_iter::<Document>();
+            let mut done = 0;
+            loop {
+                let start = docs.byte_offset();
+                match docs.next() {
+                    None => {
+                        done = pending.len();
+                        break;
+                    }
+                    Some(Ok(d)) => {
+                        done = docs.byte_offset();
+                        let raw = &pending[start..done];
+                        let skip = raw.iter().take_while(|b| b.is_ascii_whitespace()).count();
+                        let doc_line = line + count_lines(&pending[..start + skip]);
+                        let mut spans: Vec<(usize, usize)> =
+                            d.mentions.iter().map(|m| (m.start, m.end)).collect();
+                        spans.sort_unstable();
+                        let entry = Entry {
+                            file: file_no,
+                            offset: at + (start + skip) as u64,
+                            len: raw.len() - skip,
+                            chars: d.chars,
+                            mentions: d.mentions.len(),
+                            repeated_spans: spans.windows(2).any(|w| w[0] == w[1]),
+                        };
+                        if self.docs.insert(d.document.clone(), entry).is_some() {
+                            let e = DuplicateDocument {
+                                side,
+                                document: d.document,
+                            };
+                            return Err(crate::Error::source(&path, doc_line, e.to_string()));
+                        }
+                    }
+                    Some(Err(e)) if e.is_eof() && !eof => {
+                        parse_at = 2 * (pending.len() - done);
+                        break;
+                    }
+                    Some(Err(e)) => {
+                        // the parser counts lines and columns from the start of `pending`:
+                        // the message gives them from the start of the file
+                        let (l, c) = (e.line(), e.column());
+                        let at_line = line + l.max(1) - 1;
+                        let at_column = if l <= 1 { column + c } else { c };
+                        let text = e.to_string();
+                        let text = match text.strip_suffix(&format!(" at line {l} column {c}")) {
+                            Some(what) if l > 0 => {
+                                format!("{what} at line {at_line} column {at_column}")
+                            }
+                            _ => text,
+                        };
+                        return Err(crate::Error::source(
+                            &path,
+                            at_line,
+                            format!("not a gaztag annotation: {text}"),
+                        ));
+                    }
+                }
+            }
+            if done > 0 {
+                match pending[..done].iter().rposition(|&b| b == b'\n') {
+                    Some(nl) => column = done - nl - 1,
+                    None => column += done,
+                }
+                line += count_lines(&pending[..done]);
+                at += done as u64;
+                pending.drain(..done);
+                parse_at = parse_at.min(2 * pending.len());
+            }
+            if eof {
+                break;
+            }
+        }
+        self.files.push(path);
+        Ok(())
+    }
+
+    /// Number of documents.
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    /// Whether there are no documents.
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+}
+
+fn count_lines(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
+}
+
+/// Reads the documents of one [`Run`] back, one at a time.
+struct RunReader<'a> {
+    run: &'a Run,
+    open: Option<(usize, std::fs::File)>,
+    bytes: Vec<u8>,
+}
+
+impl<'a> RunReader<'a> {
+    fn new(run: &'a Run) -> RunReader<'a> {
+        RunReader {
+            run,
+            open: None,
+            bytes: Vec::new(),
+        }
+    }
+
+    /// Reads the bytes of `e` into `self.bytes`.
+    fn read(&mut self, e: &Entry) -> crate::Result<()> {
+        use std::io::{Read as _, Seek as _};
+        let path = &self.run.files[e.file];
+        let io = |e| crate::Error::io(path, e);
+        if self.open.as_ref().is_none_or(|(f, _)| *f != e.file) {
+            self.open = Some((e.file, std::fs::File::open(path).map_err(io)?));
+        }
+        let (_, file) = self.open.as_mut().expect("opened above");
+        file.seek(std::io::SeekFrom::Start(e.offset)).map_err(io)?;
+        self.bytes.clear();
+        self.bytes.try_reserve(e.len).map_err(|_| {
+            io(std::io::Error::other(format!(
+                "a document of {} bytes",
+                e.len
+            )))
+        })?;
+        file.take(e.len as u64)
+            .read_to_end(&mut self.bytes)
+            .map_err(io)?;
+        if self.bytes.len() != e.len {
+            return Err(io(std::io::Error::other(
+                "the file changed while it was compared",
+            )));
+        }
+        Ok(())
+    }
+
+    /// The document read by [`RunReader::read`].
+    fn document(&self, e: &Entry) -> crate::Result<Document> {
+        serde_json::from_slice(&self.bytes).map_err(|err| {
+            crate::Error::io(
+                &self.run.files[e.file],
+                std::io::Error::other(format!(
+                    "the file changed while it was compared (at byte {}: {err})",
+                    e.offset
+                )),
+            )
+        })
+    }
+}
+
+/// Compares the documents of two [`Run`]s one pair at a time, in name order.
+struct Pairs<'a> {
+    old: RunReader<'a>,
+    new: RunReader<'a>,
+}
+
+impl<'a> Pairs<'a> {
+    /// Every document name of either side, in order, with its entries.
+    fn names(
+        old: &'a Run,
+        new: &'a Run,
+    ) -> impl Iterator<Item = (&'a str, Option<&'a Entry>, Option<&'a Entry>)> + 'a {
+        let mut o = old.docs.iter().peekable();
+        let mut n = new.docs.iter().peekable();
+        std::iter::from_fn(move || {
+            let order = match (o.peek(), n.peek()) {
+                (None, None) => return None,
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (Some((a, _)), Some((b, _))) => a.cmp(b),
+            };
+            Some(match order {
+                std::cmp::Ordering::Less => {
+                    let (name, e) = o.next().expect("peeked");
+                    (name.as_str(), Some(e), None)
+                }
+                std::cmp::Ordering::Greater => {
+                    let (name, e) = n.next().expect("peeked");
+                    (name.as_str(), None, Some(e))
+                }
+                std::cmp::Ordering::Equal => {
+                    let (name, a) = o.next().expect("peeked");
+                    let (_, b) = n.next().expect("peeked");
+                    (name.as_str(), Some(a), Some(b))
+                }
+            })
+        })
+    }
+
+    /// The comparison of the document `name` (as [`compare`] makes it), reading only what
+    /// it needs: nothing for a document on one side, the bytes alone when they are equal.
+    fn diff(
+        &mut self,
+        name: &str,
+        old: Option<&Entry>,
+        new: Option<&Entry>,
+    ) -> crate::Result<DocumentDiff> {
+        let mut changes = Vec::new();
+        if let (Some(o), Some(n)) = (old, new) {
+            self.old.read(o)?;
+            self.new.read(n)?;
+            // equal bytes are equal mentions, each matched by its span (unless two share one)
+            if self.old.bytes != self.new.bytes || o.repeated_spans {
+                let (a, b) = (self.old.document(o)?, self.new.document(n)?);
+                changes = compare_mentions(&a.mentions, &b.mentions);
+            }
+        }
+        Ok(DocumentDiff {
+            document: name.to_owned(),
+            old_chars: old.map(|e| e.chars),
+            new_chars: new.map(|e| e.chars),
+            old_mentions: old.map_or(0, |e| e.mentions),
+            new_mentions: new.map_or(0, |e| e.mentions),
+            changes,
+        })
+    }
+}
+
+/// The report [`write_report`] writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// The report of [`render_text`].
+    Text,
+    /// The JSON of [`render_json`].
+    Json,
+}
+
+/// Writes the report of `old` against `new` to `out`, byte for byte what [`render_text`] or
+/// [`render_json`] give for [`compare`] of the whole runs, holding one document of each
+/// side (and one text, for the contexts) at a time. The text report is written as it is
+/// made; the JSON, whose summary comes first, is written to a temporary file as it is made
+/// and copied after the summary (without a temporary folder, the pairs that differ are
+/// compared a second time instead).
+///
+/// # Errors
+/// A document that cannot be read again (its file changed since it was indexed); a failed
+/// write, as an [`Error::Io`](crate::Error::Io) naming `out_name`.
+pub fn write_report(
+    old: &Run,
+    new: &Run,
+    format: Format,
+    locator: &Locator,
+    width: usize,
+    out: &mut dyn std::io::Write,
+    out_name: &Path,
+) -> crate::Result<Summary> {
+    let spool = match format {
+        Format::Json => tempfile::tempfile().ok(),
+        Format::Text => None,
+    };
+    report(old, new, format, locator, width, out, out_name, spool)
+}
+
+/// [`write_report`], the JSON's entries written to `spool` when there is one.
+#[allow(clippy::too_many_arguments)]
+fn report(
+    old: &Run,
+    new: &Run,
+    format: Format,
+    locator: &Locator,
+    width: usize,
+    out: &mut dyn std::io::Write,
+    out_name: &Path,
+    spool: Option<std::fs::File>,
+) -> crate::Result<Summary> {
+    let mut pairs = Pairs {
+        old: RunReader::new(old),
+        new: RunReader::new(new),
+    };
+    let mut summary = Summary::default();
+    let mut text = String::new();
+    let put = |text: &str, out: &mut dyn std::io::Write| {
+        out.write_all(text.as_bytes())
+            .map_err(|e| crate::Error::io(out_name, e))
+    };
+    match format {
+        Format::Text => {
+            for (name, o, n) in Pairs::names(old, new) {
+                let d = pairs.diff(name, o, n)?;
+                summary.add(&d);
+                if d.is_equal() {
+                    continue;
+                }
+                let source = (!d.changes.is_empty()).then(|| Source::find(&d, locator));
+                text.clear();
+                text_document(&d, source.as_ref(), width, &mut text);
+                put(&text, out)?;
+            }
+            text.clear();
+            text_summary(&summary, &mut text);
+            put(&text, out)?;
+        }
+        Format::Json => {
+            // one entry of `documents`, one level deeper than alone: strings in JSON hold no
+            // line break, so every line is one of the layout's
+            let entry = |d: &DocumentDiff, first: bool, text: &mut String| {
+                let source = (!d.changes.is_empty()).then(|| Source::find(d, locator));
+                let doc = serde_json::to_string_pretty(&json_document(d, source.as_ref(), width))
+                    .expect("a document always serializes");
+                text.clear();
+                text.push_str(if first { "\n" } else { ",\n" });
+                for (i, l) in doc.split('\n').enumerate() {
+                    if i > 0 {
+                        text.push('\n');
+                    }
+                    text.push_str("    ");
+                    text.push_str(l);
+                }
+            };
+            // the entries are written to a temporary file as the pairs are compared, and
+            // copied after the summary; without one, the pairs that differ are compared again
+            use std::io::Write as _;
+            let mut spool = spool.map(std::io::BufWriter::new);
+            let spool_error = |e| crate::Error::io("<a temporary file>", e);
+            let mut differs = Vec::new();
+            let mut first = true;
+            for (name, o, n) in Pairs::names(old, new) {
+                let d = pairs.diff(name, o, n)?;
+                summary.add(&d);
+                match &mut spool {
+                    Some(spool) if !d.is_equal() => {
+                        entry(&d, first, &mut text);
+                        first = false;
+                        spool.write_all(text.as_bytes()).map_err(spool_error)?;
+                    }
+                    Some(_) => {}
+                    None => differs.push(!d.is_equal()),
+                }
+            }
+            // the report's own layout: `render_json` pretty-prints it whole
+            #[derive(Serialize)]
+            struct Head {
+                equal: bool,
+                summary: Summary,
+            }
+            let head = serde_json::to_string_pretty(&Head {
+                equal: summary.is_equal(),
+                summary,
+            })
+            .expect("a summary always serializes");
+            let head = head.strip_suffix("\n}").expect("an object");
+            put(head, out)?;
+            put(",\n  \"documents\": [", out)?;
+            if let Some(spool) = spool {
+                use std::io::Seek as _;
+                let mut file = spool
+                    .into_inner()
+                    .map_err(|e| spool_error(e.into_error()))?;
+                file.rewind().map_err(spool_error)?;
+                std::io::copy(&mut file, out).map_err(|e| crate::Error::io(out_name, e))?;
+            } else {
+                for ((name, o, n), differs) in Pairs::names(old, new).zip(differs) {
+                    if differs {
+                        let d = pairs.diff(name, o, n)?;
+                        entry(&d, first, &mut text);
+                        first = false;
+                        put(&text, out)?;
+                    }
+                }
+            }
+            put(if first { "]\n}\n" } else { "\n  ]\n}\n" }, out)?;
+        }
+    }
+    Ok(summary)
 }
 
 #[cfg(test)]
@@ -997,5 +1461,213 @@ mod tests {
         // no folder: the name is taken as a path, and is not found from here
         let report = render_text(&diff, &Sources::load(&diff, &Locator::default()), 5);
         assert!(report.contains("a.txt not found"), "{report}");
+    }
+
+    /// Writes `docs` as JSON Lines, or pretty-printed one after the other, into `path`.
+    fn write_docs(path: &Path, docs: &[Document], pretty: bool) {
+        let mut text = String::new();
+        for d in docs {
+            if pretty {
+                text.push_str(&serde_json::to_string_pretty(d).unwrap());
+            } else {
+                text.push_str(&serde_json::to_string(d).unwrap());
+            }
+            text.push('\n');
+        }
+        std::fs::write(path, text).unwrap();
+    }
+
+    fn report(old: &Path, new: &Path, format: Format, locator: &Locator) -> (String, Summary) {
+        let (old, new) = (
+            Run::index(old, Side::Old).unwrap(),
+            Run::index(new, Side::New).unwrap(),
+        );
+        let mut out = Vec::new();
+        let s = write_report(&old, &new, format, locator, 5, &mut out, Path::new("-")).unwrap();
+        (String::from_utf8(out).unwrap(), s)
+    }
+
+    /// The report written one pair at a time is the one made of the whole runs, in both
+    /// formats and both layouts (JSON Lines, pretty-printed documents one after the other),
+    /// with documents on one side, equal ones, ones whose bytes are equal but whose mentions
+    /// share a span, and contexts.
+    #[test]
+    fn the_streamed_report_is_the_whole_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let tagger = crate::Tagger::new(crate::Gazetteer::embedded());
+        let text = "زار بوتين باكو ثم موسكو";
+        std::fs::write(dir.path().join("a.txt"), text).unwrap();
+        let a = tagger.annotate("a.txt", text);
+        let mut a2 = a.clone();
+        a2.mentions.remove(0);
+        let mut twice = doc("twice.txt", vec![m(0, 3, Loc, "a"), m(0, 3, Loc, "b")]);
+        twice.chars = 3;
+        let old = vec![
+            a.clone(),
+            doc("b.txt", vec![m(0, 3, Loc, "a"), m(5, 8, Per, "p")]),
+            doc("gone.txt", vec![m(0, 3, Loc, "a")]),
+            doc("same.txt", vec![m(1, 2, Org, "o")]),
+            twice.clone(),
+        ];
+        let new = vec![
+            doc("b.txt", vec![m(0, 4, Loc, "a"), m(9, 10, Per, "q")]),
+            a2,
+            doc("fresh.txt", vec![]),
+            doc("same.txt", vec![m(1, 2, Org, "o")]),
+            twice,
+        ];
+        let locator = Locator::new(Some(dir.path()), &[], &mut Vec::new());
+        let whole = compare(&old, &new).unwrap();
+        let sources = Sources::load(&whole, &locator);
+        assert!(
+            !whole.documents[5].changes.is_empty(),
+            "twice.txt compares as changed"
+        );
+        for pretty in [false, true] {
+            let (o, n) = (dir.path().join("old.json"), dir.path().join("new.jsonl"));
+            write_docs(&o, &old, pretty);
+            write_docs(&n, &new, pretty);
+            let (text, s) = report(&o, &n, Format::Text, &locator);
+            assert_eq!(text, render_text(&whole, &sources, 5));
+            assert_eq!(s, whole.summary());
+            assert!(text.contains("[بوتين]"), "{text}");
+            let (json, _) = report(&o, &n, Format::Json, &locator);
+            assert_eq!(json, render_json(&whole, &sources, 5));
+            // without a temporary file
+            let mut unspooled = Vec::new();
+            let runs = (
+                Run::index(&o, Side::Old).unwrap(),
+                Run::index(&n, Side::New).unwrap(),
+            );
+            super::report(
+                &runs.0,
+                &runs.1,
+                Format::Json,
+                &locator,
+                5,
+                &mut unspooled,
+                Path::new("-"),
+                None,
+            )
+            .unwrap();
+            assert_eq!(String::from_utf8(unspooled).unwrap(), json);
+            // equal runs, and empty ones
+            let (json, s) = report(&o, &o, Format::Json, &locator);
+            assert_eq!(
+                json,
+                render_json(&compare(&old, &old).unwrap(), &sources, 5)
+            );
+            assert_eq!(s.documents, 5);
+            let empty = dir.path().join("empty.jsonl");
+            std::fs::write(&empty, "").unwrap();
+            let (json, _) = report(&empty, &empty, Format::Json, &locator);
+            assert_eq!(json, render_json(&compare(&[], &[]).unwrap(), &sources, 5));
+            let (text, _) = report(&empty, &o, Format::Text, &locator);
+            assert_eq!(text, render_text(&compare(&[], &old).unwrap(), &sources, 5));
+        }
+    }
+
+    /// What `write_report` compares is read from the file when it is compared: changing a
+    /// document between indexing and comparing shows (the old design read everything first,
+    /// and compared what it held), and a file cut short since is an error naming it.
+    #[test]
+    fn runs_are_read_when_compared_and_hold_no_mentions() {
+        let dir = tempfile::tempdir().unwrap();
+        let (o, n) = (dir.path().join("old.jsonl"), dir.path().join("new.jsonl"));
+        let docs: Vec<Document> = (0..50)
+            .map(|i| doc(&format!("{i:02}.txt"), vec![m(i, i + 3, Loc, "a")]))
+            .collect();
+        write_docs(&o, &docs, false);
+        write_docs(&n, &docs, false);
+        let (old, new) = (
+            Run::index(&o, Side::Old).unwrap(),
+            Run::index(&n, Side::New).unwrap(),
+        );
+        assert_eq!((old.len(), new.len()), (50, 50));
+        let mut changed = docs.clone();
+        changed[7].mentions[0].kind = Per;
+        write_docs(&n, &changed, false);
+        let mut out = Vec::new();
+        let s = write_report(
+            &old,
+            &new,
+            Format::Text,
+            &Locator::default(),
+            5,
+            &mut out,
+            Path::new("-"),
+        )
+        .unwrap();
+        assert_eq!((s.differing, s.changed), (1, 1));
+        // a file that shrank since: an error naming it, no panic
+        std::fs::write(&n, "").unwrap();
+        let e = write_report(
+            &old,
+            &new,
+            Format::Json,
+            &Locator::default(),
+            5,
+            &mut Vec::new(),
+            Path::new("-"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("new.jsonl") && e.contains("changed while"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn malformed_and_repeated_documents_name_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.jsonl");
+        let ok = r#"{"document":"a.txt","chars":0,"mentions":[]}"#;
+        for (text, want) in [
+            (
+                format!("{ok}\n\n{{\"document\": \"y\", oops}}\n"),
+                "x.jsonl:3: not a gaztag",
+            ),
+            (
+                format!("{ok}\n{ok}\n"),
+                "x.jsonl:2: document `a.txt` is annotated twice in NEW",
+            ),
+            // pretty-printed: the line inside the document
+            (
+                format!("{ok}\n{{\n\"document\": \"b\",\n\"chars\": -1}}"),
+                "x.jsonl:4: not a gaztag",
+            ),
+            // cut short
+            (
+                format!("{ok}\n{{\"document\": \"b\","),
+                "x.jsonl:2: not a gaztag",
+            ),
+            // a bad document after a good one that spans lines
+            (
+                format!(
+                    "{ok}\n{{\n\"document\":\"b\",\"chars\":0,\"mentions\":[]}} {{\"document\": oops}}\n"
+                ),
+                "x.jsonl:3: not a gaztag",
+            ),
+        ] {
+            std::fs::write(&p, text).unwrap();
+            let e = Run::index(&p, Side::New).unwrap_err().to_string();
+            assert!(e.contains(want), "{want}: {e}");
+            // the message of the reader that parses the whole file, position included
+            if !want.contains("twice") {
+                let whole = crate::annotation::read_annotation_file(&p).unwrap_err();
+                assert_eq!(e, whole.to_string());
+            }
+        }
+        // several documents on a line, and one over many lines
+        std::fs::write(
+            &p,
+            format!(
+                "{ok} {}\n{{\n\"document\":\n\"c\",\n\"chars\":1,\"mentions\":[]}}",
+                ok.replace("a.txt", "b.txt")
+            ),
+        )
+        .unwrap();
+        assert_eq!(Run::index(&p, Side::New).unwrap().len(), 3);
     }
 }

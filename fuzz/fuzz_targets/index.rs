@@ -2,8 +2,8 @@
 //! error or give an index that tags, looks up and counts without panicking or looping.
 //!
 //! The checksum is recomputed over the input before it is loaded (as someone crafting an
-//! index would), so that the fuzzer reaches the structural checks behind it; seed the corpus
-//! with real indexes (see the README).
+//! index would), so that the fuzzer reaches the structural checks behind it (every section,
+//! the priors too); seed the corpus with real indexes (see the README).
 #![no_main]
 
 use std::sync::OnceLock;
@@ -40,6 +40,7 @@ fuzz_target!(|data: &[u8]| {
     let _ = g.name_word("محمد");
     for i in 0..g.len().min(64) as u32 {
         let _ = g.entity(i);
+        let _ = g.weight(i);
     }
     let text = text();
     let tagger = TaggerBuilder::new()

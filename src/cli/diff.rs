@@ -2,12 +2,11 @@
 //! annotations of the same documents. Exit status as `diff`: 0 equal, 1 different, 2 error.
 
 use std::io::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use gaztag::annotation::read_annotations;
-use gaztag::diff::{self, Side, Sources};
+use gaztag::diff::{self, Format, Run, Side};
 use gaztag::review::locate::Locator;
 
 use super::{EXIT_OK, EXIT_PARTIAL};
@@ -37,32 +36,34 @@ pub fn run(args: DiffArgs) -> anyhow::Result<i32> {
     if let Some(dir) = &args.docs {
         anyhow::ensure!(dir.is_dir(), "--docs {}: not a folder", dir.display());
     }
-    let old = read_annotations(&args.old)?;
-    let new = read_annotations(&args.new)?;
-    let diff = diff::compare(&old, &new).map_err(|e| {
-        let path = match e.side {
-            Side::Old => &args.old,
-            Side::New => &args.new,
-        };
-        anyhow::anyhow!("{}: {e}", path.display())
-    })?;
+    // an index of each side; the documents are read back one pair at a time
+    let old = Run::index(&args.old, Side::Old)?;
+    let new = Run::index(&args.new, Side::New)?;
     let mut record_errors = Vec::new();
     let sides = [args.old.clone(), args.new.clone()];
     let locator = Locator::new(args.docs.as_deref(), &sides, &mut record_errors);
     for e in record_errors {
         eprintln!("gaztag: warning: {e}");
     }
-    let sources = Sources::load(&diff, &locator);
-    let report = if args.json {
-        diff::render_json(&diff, &sources, args.context)
+    let format = if args.json {
+        Format::Json
     } else {
-        diff::render_text(&diff, &sources, args.context)
+        Format::Text
     };
-    let mut out = std::io::stdout().lock();
-    out.write_all(report.as_bytes())
-        .and_then(|()| out.flush())
+    let stdout = std::io::stdout().lock();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout);
+    let summary = diff::write_report(
+        &old,
+        &new,
+        format,
+        &locator,
+        args.context,
+        &mut out,
+        Path::new("standard output"),
+    )?;
+    out.flush()
         .context("writing the report to standard output")?;
-    Ok(if diff.is_equal() {
+    Ok(if summary.is_equal() {
         EXIT_OK
     } else {
         EXIT_PARTIAL

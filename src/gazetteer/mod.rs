@@ -10,6 +10,7 @@ pub mod edit;
 pub mod export;
 pub mod format;
 pub mod source;
+mod trust;
 mod validate;
 
 // `import` (with its reliability pass, which tags) and `suggest` (which tags) sit above the
@@ -25,6 +26,15 @@ use crate::error::{Error, Result};
 use format::*;
 
 static EMBEDDED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/default.gaz"));
+
+/// What a load checks after the header, the versions and the section lengths.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Checks {
+    /// The checksum, then the structure of every section.
+    All,
+    /// The checksum only: for a file this binary checked whole before (see [`trust`]).
+    Checksum,
+}
 
 #[derive(Clone)]
 enum Backing {
@@ -158,7 +168,7 @@ impl Gazetteer {
     /// # Errors
     /// As [`Gazetteer::from_bytes`].
     pub fn from_static(bytes: &'static [u8], origin: &str) -> Result<Gazetteer> {
-        Gazetteer::parse(Backing::Static(bytes), origin)
+        Gazetteer::parse(Backing::Static(bytes), origin, Checks::All)
     }
 
     /// Reads an index from bytes that [`compile`] produced.
@@ -167,7 +177,7 @@ impl Gazetteer {
     /// [`Error::Index`] when the bytes are truncated, corrupted (checksum), or of another format
     /// or normalizer version.
     pub fn from_bytes(bytes: Vec<u8>) -> Result<Gazetteer> {
-        Gazetteer::parse(Backing::Shared(Arc::new(bytes)), "<memory>")
+        Gazetteer::parse(Backing::Shared(Arc::new(bytes)), "<memory>", Checks::All)
     }
 
     /// Loads a gazetteer from `path`: a folder of sources (compiled in memory) or an index file.
@@ -178,10 +188,17 @@ impl Gazetteer {
     ///
     /// Loading checks the header, the versions, that the section lengths add up to the file's
     /// size (a truncated or extended file is refused), the checksum over every byte, and the
-    /// structure of every section (see [`format`](mod@format)): reading every page once, for
-    /// a million-entry index (260 MB) about 35 ms of checksum and 0.4 s in all, once the file
-    /// is in the page cache. A damaged index is refused with a clear error; a crafted one
-    /// cannot make gaztag panic.
+    /// structure of every section (see [`format`](mod@format)): for a million-entry index
+    /// (220 MB, in the page cache) about 30 ms of checksum and 0.4 s in all. A damaged index
+    /// is refused with a clear error; a crafted one cannot make gaztag panic.
+    ///
+    /// The structural checks are skipped for a file that this binary checked whole before
+    /// and that has not changed since (same device, inode, size, modification and change
+    /// times, and checksum, as recorded in the user's cache folder:
+    /// `~/.cache/gaztag/checked-indexes`, or `$GAZTAG_CHECKED_INDEXES`, `off` for none);
+    /// the checksum is still checked. The 1M index then loads in about 36 ms of CPU. A file is
+    /// recorded only once its change time is 2 s old (a later write cannot share its clock
+    /// tick), and the record only when it is the user's and writable by no one else.
     ///
     /// `gaztag gazetteer build` replaces an index by renaming a new file over it, which
     /// leaves a running process's mapping intact; do not rewrite an index file in place
@@ -194,7 +211,11 @@ impl Gazetteer {
         let origin = path.display().to_string();
         if meta.is_dir() {
             let sources = source::read_dir(path)?;
-            Gazetteer::parse(Backing::Shared(Arc::new(compile(&sources))), &origin)
+            Gazetteer::parse(
+                Backing::Shared(Arc::new(compile(&sources))),
+                &origin,
+                Checks::All,
+            )
         } else if !meta.is_file() {
             // a FIFO or a device would block the load or map nothing
             Err(Error::index(
@@ -208,7 +229,23 @@ impl Gazetteer {
 
     /// Maps the index file at `path` and checks it.
     fn map(path: &Path) -> Result<Gazetteer> {
+        Gazetteer::map_with(
+            path,
+            trust::record_path().as_deref(),
+            std::time::SystemTime::now(),
+        )
+    }
+
+    /// [`Gazetteer::map`] with the record of checked files at `record` (none: check all),
+    /// at the time `now`.
+    fn map_with(
+        path: &Path,
+        record: Option<&Path>,
+        now: std::time::SystemTime,
+    ) -> Result<Gazetteer> {
         let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        // what the file is before it is read: a change after this is a new change time
+        let meta = file.metadata().map_err(|e| Error::io(path, e))?;
         let mut options = memmap2::MmapOptions::new();
         // every page is read at once by the checks: fault them all in with one call
         options.populate();
@@ -218,7 +255,26 @@ impl Gazetteer {
         // and renames it over the old one, see `atomic::write`), and the `load` docs say not
         // to.
         let map = unsafe { options.map(&file) }.map_err(|e| Error::io(path, e))?;
-        Gazetteer::parse(Backing::Mapped(Arc::new(map)), &path.display().to_string())
+        // a file this binary checked whole before, unchanged since, gets the header checks
+        // and the checksum only (see `trust`)
+        let key = record
+            .filter(|_| map.len() >= HEADER_LEN)
+            .and_then(|r| Some((r, trust::Key::of(&meta, u32_at(&map, CHECKSUM_AT))?)));
+        let checked = key.as_ref().is_some_and(|(r, k)| trust::is_checked(r, k));
+        let checks = if checked {
+            Checks::Checksum
+        } else {
+            Checks::All
+        };
+        let g = Gazetteer::parse(
+            Backing::Mapped(Arc::new(map)),
+            &path.display().to_string(),
+            checks,
+        )?;
+        if let (false, Some((record, key))) = (checked, key) {
+            trust::remember(record, &key, &meta, now);
+        }
+        Ok(g)
     }
 
     /// Checks the checksum over the whole index again (see [`format`](mod@format)).
@@ -244,7 +300,7 @@ impl Gazetteer {
         Ok(())
     }
 
-    fn parse(backing: Backing, origin: &str) -> Result<Gazetteer> {
+    fn parse(backing: Backing, origin: &str, checks: Checks) -> Result<Gazetteer> {
         let all = backing.bytes();
         let bad = |m: String| Error::index(origin, m);
         if all.len() < HEADER_LEN || &all[..8] != MAGIC {
@@ -302,29 +358,51 @@ impl Gazetteer {
         let structure = |what: &str, r: std::result::Result<(), String>| {
             r.map_err(|e| bad(format!("{what}: {e} (a crafted or mis-built index)")))
         };
-        for (i, what) in [
-            (NAMES, "names"),
-            (COMMON, "common words"),
-            (SKELETONS, "skeletons"),
-            (NAME_WORDS, "name words"),
-        ] {
-            structure(what, validate::fst_nodes(bytes(i)))?;
-        }
-        structure(
-            "records",
-            validate::records(
-                bytes(POSTINGS),
-                bytes(VARIANTS),
-                bytes(ENTITIES),
-                bytes(STRINGS),
-            ),
-        )?;
-        let prior_len = bounds[PRIORS].1 - bounds[PRIORS].0;
-        if prior_len != elen / ENTITY_LEN * PRIOR_LEN {
-            return Err(bad(format!(
-                "priors section of {prior_len} bytes for {} entities",
-                elen / ENTITY_LEN
-            )));
+        if checks == Checks::All {
+            // the names fst (the largest section to walk) on a second thread for a big index;
+            // the errors are reported in section order whichever finishes first
+            let names = || validate::fst_nodes(bytes(NAMES));
+            let rest = || {
+                let mut r = Vec::new();
+                for (i, what) in [
+                    (COMMON, "common words"),
+                    (SKELETONS, "skeletons"),
+                    (NAME_WORDS, "name words"),
+                ] {
+                    r.push((what, validate::fst_nodes(bytes(i))));
+                }
+                let records = validate::records(
+                    bytes(POSTINGS),
+                    bytes(VARIANTS),
+                    bytes(ENTITIES),
+                    bytes(STRINGS),
+                    bytes(PRIORS),
+                );
+                r.push(("records", records));
+                r
+            };
+            let (names, rest) = if all.len() >= PARALLEL_CHECKSUM_MIN {
+                std::thread::scope(|s| {
+                    match std::thread::Builder::new().spawn_scoped(s, names) {
+                        Ok(other) => {
+                            let rest = rest();
+                            // the check returns errors, it does not panic: a panic is a bug
+                            // to see, not to hide
+                            let names = other
+                                .join()
+                                .unwrap_or_else(|p| std::panic::resume_unwind(p));
+                            (names, rest)
+                        }
+                        // no thread to be had: one after the other
+                        Err(_) => (names(), rest()),
+                    }
+                })
+            } else {
+                (names(), rest())
+            };
+            for (what, r) in std::iter::once(("names", names)).chain(rest) {
+                structure(what, r)?;
+            }
         }
         let section = |i: usize| Bytes {
             backing: backing.clone(),
@@ -832,6 +910,75 @@ mod tests {
         std::fs::write(&path, &bad).unwrap();
         let err = Gazetteer::load(&path).unwrap_err().to_string();
         assert!(err.contains("checksum mismatch"), "{err}");
+    }
+
+    /// An index file checked whole once, and unchanged since, loads with the checksum only;
+    /// any change to it, the record of checked files being writable by others, or a file
+    /// too fresh to tell a later change from, means every check again.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn only_unchanged_files_this_binary_checked_skip_the_structural_checks() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let (path, record) = (dir.path().join("x.gaz"), dir.path().join("rec/checked"));
+        let good = small();
+        std::fs::write(&path, &good).unwrap();
+        let later = std::time::SystemTime::now() + trust::SETTLED * 2;
+        let load = |now| Gazetteer::map_with(&path, Some(&record), now);
+        let key = |bytes: &[u8]| {
+            trust::Key::of(
+                &std::fs::metadata(&path).unwrap(),
+                u32_at(bytes, CHECKSUM_AT),
+            )
+            .unwrap()
+        };
+        // just written: checked, but too fresh to be recorded
+        load(std::time::SystemTime::now()).unwrap();
+        assert!(!record.exists());
+        load(later).unwrap();
+        assert!(trust::is_checked(&record, &key(&good)));
+        let mode = std::fs::metadata(&record).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        load(later).unwrap();
+
+        // crafted in place, same size, checksum recomputed: a posting names no variant
+        let mut bad = good.clone();
+        let postings = HEADER_LEN
+            + (0..POSTINGS)
+                .map(|i| u64_at(&good, 24 + 8 * i) as usize)
+                .sum::<usize>();
+        bad[postings..postings + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+        let sum = checksum(&bad);
+        bad[CHECKSUM_AT..CHECKSUM_AT + 4].copy_from_slice(&sum.to_le_bytes());
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .and_then(|mut f| std::io::Write::write_all(&mut f, &bad))
+            .unwrap();
+        let err = load(later).map(drop).unwrap_err().to_string();
+        assert!(err.contains("names variant"), "{err}");
+        assert!(!trust::is_checked(&record, &key(&bad)));
+
+        // what the record guards: a line for the crafted file, as if someone wrote it, skips
+        // the checks when the record is the user's alone, and is ignored otherwise
+        let line = format!("{}\n", key(&bad).0);
+        std::fs::write(&record, &line).unwrap();
+        std::fs::set_permissions(&record, std::fs::Permissions::from_mode(0o666)).unwrap();
+        assert!(load(later).is_err());
+        std::fs::set_permissions(&record, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert!(load(later).is_ok(), "the record is what is trusted");
+    }
+
+    #[test]
+    fn the_checksum_in_two_halves_is_the_checksum() {
+        let big: Vec<u8> = (0..PARALLEL_CHECKSUM_MIN + 4099)
+            .map(|i| (i * 7 + i / 251) as u8)
+            .collect();
+        let mut h = crc32fast::Hasher::new();
+        h.update(&big[..CHECKSUM_AT]);
+        h.update(&[0; 4]);
+        h.update(&big[CHECKSUM_AT + 4..]);
+        assert_eq!(checksum(&big), h.finalize());
     }
 
     /// A FIFO given as the index would block the load forever.

@@ -10,7 +10,9 @@
 //!   itself checks little more than the footer; a mutated node makes it index out of bounds.
 //! * the record sections ([`records`]): every posting names a variant, every variant an
 //!   entity and a string of valid UTF-8 inside the strings section, every entity a known type
-//!   and strings inside that section.
+//!   and strings inside that section; the priors section has one record per entity, each
+//!   weight is one the sources can write (at most [`MAX_WEIGHT`]) and each GeoNames id is a
+//!   string of ASCII digits inside the strings section.
 //!
 //! Each check is one pass over its section, and allocates at most a bit per fst byte.
 
@@ -187,8 +189,8 @@ fn unpack(bytes: &[u8], n: usize) -> u64 {
         .fold(0, |v, &b| (v << 8) | u64::from(b))
 }
 
-/// Checks the postings, variants and entities against each other and the strings (see the
-/// module docs).
+/// Checks the postings, variants, entities and priors against each other and the strings
+/// (see the module docs).
 ///
 /// # Errors
 /// What is wrong, and where.
@@ -197,6 +199,7 @@ pub fn records(
     variants: &[u8],
     entities: &[u8],
     strings: &[u8],
+    priors: &[u8],
 ) -> Result<(), String> {
     let n_variants = variants.len() / VARIANT_LEN;
     let n_entities = entities.len() / ENTITY_LEN;
@@ -252,6 +255,28 @@ pub fn records(
                 u32_at(r, 4 + 8 * f),
                 u32_at(r, 8 + 8 * f),
             )?;
+        }
+    }
+    if priors.len() != n_entities * PRIOR_LEN {
+        return Err(format!(
+            "priors section of {} bytes for {n_entities} entities",
+            priors.len()
+        ));
+    }
+    for (i, r) in priors.chunks_exact(PRIOR_LEN).enumerate() {
+        let weight = u64_at(r, 0);
+        if weight > MAX_WEIGHT {
+            return Err(format!(
+                "entity {i}: prior weight {weight}, more than the sources can write ({MAX_WEIGHT})"
+            ));
+        }
+        let (off, len) = (u32_at(r, 8), u32_at(r, 12));
+        string(&|| format!("entity {i}'s GeoNames id"), off, len)?;
+        let id = &text.as_bytes()[off as usize..off as usize + len as usize];
+        if !id.iter().all(u8::is_ascii_digit) {
+            return Err(format!(
+                "entity {i}: a GeoNames id at {off}+{len} that is not digits"
+            ));
         }
     }
     Ok(())
@@ -330,5 +355,123 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// An index of two entities, one with a GeoNames id and a weight.
+    fn index() -> Vec<u8> {
+        let tsv = "baku\tLOC\tباكو\t\tgeonames=587084\tweight=2300000\nali\tPER\tعلي\n";
+        super::super::compile::compile_entities(
+            &super::super::source::parse_str(std::path::Path::new("t.tsv"), tsv).unwrap(),
+            &[],
+        )
+    }
+
+    /// Where section `i` starts in `index`.
+    fn section_at(index: &[u8], i: usize) -> usize {
+        HEADER_LEN
+            + (0..i)
+                .map(|s| u64_at(index, 24 + 8 * s) as usize)
+                .sum::<usize>()
+    }
+
+    /// `index` with `bytes` written at `at`, and its checksum recomputed (a crafted index).
+    fn crafted(index: &[u8], at: usize, bytes: &[u8]) -> Result<super::super::Gazetteer, String> {
+        let mut bad = index.to_vec();
+        bad[at..at + bytes.len()].copy_from_slice(bytes);
+        let sum = checksum(&bad);
+        bad[CHECKSUM_AT..CHECKSUM_AT + 4].copy_from_slice(&sum.to_le_bytes());
+        super::super::Gazetteer::from_bytes(bad).map_err(|e| e.to_string())
+    }
+
+    /// Every field of a prior record is checked: these crafted indexes used to load, and gave
+    /// a GeoNames id of `\u{FFFD}` (past the strings, or cutting a character), an id of
+    /// letters, or a weight that `gazetteer export` writes and the sources refuse.
+    #[test]
+    fn crafted_priors_are_refused() {
+        let good = index();
+        let g = super::super::Gazetteer::from_bytes(good.clone()).unwrap();
+        let baku = g.entity(0).unwrap();
+        assert_eq!((baku.geonames, baku.weight), (Some("587084"), 2300000));
+        let priors = section_at(&good, PRIORS);
+        let strings = section_at(&good, STRINGS);
+        let n_strings = section_at(&good, SKELETONS) - strings;
+        // the offset of baku's id in the strings, and of the Arabic name (two-byte letters)
+        let geo = u32_at(&good, priors + 8);
+        let text = &good[strings..strings + n_strings];
+        let arabic = text.windows(2).position(|w| w == "ب".as_bytes()).unwrap() as u32;
+        for (at, bytes, want) in [
+            (
+                priors,
+                (MAX_WEIGHT + 1).to_le_bytes().to_vec(),
+                "prior weight",
+            ),
+            (priors, u64::MAX.to_le_bytes().to_vec(), "prior weight"),
+            (
+                priors + 8,
+                (n_strings as u32).to_le_bytes().to_vec(),
+                "past the strings",
+            ),
+            (
+                priors + 8,
+                u32::MAX.to_le_bytes().to_vec(),
+                "past the strings",
+            ),
+            (
+                priors + 12,
+                u32::MAX.to_le_bytes().to_vec(),
+                "past the strings",
+            ),
+            (
+                priors + 8,
+                (arabic + 1).to_le_bytes().to_vec(),
+                "cuts a character",
+            ),
+            (priors + 8, arabic.to_le_bytes().to_vec(), "not digits"),
+            // the second entity has no id: a length without an offset is checked too
+            (
+                priors + PRIOR_LEN + 12,
+                1000u32.to_le_bytes().to_vec(),
+                "past the strings",
+            ),
+        ] {
+            let err = crafted(&good, at, &bytes).err().unwrap_or_else(|| {
+                panic!("accepted: {bytes:?} at {at} (prior section at {priors}, id at {geo})")
+            });
+            assert!(
+                err.contains(want) && err.contains("crafted or mis-built"),
+                "{want}: {err}"
+            );
+        }
+        // the largest weight the sources write still loads
+        let g = crafted(&good, priors, &MAX_WEIGHT.to_le_bytes()).unwrap();
+        assert_eq!(g.entity(0).unwrap().weight, MAX_WEIGHT);
+    }
+
+    /// A priors section of another size than one record per entity is refused, whichever
+    /// neighbour the bytes are taken from (the section lengths are in the header).
+    #[test]
+    fn a_priors_section_of_the_wrong_size_is_refused() {
+        let good = index();
+        let len_at = 24 + 8 * PRIORS;
+        let mut bad = good.clone();
+        // one record fewer: move 16 bytes from the priors to the name-words fst
+        let n = u64_at(&good, len_at);
+        bad[len_at..len_at + 8].copy_from_slice(&(n - PRIOR_LEN as u64).to_le_bytes());
+        let words_at = 24 + 8 * NAME_WORDS;
+        let w = u64_at(&good, words_at);
+        bad[words_at..words_at + 8].copy_from_slice(&(w + PRIOR_LEN as u64).to_le_bytes());
+        let err = crafted(&bad, 0, &[]).map(drop).expect_err("refused");
+        assert!(
+            err.contains("name words") || err.contains("priors section"),
+            "{err}"
+        );
+        // the whole index without its last prior record (header adjusted)
+        let mut short = good[..good.len() - PRIOR_LEN].to_vec();
+        short[len_at..len_at + 8].copy_from_slice(&(n - PRIOR_LEN as u64).to_le_bytes());
+        let err = crafted(&short, 0, &[]).map(drop).expect_err("refused");
+        assert!(
+            err.contains("priors section of 16 bytes for 2 entities"),
+            "{err}"
+        );
     }
 }
