@@ -1060,9 +1060,9 @@ pub enum Format {
 /// Writes the report of `old` against `new` to `out`, byte for byte what [`render_text`] or
 /// [`render_json`] give for [`compare`] of the whole runs, holding one document of each
 /// side (and one text, for the contexts) at a time. The text report is written as it is
-/// made; the JSON, whose summary comes first, is written to a temporary file as it is made
-/// and copied after the summary (without a temporary folder, the pairs that differ are
-/// compared a second time instead).
+/// made; the JSON, whose summary comes first, takes a first pass for the summary and
+/// compares the pairs that differ a second time to write their entries (nothing is written
+/// anywhere but `out`: no temporary file).
 ///
 /// # Errors
 /// A document that cannot be read again (its file changed since it was indexed); a failed
@@ -1076,11 +1076,7 @@ pub fn write_report(
     out: &mut dyn std::io::Write,
     out_name: &Path,
 ) -> crate::Result<Summary> {
-    let spool = match format {
-        Format::Json => tempfile::tempfile().ok(),
-        Format::Text => None,
-    };
-    report(old, new, format, locator, width, out, out_name, spool)
+    report(old, new, format, locator, width, out, out_name, None)
 }
 
 /// [`write_report`], the JSON's entries written to `spool` when there is one.

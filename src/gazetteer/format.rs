@@ -39,9 +39,8 @@
 //! the checksum over every byte, header included ([`checksum`]; CRC-32 runs at several GB/s:
 //! about 30 ms for a 220 MB index on one core), then the structure of every section
 //! (`validate`: fst nodes, record references and string bounds), so that a damaged index is
-//! refused and a crafted one (its checksum recomputed) can neither panic nor loop. The
-//! structural checks are skipped only for an index file that this binary checked whole
-//! before and that has not changed since (`trust`).
+//! refused and a crafted one (its checksum recomputed) can neither panic nor loop. Only the
+//! embedded default, compiled into the binary by `build.rs`, skips the structural checks.
 //! This module needs only std and crc32fast: `build.rs` includes it.
 
 /// First bytes of every index file.

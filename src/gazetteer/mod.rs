@@ -10,7 +10,6 @@ pub mod edit;
 pub mod export;
 pub mod format;
 pub mod source;
-mod trust;
 mod validate;
 
 // `import` (with its reliability pass, which tags) and `suggest` (which tags) sit above the
@@ -32,7 +31,8 @@ static EMBEDDED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/default.gaz")
 enum Checks {
     /// The checksum, then the structure of every section.
     All,
-    /// The checksum only: for a file this binary checked whole before (see [`trust`]).
+    /// The checksum only: for the embedded default, which build.rs compiled from this
+    /// crate's own sources into the binary (a damaged binary is no gaztag at all).
     Checksum,
 }
 
@@ -157,8 +157,12 @@ impl Gazetteer {
         static LOADED: std::sync::OnceLock<Gazetteer> = std::sync::OnceLock::new();
         LOADED
             .get_or_init(|| {
-                Gazetteer::from_static(EMBEDDED, "<embedded gazetteer>")
-                    .expect("the embedded gazetteer is built by build.rs with this crate's format")
+                Gazetteer::parse(
+                    Backing::Static(EMBEDDED),
+                    "<embedded gazetteer>",
+                    Checks::Checksum,
+                )
+                .expect("the embedded gazetteer is built by build.rs with this crate's format")
             })
             .clone()
     }
@@ -192,13 +196,7 @@ impl Gazetteer {
     /// (220 MB, in the page cache) about 30 ms of checksum and 0.4 s in all. A damaged index
     /// is refused with a clear error; a crafted one cannot make gaztag panic.
     ///
-    /// The structural checks are skipped for a file that this binary checked whole before
-    /// and that has not changed since (same device, inode, size, modification and change
-    /// times, and checksum, as recorded in the user's cache folder:
-    /// `~/.cache/gaztag/checked-indexes`, or `$GAZTAG_CHECKED_INDEXES`, `off` for none);
-    /// the checksum is still checked. The 1M index then loads in about 36 ms of CPU. A file is
-    /// recorded only once its change time is 2 s old (a later write cannot share its clock
-    /// tick), and the record only when it is the user's and writable by no one else.
+    /// Every load runs every check: nothing is remembered between runs.
     ///
     /// `gaztag gazetteer build` replaces an index by renaming a new file over it, which
     /// leaves a running process's mapping intact; do not rewrite an index file in place
@@ -227,25 +225,10 @@ impl Gazetteer {
         }
     }
 
-    /// Maps the index file at `path` and checks it.
+    /// Maps the index file at `path` and checks it whole: the checksum over every byte,
+    /// then the structure of every section, on every load.
     fn map(path: &Path) -> Result<Gazetteer> {
-        Gazetteer::map_with(
-            path,
-            trust::record_path().as_deref(),
-            std::time::SystemTime::now(),
-        )
-    }
-
-    /// [`Gazetteer::map`] with the record of checked files at `record` (none: check all),
-    /// at the time `now`.
-    fn map_with(
-        path: &Path,
-        record: Option<&Path>,
-        now: std::time::SystemTime,
-    ) -> Result<Gazetteer> {
         let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-        // what the file is before it is read: a change after this is a new change time
-        let meta = file.metadata().map_err(|e| Error::io(path, e))?;
         let mut options = memmap2::MmapOptions::new();
         // every page is read at once by the checks: fault them all in with one call
         options.populate();
@@ -255,26 +238,11 @@ impl Gazetteer {
         // and renames it over the old one, see `atomic::write`), and the `load` docs say not
         // to.
         let map = unsafe { options.map(&file) }.map_err(|e| Error::io(path, e))?;
-        // a file this binary checked whole before, unchanged since, gets the header checks
-        // and the checksum only (see `trust`)
-        let key = record
-            .filter(|_| map.len() >= HEADER_LEN)
-            .and_then(|r| Some((r, trust::Key::of(&meta, u32_at(&map, CHECKSUM_AT))?)));
-        let checked = key.as_ref().is_some_and(|(r, k)| trust::is_checked(r, k));
-        let checks = if checked {
-            Checks::Checksum
-        } else {
-            Checks::All
-        };
-        let g = Gazetteer::parse(
+        Gazetteer::parse(
             Backing::Mapped(Arc::new(map)),
             &path.display().to_string(),
-            checks,
-        )?;
-        if let (false, Some((record, key))) = (checked, key) {
-            trust::remember(record, &key, &meta, now);
-        }
-        Ok(g)
+            Checks::All,
+        )
     }
 
     /// Checks the checksum over the whole index again (see [`format`](mod@format)).
@@ -910,63 +878,6 @@ mod tests {
         std::fs::write(&path, &bad).unwrap();
         let err = Gazetteer::load(&path).unwrap_err().to_string();
         assert!(err.contains("checksum mismatch"), "{err}");
-    }
-
-    /// An index file checked whole once, and unchanged since, loads with the checksum only;
-    /// any change to it, the record of checked files being writable by others, or a file
-    /// too fresh to tell a later change from, means every check again.
-    #[cfg(target_os = "linux")]
-    #[test]
-    fn only_unchanged_files_this_binary_checked_skip_the_structural_checks() {
-        use std::os::unix::fs::PermissionsExt as _;
-        let dir = tempfile::tempdir().unwrap();
-        let (path, record) = (dir.path().join("x.gaz"), dir.path().join("rec/checked"));
-        let good = small();
-        std::fs::write(&path, &good).unwrap();
-        let later = std::time::SystemTime::now() + trust::SETTLED * 2;
-        let load = |now| Gazetteer::map_with(&path, Some(&record), now);
-        let key = |bytes: &[u8]| {
-            trust::Key::of(
-                &std::fs::metadata(&path).unwrap(),
-                u32_at(bytes, CHECKSUM_AT),
-            )
-            .unwrap()
-        };
-        // just written: checked, but too fresh to be recorded
-        load(std::time::SystemTime::now()).unwrap();
-        assert!(!record.exists());
-        load(later).unwrap();
-        assert!(trust::is_checked(&record, &key(&good)));
-        let mode = std::fs::metadata(&record).unwrap().permissions().mode();
-        assert_eq!(mode & 0o777, 0o600);
-        load(later).unwrap();
-
-        // crafted in place, same size, checksum recomputed: a posting names no variant
-        let mut bad = good.clone();
-        let postings = HEADER_LEN
-            + (0..POSTINGS)
-                .map(|i| u64_at(&good, 24 + 8 * i) as usize)
-                .sum::<usize>();
-        bad[postings..postings + 4].copy_from_slice(&u32::MAX.to_le_bytes());
-        let sum = checksum(&bad);
-        bad[CHECKSUM_AT..CHECKSUM_AT + 4].copy_from_slice(&sum.to_le_bytes());
-        std::fs::OpenOptions::new()
-            .write(true)
-            .open(&path)
-            .and_then(|mut f| std::io::Write::write_all(&mut f, &bad))
-            .unwrap();
-        let err = load(later).map(drop).unwrap_err().to_string();
-        assert!(err.contains("names variant"), "{err}");
-        assert!(!trust::is_checked(&record, &key(&bad)));
-
-        // what the record guards: a line for the crafted file, as if someone wrote it, skips
-        // the checks when the record is the user's alone, and is ignored otherwise
-        let line = format!("{}\n", key(&bad).0);
-        std::fs::write(&record, &line).unwrap();
-        std::fs::set_permissions(&record, std::fs::Permissions::from_mode(0o666)).unwrap();
-        assert!(load(later).is_err());
-        std::fs::set_permissions(&record, std::fs::Permissions::from_mode(0o600)).unwrap();
-        assert!(load(later).is_ok(), "the record is what is trusted");
     }
 
     #[test]
