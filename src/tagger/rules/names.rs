@@ -898,12 +898,20 @@ impl<'a> Names<'a> {
         if self.aliases.is_empty() {
             return None;
         }
-        if self.common_use_before(k) {
+        let may_start = |restore: &str, rest: &str| {
+            let bit = first_word_bit(restore, rest);
+            self.alias_filter[bit / 64] & (1 << (bit % 64)) != 0
+        };
+        // the filter first: most words start no alias, and the word before need not be read
+        if !self
+            .readings(k)
+            .any(|(_, restore, rest)| may_start(restore, rest))
+            || self.common_use_before(k)
+        {
             return None;
         }
         for (strip, restore, rest) in self.readings(k) {
-            let bit = first_word_bit(restore, rest);
-            if self.alias_filter[bit / 64] & (1 << (bit % 64)) == 0 {
+            if !may_start(restore, rest) {
                 continue;
             }
             let key = key(restore, rest);
