@@ -1184,6 +1184,7 @@ enum Ev {
 /// reports its state there instead of going on (what it then finds is not a function of word
 /// `k` alone).
 #[allow(clippy::too_many_arguments)]
+#[inline]
 fn walk_events(
     fst: &Fst<crate::gazetteer::Bytes>,
     starts: Option<&Starts>,
@@ -1325,6 +1326,7 @@ fn end_or_final(
 
 /// The walk loop of [`walk`], from a given state; with `stop`, a walk that reaches the end
 /// of the word the state is in reports its state there ([`Ev::End`]) and goes no further.
+#[inline]
 fn walk_from(
     fst: &Fst<crate::gazetteer::Bytes>,
     t: &str,
