@@ -270,7 +270,8 @@ pub fn is_dropped(c: char) -> bool {
     is_arabic_mark(c) || is_invisible_control(c)
 }
 
-fn is_presentation_form(c: char) -> bool {
+/// Is `c` an Arabic presentation form (U+FB50–U+FDFF, U+FE70–U+FEFE)?
+pub(crate) fn is_presentation_form(c: char) -> bool {
     matches!(c, '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFE}')
 }
 

@@ -58,6 +58,20 @@ struct Memo {
     /// The tagger it belongs to ([`super::Tagger`]'s id).
     tagger: u64,
     words: HashMap<Box<str>, Walked, BuildHasherDefault<WordHasher>>,
+    /// Lightly normalized surfaces → is it a common word of some layer?
+    common: HashMap<Box<str>, bool, BuildHasherDefault<WordHasher>>,
+}
+
+impl Memo {
+    /// This thread's memory, emptied first if it belongs to another tagger.
+    fn of(&mut self, tagger: u64) -> &mut Memo {
+        if self.tagger != tagger {
+            self.words.clear();
+            self.common.clear();
+            self.tagger = tagger;
+        }
+        self
+    }
 }
 
 thread_local! {
@@ -73,10 +87,7 @@ pub(crate) fn with<R>(
 ) -> R {
     MEMO.with(|m| {
         let mut m = m.borrow_mut();
-        if m.tagger != tagger {
-            m.words.clear();
-            m.tagger = tagger;
-        }
+        let m = m.of(tagger);
         if let Some(w) = m.words.get(text) {
             return f(Some(w)).0;
         }
@@ -88,6 +99,24 @@ pub(crate) fn with<R>(
             m.words.insert(text.into(), w);
         }
         r
+    })
+}
+
+/// Is the lightly normalized `surface` a common word for tagger `tagger` (`common()` says,
+/// the first time; the answer is remembered as [`with`]'s are)?
+pub(crate) fn is_common(tagger: u64, surface: &str, common: impl FnOnce() -> bool) -> bool {
+    MEMO.with(|m| {
+        let mut m = m.borrow_mut();
+        let m = m.of(tagger);
+        if let Some(&c) = m.common.get(surface) {
+            return c;
+        }
+        let c = common();
+        if m.common.len() >= MAX_WORDS {
+            m.common.clear();
+        }
+        m.common.insert(surface.into(), c);
+        c
     })
 }
 
@@ -159,6 +188,10 @@ mod tests {
         assert_eq!(walked(1, "بوتن"), None);
         // another tagger starts afresh
         assert_eq!(walked(2, "باكو"), None);
+        // common words, per tagger too
+        assert!(is_common(2, "في", || true));
+        assert!(is_common(2, "في", || unreachable!()));
+        assert!(!is_common(3, "في", || false));
         // what is not given is not remembered
         assert_eq!(with(2, "عبد", |_| (0, None)), 0);
         assert_eq!(with(2, "عبد", |w| (u8::from(w.is_some()), None)), 0);

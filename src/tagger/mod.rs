@@ -699,14 +699,16 @@ impl Tagger {
         seen: &HashSet<String>,
     ) -> Vec<(usize, VariantRef<'_>)> {
         let (bs, be) = (norm.origin(hit.start), original_end(text, norm, hit.end));
-        let surface = light_form(&text[bs..be]);
-        let common = self.layers.iter().any(|g| g.is_common(&surface));
+        let surface = light(&text[bs..be]);
+        let common = memo::is_common(self.id, &surface, || {
+            self.layers.iter().any(|g| g.is_common(&surface))
+        });
         // what the text spells, with the letters a clitic hid restored (لل → ل + ال)
         let restore = hit.clitic.map_or("", |c| c.restore);
         let spelled = if restore.is_empty() {
             surface
         } else {
-            light_form(&format!("{restore}{}", &text[bs..be]))
+            std::borrow::Cow::Owned(light(&format!("{restore}{}", &text[bs..be])).into_owned())
         };
         if hit.how != Via::Key {
             return Vec::new();
@@ -722,7 +724,7 @@ impl Tagger {
                             .entity(v.entity)
                             .is_some_and(|e| seen.contains(e.id)))
             })
-            .filter(|v| !(v.exact || common) || light_form(v.text) == spelled)
+            .filter(|v| !(v.exact || common) || light(v.text) == spelled)
             .map(|v| (hit.layer, v))
             .collect();
         allowed
@@ -1444,6 +1446,20 @@ fn utf8_len(first: u8) -> usize {
     }
 }
 
+/// [`light_form`], without its work where it would change nothing: text of word characters
+/// only (no space, no punctuation), none of them dropped or a presentation form, is its own
+/// light form (a unit test holds the two together for every code point).
+fn light(s: &str) -> std::borrow::Cow<'_, str> {
+    let same = s.chars().all(|c| {
+        segment::is_word_char(c) && !normalize::is_dropped(c) && !normalize::is_presentation_form(c)
+    });
+    if same {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(light_form(s))
+    }
+}
+
 /// Original byte where a name ending at folded byte `end` ends: after the character that
 /// produced the last folded byte, and after the diacritics and tatweel attached to it.
 pub(crate) fn original_end(text: &str, norm: &Normalized, end: usize) -> usize {
@@ -1641,5 +1657,31 @@ mod tests {
             }
         }
         assert!(found > 10_000, "the texts name keys: {found}");
+    }
+
+    /// `light` is `light_form` for every code point alone, behind a letter, between letters,
+    /// and for the seeds' words and lines.
+    #[test]
+    fn light_is_light_form() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            for s in [
+                c.to_string(),
+                format!("ب{c}"),
+                format!("ب{c}ك"),
+                format!("{c}a"),
+            ] {
+                assert_eq!(light(&s), light_form(&s), "{:04X}", c as u32);
+            }
+        }
+        for e in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds")).unwrap() {
+            let text = std::fs::read_to_string(e.unwrap().path()).unwrap();
+            for line in text.lines() {
+                assert_eq!(light(line), light_form(line));
+                for w in line.split(' ') {
+                    assert_eq!(light(w), light_form(w));
+                }
+            }
+        }
+        assert!(matches!(light("بوتين"), std::borrow::Cow::Borrowed(_)));
     }
 }
