@@ -529,8 +529,8 @@ mod tests {
             kind: [EntityType::Per, EntityType::Loc, EntityType::Org][usize::from(i % 3)],
             name: weird.clone(),
             score: Score(i * 7 % 1001),
-            wikidata: (i % 2 == 0).then(|| format!("Q{i}")),
-            geonames: (i % 3 == 0).then(|| weird.clone()),
+            wikidata: i.is_multiple_of(2).then(|| format!("Q{i}")),
+            geonames: i.is_multiple_of(3).then(|| weird.clone()),
         };
         let mention = |i: u16| Mention {
             start: usize::from(i),
@@ -551,7 +551,7 @@ mod tests {
             ][usize::from(i % 4)],
             cost: (i % 2 == 1).then_some(u32::from(i) * 13),
             score: Score(1000 - i),
-            form: if i % 5 == 0 {
+            form: if i.is_multiple_of(5) {
                 MentionKind::Demonym
             } else {
                 MentionKind::Name

@@ -14,7 +14,8 @@
 //! * is tried for the whole word and for every proclitic reading ([`crate::segment::clitics`]).
 //!
 //! The stages, each once per document: analysis (the text folded once, its words and their
-//! proclitic readings), the lattice (`lattice.rs`: every hit at every word start, walked once),
+//! proclitic readings), the lattice (`lattice.rs`: every hit at every word start, walked once;
+//! what the walks find inside a word is remembered per folded text, per thread: `memo.rs`),
 //! the [`rules`] (composed names and aliases, which read the lattice), and the
 //! decoder (`decode.rs`). Selection, at each word start, left to right:
 //!
