@@ -37,7 +37,8 @@ def inclusive(path):
 def stages(path):
     total, c = inclusive(path)
     collect, step = c["gaztag::tagger::Tagger::collect"], c["gaztag::tagger::step"]
-    json = max([v for k, v in c.items() if "Serialize for gaztag::annotation::Document>::serialize" in k] or [0])
+    json = max([v for k, v in c.items() if "Serialize for gaztag::annotation::Document>::serialize" in k
+                or k == "gaztag::annotation::Document::write_json"] or [0])
     names = sum(
         c[m + "::Names::" + f]
         for m in ("gaztag::names", "gaztag::tagger::rules::names")  # before and after issue 13
@@ -51,7 +52,7 @@ def stages(path):
         ("fst walk: the rest (clitic readings, first-letter table, walk loop)", collect - step),
         ("selection: `choose`/`allowed` (light_form, key_of, common words)", c["gaztag::tagger::Tagger::choose"]),
         ("name rules: `names::Names` compose, alias, learn", names),
-        ("JSON writing: `serde_json`, `Document::serialize`", json),
+        ("JSON writing: `Document::write_json` (`serde_json` before)", json),
         ("*of which, inside folding + segmentation: `char::is_alphabetic` slow path*",
          c["core::unicode::unicode_data::alphabetic::lookup_slow"]),
     ]

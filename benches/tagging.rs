@@ -16,7 +16,7 @@
 //!     (the search resumes one character after the rejected start), a JSON line per match;
 //!     larger gazetteers use the crate's contiguous NFA (`ac-nfa`), as a DFA would not fit;
 //!   * `gaztag/SIZE/Nt`: `Tagger::annotate` (folding, segmentation, fst walk, clitics) and the
-//!     JSON document with every field, through `serde_json`.
+//!     JSON document with every field, through `Document::write_json` as `gaztag tag` writes it.
 //! * `index`: `load/SIZE` (`Gazetteer::load` of a compiled index: map it and check it),
 //!   `build/SIZE/Nt` (read the sources and compile them), and `embedded-one-seed` (what
 //!   `gaztag tag` does in-process for one seed article: open the embedded index, tag, write).
@@ -176,7 +176,9 @@ impl AcPeer {
 /// gaztag: annotate and write the JSON document, as one line of `gaztag tag`'s output.
 fn tag_json(tagger: &Tagger, doc: &str, text: &str, out: &mut Vec<u8>) {
     let document = tagger.annotate(doc, text);
-    serde_json::to_writer(&mut *out, &document).expect("a Document serializes");
+    let mut line = String::new();
+    document.write_json(&mut line);
+    out.extend_from_slice(line.as_bytes());
     out.push(b'\n');
 }
 

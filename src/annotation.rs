@@ -203,6 +203,179 @@ pub struct Document {
     pub mentions: Vec<Mention>,
 }
 
+impl Document {
+    /// Appends the document as one line of compact JSON, without the line end: the same bytes
+    /// as `serde_json::to_string(self)` (a unit test holds the two together), written directly,
+    /// without serde's per-field machinery. What `gaztag tag` writes as JSON Lines.
+    pub fn write_json(&self, out: &mut String) {
+        out.reserve(64 + self.document.len() + self.mentions.len() * 320);
+        out.push_str("{\"document\":");
+        json_str(out, &self.document);
+        out.push_str(",\"chars\":");
+        json_uint(out, self.chars as u64);
+        if let Some(e) = &self.encoding {
+            out.push_str(",\"encoding\":");
+            json_str(out, e);
+        }
+        out.push_str(",\"mentions\":[");
+        for (i, m) in self.mentions.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            m.write_json(out);
+        }
+        out.push_str("]}");
+    }
+}
+
+impl Mention {
+    /// Appends the mention as compact JSON, as `serde_json` writes it (see
+    /// [`Document::write_json`]).
+    fn write_json(&self, out: &mut String) {
+        out.push_str("{\"start\":");
+        json_uint(out, self.start as u64);
+        out.push_str(",\"end\":");
+        json_uint(out, self.end as u64);
+        out.push_str(",\"byte_start\":");
+        json_uint(out, self.byte_start as u64);
+        out.push_str(",\"byte_end\":");
+        json_uint(out, self.byte_end as u64);
+        out.push_str(",\"text\":");
+        json_str(out, &self.text);
+        out.push_str(",\"type\":\"");
+        out.push_str(self.kind.as_str());
+        out.push_str("\",\"entity\":");
+        json_str(out, &self.entity);
+        out.push_str(",\"name\":");
+        json_str(out, &self.name);
+        out.push_str(",\"variant\":");
+        json_str(out, &self.variant);
+        out.push_str(",\"prefix\":");
+        json_str(out, &self.prefix);
+        out.push_str(",\"match\":\"");
+        out.push_str(self.how.as_str());
+        out.push('"');
+        if let Some(c) = self.cost {
+            out.push_str(",\"cost\":");
+            json_uint(out, u64::from(c));
+        }
+        out.push_str(",\"score\":");
+        json_score(out, self.score);
+        if self.form == MentionKind::Demonym {
+            out.push_str(",\"kind\":\"demonym\"");
+        }
+        json_ids(out, &self.wikidata, &self.geonames);
+        if !self.candidates.is_empty() {
+            out.push_str(",\"candidates\":[");
+            for (i, c) in self.candidates.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str("{\"entity\":");
+                json_str(out, &c.entity);
+                out.push_str(",\"type\":\"");
+                out.push_str(c.kind.as_str());
+                out.push_str("\",\"name\":");
+                json_str(out, &c.name);
+                out.push_str(",\"score\":");
+                json_score(out, c.score);
+                json_ids(out, &c.wikidata, &c.geonames);
+                out.push('}');
+            }
+            out.push(']');
+        }
+        out.push('}');
+    }
+}
+
+/// The `wikidata` and `geonames` fields, each when present.
+fn json_ids(out: &mut String, wikidata: &Option<String>, geonames: &Option<String>) {
+    if let Some(w) = wikidata {
+        out.push_str(",\"wikidata\":");
+        json_str(out, w);
+    }
+    if let Some(g) = geonames {
+        out.push_str(",\"geonames\":");
+        json_str(out, g);
+    }
+}
+
+/// A JSON string, escaped as `serde_json` escapes it: `"` and `\`, the control characters
+/// (`\b \t \n \f \r` by name, the others as `\u00xx`); everything else as is.
+fn json_str(out: &mut String, s: &str) {
+    out.push('"');
+    let bytes = s.as_bytes();
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let esc: &str = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            0x08 => "\\b",
+            b'\t' => "\\t",
+            b'\n' => "\\n",
+            0x0C => "\\f",
+            b'\r' => "\\r",
+            0x00..=0x1F => "",
+            _ => continue,
+        };
+        // bytes before `i` are whole characters: `b` is ASCII
+        out.push_str(&s[run..i]);
+        if esc.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.push_str("\\u00");
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 0xF)] as char);
+        } else {
+            out.push_str(esc);
+        }
+        run = i + 1;
+    }
+    out.push_str(&s[run..]);
+    out.push('"');
+}
+
+/// An unsigned integer in decimal.
+fn json_uint(out: &mut String, mut n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // ASCII digits
+    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or("0"));
+}
+
+/// A score as `serde_json` writes its `f64` (the shortest decimal that reads back as it):
+/// thousandths with the trailing zeros dropped, `0.0` and `1.0` for the ends.
+fn json_score(out: &mut String, s: Score) {
+    match s.0 {
+        0 => out.push_str("0.0"),
+        1000.. => {
+            // `Score::new` clamps to 1000; a larger one is written as serde would
+            out.push_str(&serde_json::to_string(&s).unwrap_or_default())
+        }
+        n => {
+            let d = [n / 100, n / 10 % 10, n % 10];
+            let keep = if d[2] != 0 {
+                3
+            } else if d[1] != 0 {
+                2
+            } else {
+                1
+            };
+            out.push_str("0.");
+            for &x in &d[..keep] {
+                out.push((b'0' + x as u8) as char);
+            }
+        }
+    }
+}
+
 /// Reads annotations back: a file written by `gaztag tag --out` (one pretty-printed document),
 /// a JSON Lines file from `gaztag tag` (one document per line), or a folder of either,
 /// searched recursively for `*.json` and `*.jsonl` files, taken in path order.
@@ -327,5 +500,89 @@ mod tests {
         let docs = read_annotations(dir.path()).unwrap();
         let names: Vec<&str> = docs.iter().map(|d| d.document.as_str()).collect();
         assert_eq!(names, ["a", "b"]);
+    }
+
+    fn json(doc: &Document) -> String {
+        let mut out = String::new();
+        doc.write_json(&mut out);
+        out
+    }
+
+    /// Every score from 0 to 1 is written as serde_json writes the `f64`.
+    #[test]
+    fn scores_are_written_as_serde_json_writes_them() {
+        for n in 0..=1000u16 {
+            let mut out = String::new();
+            json_score(&mut out, Score(n));
+            assert_eq!(out, serde_json::to_string(&Score(n)).unwrap(), "{n}");
+        }
+    }
+
+    /// The direct writer gives serde_json's bytes: every optional field present and absent,
+    /// every control character, quotes, backslashes, Arabic, emoji, the tagger's documents.
+    #[test]
+    fn write_json_is_serde_json() {
+        let mut weird: String = (0u8..0x20).map(char::from).collect();
+        weird += "\"\\/\u{7f}\u{80}\u{2028}بوتين😀 \u{feff}";
+        let candidate = |i: u16| Candidate {
+            entity: format!("e{i}{weird}"),
+            kind: [EntityType::Per, EntityType::Loc, EntityType::Org][usize::from(i % 3)],
+            name: weird.clone(),
+            score: Score(i * 7 % 1001),
+            wikidata: i.is_multiple_of(2).then(|| format!("Q{i}")),
+            geonames: i.is_multiple_of(3).then(|| weird.clone()),
+        };
+        let mention = |i: u16| Mention {
+            start: usize::from(i),
+            end: usize::MAX - usize::from(i),
+            byte_start: 0,
+            byte_end: 10_000_000_000,
+            text: weird.clone(),
+            kind: EntityType::Org,
+            entity: "x".into(),
+            name: String::new(),
+            variant: weird[i as usize % 8..].to_owned(),
+            prefix: "و".into(),
+            how: [
+                MatchKind::Exact,
+                MatchKind::Fuzzy,
+                MatchKind::Alias,
+                MatchKind::Composed,
+            ][usize::from(i % 4)],
+            cost: (i % 2 == 1).then_some(u32::from(i) * 13),
+            score: Score(1000 - i),
+            form: if i.is_multiple_of(5) {
+                MentionKind::Demonym
+            } else {
+                MentionKind::Name
+            },
+            wikidata: (i % 3 == 1).then(|| "Q1".into()),
+            geonames: (i % 4 == 1).then(|| "123".into()),
+            candidates: (0..i % 4).map(candidate).collect(),
+        };
+        let mut docs = vec![
+            Document {
+                document: weird.clone(),
+                chars: 0,
+                encoding: None,
+                mentions: Vec::new(),
+            },
+            Document {
+                document: "a/b.txt".into(),
+                chars: 12,
+                encoding: Some("windows-1256".into()),
+                mentions: (0..40).map(mention).collect(),
+            },
+        ];
+        let tagger = crate::Tagger::new(crate::Gazetteer::embedded());
+        for e in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds")).unwrap() {
+            let path = e.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            docs.push(tagger.annotate(&path.display().to_string(), &text));
+        }
+        assert!(docs.iter().map(|d| d.mentions.len()).sum::<usize>() > 100);
+        for doc in &docs {
+            assert_eq!(json(doc), serde_json::to_string(doc).unwrap());
+        }
     }
 }

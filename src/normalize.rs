@@ -181,24 +181,17 @@ pub fn normalize_with(text: &str, mode: Mode) -> Normalized {
             continue;
         }
         if (0xD8..=0xDB).contains(&b) {
-            // a two-byte character in U+0600–U+06FF (`text` is valid UTF-8)
-            let c = char::from_u32(((b as u32 & 0x1F) << 6) | (bytes[at + 1] as u32 & 0x3F))
-                .unwrap_or(char::REPLACEMENT_CHARACTER);
-            if is_dropped(c) {
+            // a two-byte character in U+0600–U+06FF (`text` is valid UTF-8), by table
+            let rule = ARABIC_FOLD[(usize::from(b & 3) << 6) | usize::from(bytes[at + 1] & 0x3F)];
+            if rule == DROPPED {
                 flush(&mut out, run, at);
                 run = at + 2;
-            } else {
-                let f = if mode == Mode::Fold {
-                    fold_letter(c)
-                } else {
-                    c
-                };
-                if f != c {
-                    flush(&mut out, run, at);
-                    out.map_from(out.text.len(), at, f.len_utf8() == 2);
-                    out.text.push(f);
-                    run = at + 2;
-                }
+            } else if rule != SAME && mode == Mode::Fold {
+                let f = char::from_u32(u32::from(rule)).unwrap_or(char::REPLACEMENT_CHARACTER);
+                flush(&mut out, run, at);
+                out.map_from(out.text.len(), at, f.len_utf8() == 2);
+                out.text.push(f);
+                run = at + 2;
             }
             at += 2;
             continue;
@@ -226,6 +219,30 @@ pub fn normalize_with(text: &str, mode: Mode) -> Normalized {
     out
 }
 
+/// [`ARABIC_FOLD`]: the character is kept as it is.
+const SAME: u16 = 0;
+/// [`ARABIC_FOLD`]: the character is dropped.
+const DROPPED: u16 = 1;
+
+/// What [`Mode::Fold`] does to each character of U+0600–U+06FF, by its offset in the block:
+/// [`SAME`], [`DROPPED`], or the code point it folds to ([`fold_letter`]). [`Mode::Light`]
+/// uses only [`DROPPED`]. A unit test holds it to `fold_char` for every character of the block.
+static ARABIC_FOLD: [u16; 256] = {
+    let mut t = [SAME; 256];
+    let mut i = 0;
+    while i < 256 {
+        if let Some(c) = char::from_u32(0x0600 + i as u32) {
+            if is_dropped(c) {
+                t[i] = DROPPED;
+            } else if fold_letter(c) as u32 != c as u32 {
+                t[i] = fold_letter(c) as u32 as u16;
+            }
+        }
+        i += 1;
+    }
+    t
+};
+
 /// Folds `text` without keeping offsets: what gazetteer keys go through.
 ///
 /// # Example
@@ -249,7 +266,7 @@ pub fn fold_with(text: &str, mode: Mode) -> String {
 /// Is `c` written on or between the letters of a word without being one: an Arabic diacritic,
 /// superscript alef, Quranic mark, or tatweel? These belong to the word they are in.
 #[inline]
-pub fn is_arabic_mark(c: char) -> bool {
+pub const fn is_arabic_mark(c: char) -> bool {
     matches!(c,
         '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0610}'..='\u{061A}' | '\u{06D6}'..='\u{06ED}'
         | '\u{0640}')
@@ -258,7 +275,7 @@ pub fn is_arabic_mark(c: char) -> bool {
 /// Is `c` an invisible control: zero-width characters, bidi marks, embeddings and isolates,
 /// the byte order mark, the soft hyphen?
 #[inline]
-pub fn is_invisible_control(c: char) -> bool {
+pub const fn is_invisible_control(c: char) -> bool {
     matches!(c,
         '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
         | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{061C}' | '\u{00AD}')
@@ -266,11 +283,12 @@ pub fn is_invisible_control(c: char) -> bool {
 
 /// Is `c` dropped by the folder in every mode (marks, tatweel, controls)?
 #[inline]
-pub fn is_dropped(c: char) -> bool {
+pub const fn is_dropped(c: char) -> bool {
     is_arabic_mark(c) || is_invisible_control(c)
 }
 
-fn is_presentation_form(c: char) -> bool {
+/// Is `c` an Arabic presentation form (U+FB50–U+FDFF, U+FE70–U+FEFE)?
+pub(crate) fn is_presentation_form(c: char) -> bool {
     matches!(c, '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFE}')
 }
 
@@ -337,15 +355,15 @@ fn fold_ascii(b: u8, mode: Mode) -> u8 {
 
 /// The letter rules of [`Mode::Fold`] for one character of the Arabic block U+0600–U+06FF.
 #[inline]
-fn fold_letter(c: char) -> char {
+const fn fold_letter(c: char) -> char {
     match c {
         'أ' | 'إ' | 'آ' | 'ٱ' | '\u{0672}' | '\u{0673}' => 'ا',
         'ؤ' => 'و',
         'ئ' | 'ى' | 'ی' => 'ي',
         'ة' | 'ۀ' | 'ہ' | 'ھ' | 'ە' => 'ه',
         'ک' | 'ڪ' => 'ك',
-        '\u{0660}'..='\u{0669}' => char::from(b'0' + (c as u32 - 0x0660) as u8),
-        '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (c as u32 - 0x06F0) as u8),
+        '\u{0660}'..='\u{0669}' => (b'0' + (c as u32 - 0x0660) as u8) as char,
+        '\u{06F0}'..='\u{06F9}' => (b'0' + (c as u32 - 0x06F0) as u8) as char,
         c => c,
     }
 }

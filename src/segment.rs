@@ -34,14 +34,34 @@ pub fn is_word_char(c: char) -> bool {
         return c.is_ascii_alphanumeric();
     }
     if ('\u{0600}'..='\u{06FF}').contains(&c) {
-        // letters, digits, marks and tatweel of the Arabic block; not its punctuation
-        // (، ؛ ؟ ٪ ٫ ٬ ۔ …) and signs
-        return matches!(c,
-            '\u{0610}'..='\u{061A}' | '\u{0620}'..='\u{0669}' | '\u{066E}'..='\u{06D3}'
-            | '\u{06D5}'..='\u{06FC}' | '\u{06FF}');
+        return is_arabic_word_char(c);
     }
     is_word_char_general(c)
 }
+
+/// [`is_word_char`] in the Arabic block: its letters, digits, marks and tatweel; not its
+/// punctuation (، ؛ ؟ ٪ ٫ ٬ ۔ …) and signs.
+#[inline]
+const fn is_arabic_word_char(c: char) -> bool {
+    matches!(c,
+        '\u{0610}'..='\u{061A}' | '\u{0620}'..='\u{0669}' | '\u{066E}'..='\u{06D3}'
+        | '\u{06D5}'..='\u{06FC}' | '\u{06FF}')
+}
+
+/// [`is_arabic_word_char`] for U+0600–U+06FF, one bit per character by its offset in the block.
+static ARABIC_WORD: [u64; 4] = {
+    let mut t = [0u64; 4];
+    let mut i = 0;
+    while i < 256 {
+        if let Some(c) = char::from_u32(0x0600 + i as u32)
+            && is_arabic_word_char(c)
+        {
+            t[i / 64] |= 1 << (i % 64);
+        }
+        i += 1;
+    }
+    t
+};
 
 /// [`is_word_char`]'s definition, for any character.
 fn is_word_char_general(c: char) -> bool {
@@ -94,8 +114,11 @@ pub fn words(text: &str) -> Vec<Word> {
         let (inside, len) = if b < 0x80 {
             (b.is_ascii_alphanumeric(), 1)
         } else if (0xD8..=0xDB).contains(&b) {
-            let c = ((b as u32 & 0x1F) << 6) | (bytes[i + 1] as u32 & 0x3F);
-            (char::from_u32(c).is_some_and(is_word_char), 2)
+            // U+0600–U+06FF: the lead byte's low bits pick the word, the second byte the bit
+            (
+                ARABIC_WORD[usize::from(b & 3)] >> (bytes[i + 1] & 0x3F) & 1 != 0,
+                2,
+            )
         } else {
             let c = text[i..]
                 .chars()

@@ -169,7 +169,8 @@ impl Exporter {
         let chunk = |c| Ok(Exported::Chunk(c));
         match (self.format, &self.dir) {
             (Format::Json | Format::Jsonl, None) | (Format::Jsonl, Some(_)) => {
-                let mut line = serde_json::to_string(doc).expect("a Document always serializes");
+                let mut line = String::new();
+                doc.write_json(&mut line);
                 line.push('\n');
                 chunk(line)
             }

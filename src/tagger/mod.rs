@@ -14,7 +14,8 @@
 //! * is tried for the whole word and for every proclitic reading ([`crate::segment::clitics`]).
 //!
 //! The stages, each once per document: analysis (the text folded once, its words and their
-//! proclitic readings), the lattice (`lattice.rs`: every hit at every word start, walked once),
+//! proclitic readings), the lattice (`lattice.rs`: every hit at every word start, walked once;
+//! what the walks find inside a word is remembered per folded text, per thread: `memo.rs`),
 //! the [`rules`] (composed names and aliases, which read the lattice), and the
 //! decoder (`decode.rs`). Selection, at each word start, left to right:
 //!
@@ -61,6 +62,7 @@ use rules::names::{ExactAt, Names};
 
 mod decode;
 mod lattice;
+mod memo;
 pub mod rules;
 pub(crate) mod score;
 
@@ -105,6 +107,9 @@ pub struct Tagger {
     decode: Decode,
     /// The one-edit skeleton neighbours found so far, shared by the documents (bounded).
     edits: std::sync::Arc<std::sync::Mutex<EditCache>>,
+    /// Which tagger this is, for the per-thread memory of its walks (`memo.rs`); a clone has
+    /// the same layers, so the same id.
+    id: u64,
 }
 
 /// (layer, word skeleton) → the values of the skeleton keys one edit from it.
@@ -235,6 +240,10 @@ impl TaggerBuilder {
             min_score: self.min_score,
             decode: self.decode,
             edits: Default::default(),
+            id: {
+                static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+                NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            },
         }
     }
 }
@@ -320,6 +329,7 @@ fn glued_rest(rest: &str) -> bool {
             .is_some_and(|r| r.chars().nth(1).is_some())
 }
 
+#[derive(Clone, Copy)]
 struct Walk {
     node_addr: usize,
     out: Output,
@@ -484,6 +494,9 @@ impl Tagger {
         start: usize,
         hits: &mut Vec<Hit>,
     ) {
+        if skeleton.is_none() {
+            return self.collect_exact(t, words, k, start, hits);
+        }
         let word = &t[start..words[k].end];
         for clitic in std::iter::once(None).chain(segment::clitics_of(word).map(Some)) {
             for (layer, g) in self.layers.iter().enumerate() {
@@ -517,6 +530,120 @@ impl Tagger {
                 }
             }
         }
+    }
+
+    /// [`Tagger::collect`] through the names fsts. What the walks from `start` find inside
+    /// word `k` depends only on the text from there to the end of the word: it is remembered
+    /// per text (`memo.rs`), with the walks that reach the end of the word on a node a space
+    /// may follow kept as their state there, and only those go on into the next words, each
+    /// time. The hits come in the order the walks find them: per proclitic reading, per layer,
+    /// in walk order (a walk that goes on into the next words finishes before the next one
+    /// inside the word starts, as in [`walk_from`]).
+    fn collect_exact(&self, t: &str, words: &[Word], k: usize, start: usize, hits: &mut Vec<Hit>) {
+        let text = &t[start..words[k].end];
+        let end = words[k].end;
+        let replay = |events: &[memo::Event], hits: &mut Vec<Hit>| {
+            for e in events {
+                let (layer, s) = (e.layer as usize, start + e.start as usize);
+                let mut push = |end, end_word, value| {
+                    hits.push(Hit {
+                        layer,
+                        clitic: e.clitic,
+                        start: s,
+                        end,
+                        end_word,
+                        value,
+                        how: Via::Key,
+                    })
+                };
+                match e.what {
+                    memo::What::Hit { end, value } => push(start + end as usize, k, value),
+                    memo::What::End {
+                        node,
+                        out,
+                        part,
+                        total,
+                    } => {
+                        let w = Walk {
+                            node_addr: node,
+                            out: Output::new(out),
+                            pos: end,
+                            word: k,
+                            part: part as usize,
+                            total: total as usize,
+                        };
+                        walk_from(
+                            self.layers[layer].names().as_fst(),
+                            t,
+                            words,
+                            w,
+                            false,
+                            &mut |ev| {
+                                if let Ev::Hit(e, w, v) = ev {
+                                    push(e, w, v)
+                                }
+                            },
+                        );
+                    }
+                }
+            }
+        };
+        memo::with(self.id, text, |known| {
+            if let Some(events) = known {
+                replay(events, hits);
+                return ((), None);
+            }
+            let mut events = Vec::new();
+            for clitic in std::iter::once(None).chain(segment::clitics_of(text).map(Some)) {
+                let strip = clitic.map_or(0, |c| c.strip.len());
+                let restore = clitic.map_or("", |c| c.restore);
+                for (layer, g) in self.layers.iter().enumerate() {
+                    let fst = g.names().as_fst();
+                    let event = |what| memo::Event {
+                        layer: layer as u32,
+                        clitic,
+                        start: strip as u32,
+                        what,
+                    };
+                    let mut record = |ev| match ev {
+                        Ev::Hit(e, _, value) => events.push(event(memo::What::Hit {
+                            end: (e - start) as u32,
+                            value,
+                        })),
+                        Ev::End(w) => {
+                            let node = fst.node(w.node_addr);
+                            if node.find_input(b' ').is_some() {
+                                events.push(event(memo::What::End {
+                                    node: w.node_addr,
+                                    out: w.out.value(),
+                                    part: w.part as u32,
+                                    total: w.total as u32,
+                                }));
+                            } else if node.is_final() {
+                                // nothing can follow: the key ends with the word
+                                events.push(event(memo::What::Hit {
+                                    end: (end - start) as u32,
+                                    value: w.out.cat(node.final_output()).value(),
+                                }));
+                            }
+                        }
+                    };
+                    walk_events(
+                        fst,
+                        Some(&self.starts[layer]),
+                        t,
+                        words,
+                        k,
+                        start + strip,
+                        restore,
+                        true,
+                        &mut record,
+                    );
+                }
+            }
+            replay(&events, hits);
+            ((), Some(events.into_boxed_slice()))
+        })
     }
 
     /// The exact hit the decoder would choose at the start of word `k`, and its allowed
@@ -573,14 +700,16 @@ impl Tagger {
         seen: &HashSet<String>,
     ) -> Vec<(usize, VariantRef<'_>)> {
         let (bs, be) = (norm.origin(hit.start), original_end(text, norm, hit.end));
-        let surface = light_form(&text[bs..be]);
-        let common = self.layers.iter().any(|g| g.is_common(&surface));
+        let surface = light(&text[bs..be]);
+        let common = memo::is_common(self.id, &surface, || {
+            self.layers.iter().any(|g| g.is_common(&surface))
+        });
         // what the text spells, with the letters a clitic hid restored (لل → ل + ال)
         let restore = hit.clitic.map_or("", |c| c.restore);
         let spelled = if restore.is_empty() {
             surface
         } else {
-            light_form(&format!("{restore}{}", &text[bs..be]))
+            std::borrow::Cow::Owned(light(&format!("{restore}{}", &text[bs..be])).into_owned())
         };
         if hit.how != Via::Key {
             return Vec::new();
@@ -596,7 +725,7 @@ impl Tagger {
                             .entity(v.entity)
                             .is_some_and(|e| seen.contains(e.id)))
             })
-            .filter(|v| !(v.exact || common) || light_form(v.text) == spelled)
+            .filter(|v| !(v.exact || common) || light(v.text) == spelled)
             .map(|v| (hit.layer, v))
             .collect();
         allowed
@@ -1038,6 +1167,38 @@ fn walk(
     restore: &str,
     emit: &mut impl FnMut(usize, usize, u64),
 ) {
+    walk_events(fst, starts, t, words, k, pos, restore, false, &mut |ev| {
+        if let Ev::Hit(e, w, v) = ev {
+            emit(e, w, v)
+        }
+    })
+}
+
+/// What a walk reports.
+enum Ev {
+    /// A key ends at folded byte `.0`, in word `.1`, with value `.2`.
+    Hit(usize, usize, u64),
+    /// A walk told to stop there reached the end of the word it started in, in this state
+    /// (the key that may end there is not reported: going on from the state reports it).
+    End(Walk),
+}
+
+/// [`walk`], reporting [`Ev`]s; with `stop`, each walk stops at the end of word `k` and
+/// reports its state there instead of going on (what it then finds is not a function of word
+/// `k` alone).
+#[allow(clippy::too_many_arguments)]
+#[inline]
+fn walk_events(
+    fst: &Fst<crate::gazetteer::Bytes>,
+    starts: Option<&Starts>,
+    t: &str,
+    words: &[Word],
+    k: usize,
+    pos: usize,
+    restore: &str,
+    stop: bool,
+    emit: &mut impl FnMut(Ev),
+) {
     // the first letter from the table (the restored one, or the word's own)
     let first = restore.chars().next().or_else(|| t[pos..].chars().next());
     if let (Some(starts), Some(c)) = (starts, first)
@@ -1071,16 +1232,16 @@ fn walk(
                     total: 1,
                 };
                 let Some(n) = next else {
-                    return walk_from(fst, t, words, one, emit);
+                    return walk_from(fst, t, words, one, stop, emit);
                 };
                 if !starts.may_follow(slot, n) {
                     // only a one-letter key ending with the word can be there
-                    return emit_if_final(fst, words, &one, emit);
+                    return end_or_final(fst, words, &one, stop, emit);
                 }
                 let pair = match starts.pair(slot, n) {
                     Some(p) if n != ' ' => p,
                     // an untabled letter, or the space to the next word: walk on from there
-                    _ => return walk_from(fst, t, words, one, emit),
+                    _ => return walk_from(fst, t, words, one, stop, emit),
                 };
                 let after = after + n.len_utf8();
                 let two = Walk {
@@ -1103,9 +1264,9 @@ fn walk(
                     crosses && pair.may_follow(' ')
                 };
                 if goes_on {
-                    walk_from(fst, t, words, two, emit);
+                    walk_from(fst, t, words, two, stop, emit);
                 } else {
-                    emit_if_final(fst, words, &two, emit);
+                    end_or_final(fst, words, &two, stop, emit);
                 }
                 return;
             }
@@ -1135,35 +1296,49 @@ fn walk(
             part: letters,
             total: letters,
         },
+        stop,
         emit,
     );
 }
 
 /// Emits the key of a walk that cannot go on, when it is at the end of its word on a final
-/// node (what the walk loop would do there).
-fn emit_if_final(
+/// node (what the walk loop would do there); with `stop`, reports the walk's state there
+/// instead ([`Ev::End`]).
+fn end_or_final(
     fst: &Fst<crate::gazetteer::Bytes>,
     words: &[Word],
     w: &Walk,
-    emit: &mut impl FnMut(usize, usize, u64),
+    stop: bool,
+    emit: &mut impl FnMut(Ev),
 ) {
     if w.pos != words[w.word].end {
         return;
     }
+    if stop {
+        return emit(Ev::End(*w));
+    }
     let node = fst.node(w.node_addr);
     if node.is_final() {
-        emit(w.pos, w.word, w.out.cat(node.final_output()).value());
+        emit(Ev::Hit(
+            w.pos,
+            w.word,
+            w.out.cat(node.final_output()).value(),
+        ));
     }
 }
 
-/// The walk loop of [`walk`], from a given state.
+/// The walk loop of [`walk`], from a given state; with `stop`, a walk that reaches the end
+/// of the word the state is in reports its state there ([`Ev::End`]) and goes no further.
+#[inline]
 fn walk_from(
     fst: &Fst<crate::gazetteer::Bytes>,
     t: &str,
     words: &[Word],
     start: Walk,
-    emit: &mut impl FnMut(usize, usize, u64),
+    stop: bool,
+    emit: &mut impl FnMut(Ev),
 ) {
+    let stop_word = if stop { start.word } else { usize::MAX };
     let bytes = t.as_bytes();
     // branches (a space taken inside a word) are rare: the stack allocates only when one is
     // pushed, not on every walk
@@ -1182,8 +1357,19 @@ fn walk_from(
         loop {
             let word = words[wi];
             if pos == word.end {
+                if wi == stop_word {
+                    emit(Ev::End(Walk {
+                        node_addr: node.addr(),
+                        out,
+                        pos,
+                        word: wi,
+                        part,
+                        total,
+                    }));
+                    break;
+                }
                 if node.is_final() {
-                    emit(pos, wi, out.cat(node.final_output()).value());
+                    emit(Ev::Hit(pos, wi, out.cat(node.final_output()).value()));
                 }
                 if word.joins_next
                     && wi + 1 < words.len()
@@ -1201,7 +1387,7 @@ fn walk_from(
             if part >= 2 {
                 let rest = &t[pos..word.end];
                 if node.is_final() && part >= 3 && total >= 4 && glued_rest(rest) {
-                    emit(pos, wi, out.cat(node.final_output()).value());
+                    emit(Ev::Hit(pos, wi, out.cat(node.final_output()).value()));
                 }
                 if rest.chars().nth(1).is_some()
                     && let Some((n, o)) = step(fst, &node, b' ')
@@ -1258,6 +1444,20 @@ fn utf8_len(first: u8) -> usize {
         0xC0..=0xDF => 2,
         0xE0..=0xEF => 3,
         _ => 4,
+    }
+}
+
+/// [`light_form`], without its work where it would change nothing: text of word characters
+/// only (no space, no punctuation), none of them dropped or a presentation form, is its own
+/// light form (a unit test holds the two together for every code point).
+fn light(s: &str) -> std::borrow::Cow<'_, str> {
+    let same = s.chars().all(|c| {
+        segment::is_word_char(c) && !normalize::is_dropped(c) && !normalize::is_presentation_form(c)
+    });
+    if same {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(light_form(s))
     }
 }
 
@@ -1322,13 +1522,9 @@ mod tests {
         out
     }
 
-    /// The table changes where a walk starts and what it refuses early, never what it finds:
-    /// over the seeds and over text made of the gazetteer's own keys, cut, glued, joined and
-    /// behind proclitics, both walks find the same keys at the same places.
-    #[test]
-    fn first_letter_table_finds_what_a_plain_walk_finds() {
-        let g = Gazetteer::embedded();
-        let starts = Starts::new(g.names().as_fst());
+    /// The seeds, and text made of the gazetteer's own keys, cut, glued, joined and behind
+    /// proclitics.
+    fn key_texts(g: &Gazetteer) -> Vec<String> {
         let mut texts: Vec<String> =
             std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds"))
                 .unwrap()
@@ -1352,12 +1548,141 @@ mod tests {
             );
         }
         texts.push(synthetic);
+        texts
+    }
+
+    /// The table changes where a walk starts and what it refuses early, never what it finds:
+    /// over the seeds and over text made of the gazetteer's own keys, cut, glued, joined and
+    /// behind proclitics, both walks find the same keys at the same places.
+    #[test]
+    fn first_letter_table_finds_what_a_plain_walk_finds() {
+        let g = Gazetteer::embedded();
+        let starts = Starts::new(g.names().as_fst());
+        let texts = key_texts(&g);
         let mut found = 0;
         for text in &texts {
             let plain = walks(&g, None, text);
             assert_eq!(walks(&g, Some(&starts), text), plain);
             found += plain.len();
         }
-        assert!(found > keys.len(), "the texts name keys: {found}");
+        assert!(found > 10_000, "the texts name keys: {found}");
+    }
+
+    /// The hits of `collect` at every word start of `text`, and from the middle of each word,
+    /// as comparable tuples.
+    fn collected(
+        tagger: &Tagger,
+        text: &str,
+    ) -> Vec<(usize, &'static str, usize, usize, usize, u64)> {
+        let norm = normalize::normalize(text);
+        let t = norm.as_str();
+        let words = segment::words(t);
+        let mut hits = Vec::new();
+        for k in 0..words.len() {
+            let mid = t[words[k].start..words[k].end]
+                .char_indices()
+                .nth(2)
+                .map(|(i, _)| words[k].start + i);
+            for start in std::iter::once(words[k].start).chain(mid) {
+                tagger.collect(t, &words, None, k, start, &mut hits);
+            }
+        }
+        hits.iter()
+            .map(|h| {
+                (
+                    h.layer,
+                    h.clitic.map_or("", |c| c.strip),
+                    h.start,
+                    h.end,
+                    h.end_word,
+                    h.value,
+                )
+            })
+            .collect()
+    }
+
+    /// The same, walked without the memory of `memo.rs`: every reading and layer, in order.
+    fn walked(tagger: &Tagger, text: &str) -> Vec<(usize, &'static str, usize, usize, usize, u64)> {
+        let norm = normalize::normalize(text);
+        let t = norm.as_str();
+        let words = segment::words(t);
+        let mut out = Vec::new();
+        for k in 0..words.len() {
+            let mid = t[words[k].start..words[k].end]
+                .char_indices()
+                .nth(2)
+                .map(|(i, _)| words[k].start + i);
+            for start in std::iter::once(words[k].start).chain(mid) {
+                let word = &t[start..words[k].end];
+                for clitic in std::iter::once(None).chain(segment::clitics_of(word).map(Some)) {
+                    for (layer, g) in tagger.layers.iter().enumerate() {
+                        let s = start + clitic.map_or(0, |c| c.strip.len());
+                        walk(
+                            g.names().as_fst(),
+                            Some(&tagger.starts[layer]),
+                            t,
+                            &words,
+                            k,
+                            s,
+                            clitic.map_or("", |c| c.restore),
+                            &mut |e, w, v| {
+                                out.push((layer, clitic.map_or("", |c| c.strip), s, e, w, v))
+                            },
+                        );
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Reading a word's walks back from memory finds what walking finds, in the same order,
+    /// the first time a text is seen and every time after, at word starts and inside words,
+    /// with one layer and with two.
+    #[test]
+    fn remembered_walks_find_what_walking_finds() {
+        let g = Gazetteer::embedded();
+        let texts = key_texts(&g);
+        let one = Tagger::new(g.clone());
+        let two = Tagger::builder()
+            .gazetteer(g.clone())
+            .gazetteer(g.clone())
+            .build();
+        let mut found = 0;
+        for tagger in [&one, &two] {
+            for text in &texts {
+                let plain = walked(tagger, text);
+                assert_eq!(collected(tagger, text), plain);
+                assert_eq!(collected(tagger, text), plain);
+                found += plain.len();
+            }
+        }
+        assert!(found > 10_000, "the texts name keys: {found}");
+    }
+
+    /// `light` is `light_form` for every code point alone, behind a letter, between letters,
+    /// and for the seeds' words and lines.
+    #[test]
+    fn light_is_light_form() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            for s in [
+                c.to_string(),
+                format!("ب{c}"),
+                format!("ب{c}ك"),
+                format!("{c}a"),
+            ] {
+                assert_eq!(light(&s), light_form(&s), "{:04X}", c as u32);
+            }
+        }
+        for e in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds")).unwrap() {
+            let text = std::fs::read_to_string(e.unwrap().path()).unwrap();
+            for line in text.lines() {
+                assert_eq!(light(line), light_form(line));
+                for w in line.split(' ') {
+                    assert_eq!(light(w), light_form(w));
+                }
+            }
+        }
+        assert!(matches!(light("بوتين"), std::borrow::Cow::Borrowed(_)));
     }
 }

@@ -1058,12 +1058,20 @@ impl<'a> Names<'a> {
         if self.aliases.is_empty() {
             return None;
         }
-        if self.common_use_before(k) {
+        let may_start = |restore: &str, rest: &str| {
+            let bit = first_word_bit(restore, rest);
+            self.alias_filter[bit / 64] & (1 << (bit % 64)) != 0
+        };
+        // the filter first: most words start no alias, and the word before need not be read
+        if !self
+            .readings(k)
+            .any(|(_, restore, rest)| may_start(restore, rest))
+            || self.common_use_before(k)
+        {
             return None;
         }
         for (strip, restore, rest) in self.readings(k) {
-            let bit = first_word_bit(restore, rest);
-            if self.alias_filter[bit / 64] & (1 << (bit % 64)) == 0 {
+            if !may_start(restore, rest) {
                 continue;
             }
             let key = key(restore, rest);
@@ -1115,13 +1123,19 @@ impl<'a> Names<'a> {
     }
 }
 
-/// The bit of `a` + `b` in the alias filter: FNV-1a over the bytes, folded to 0..256.
+/// The bit of `a` + `b` in the alias filter: a hash of its length and its last eight bytes
+/// (the readings of a word share their end, so this reads a few bytes, not the word),
+/// folded to 0..256.
 fn first_word_bit(a: &str, b: &str) -> usize {
-    let mut h: u32 = 0x811C_9DC5;
-    for &byte in a.as_bytes().iter().chain(b.as_bytes()) {
-        h = (h ^ byte as u32).wrapping_mul(0x0100_0193);
-    }
-    ((h >> 24) ^ (h & 0xFF)) as usize
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut last = [0u8; 8];
+    let from_b = b.len().min(8);
+    last[8 - from_b..].copy_from_slice(&b[b.len() - from_b..]);
+    let from_a = a.len().min(8 - from_b);
+    last[8 - from_b - from_a..8 - from_b].copy_from_slice(&a[a.len() - from_a..]);
+    let h =
+        (u64::from_le_bytes(last) ^ (a.len() + b.len()) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (h >> 56) as usize
 }
 
 /// Follows `text` from the fst state `at`; `None` when the fst has no such path.
@@ -1212,4 +1226,27 @@ fn is_arabic_letter(c: char) -> bool {
 
 fn collapse_spaces(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The filter's bit depends only on the joined text, wherever it is cut, so a reading
+    /// (restored letters + rest of the word) finds the bit its key set.
+    #[test]
+    fn the_alias_filter_bit_is_that_of_the_joined_text() {
+        for text in ["الكرملين", "باشينيان", "ab", "a", "", "عبد الله", "xyzعب"]
+        {
+            let whole = first_word_bit("", text);
+            for (i, _) in text.char_indices() {
+                assert_eq!(
+                    first_word_bit(&text[..i], &text[i..]),
+                    whole,
+                    "{text} at {i}"
+                );
+            }
+        }
+        assert_ne!(first_word_bit("", "علييف"), first_word_bit("", "باشينيان"));
+    }
 }
