@@ -211,8 +211,20 @@ pub fn run(mut args: TagArgs) -> anyhow::Result<i32> {
     });
     // The workers tag batch n + 1 while a writer thread writes batch n: the cores never wait for
     // the output, and at most two batches are held (being written, and tagged or being tagged:
-    // the channel hands a batch over only when the writer takes it).
-    let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<Vec<gaztag::Result<Done>>>(0);
+    // the channel hands a batch over only when the writer takes it). With a file per document a
+    // tagged batch is only its files' names, and the writer commits many batches' files at once
+    // (one sync, then the renames): a few batches may wait for it, so that the workers do not.
+    let waiting = if args.out.is_some()
+        && !args
+            .format()
+            .document_files(&PathBuf::new(), "x")
+            .is_empty()
+    {
+        BATCHES_WAITING_FOR_COMMIT
+    } else {
+        0
+    };
+    let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<Vec<gaztag::Result<Done>>>(waiting);
     let mut inputs = inputs
         .by_ref()
         .map(|input| {
@@ -265,6 +277,10 @@ pub fn run(mut args: TagArgs) -> anyhow::Result<i32> {
 /// Staged files put in place together at most: the writer gathers the files of several
 /// batches and flushes them to disk with one sync (see [`gaztag::atomic::Committer`]).
 const COMMIT_FILES: usize = 1024;
+
+/// Tagged batches that may wait for the writer with `--out` and a file per document (each only
+/// its files' names and counts).
+const BATCHES_WAITING_FOR_COMMIT: usize = 8;
 
 /// How long a tagged document's files wait for their sync at most, so that a slow run still
 /// shows its files as it goes (and a crash loses no more than that much work).
