@@ -216,12 +216,20 @@ if [[ " $CORPORA " == *" realistic "* && -d "$C" ]]; then
     measure tag realistic default gaztag-norules 2 "$REPEATS" "$O.norules.jsonl" doc \
         "$GAZTAG" tag "$C" --jobs 2 --no-compose --no-aliases
     measure tag realistic default gaztag-fuzzy 2 "$REPEATS" "$O.fuzzy.jsonl" doc "$GAZTAG" tag "$C" --jobs 2 --fuzzy
-    # one file per document; the folder is emptied before each run (outside the timing)
+    # One file per document, each run into a folder of its own, all removed after the last run:
+    # a run into a folder just emptied measures the filesystem's deletions too (ext4 skips
+    # inodes freed in the last minutes when it allocates new ones, and without a journal it
+    # discards the freed blocks synchronously), not gaztag. The same run into a folder just
+    # emptied, and over the files of the run before, are timed once each after, as rows of
+    # their own (gaztag-out-emptied, gaztag-out-over).
+    F="$OUT/out/realistic-default-files"
     for rep in $(seq 1 "$REPEATS"); do
-        rm -rf "$OUT/out/realistic-default-files"
-        measure tag realistic default gaztag-out 2 1 - - "$GAZTAG" tag "$C" --jobs 2 --out "$OUT/out/realistic-default-files"
+        measure tag realistic default gaztag-out 2 1 - - "$GAZTAG" tag "$C" --jobs 2 --out "$F.$rep"
     done
-    rm -rf "$OUT/out/realistic-default-files"
+    measure tag realistic default gaztag-out-over 2 1 - - "$GAZTAG" tag "$C" --jobs 2 --out "$F.1"
+    rm -rf "$F".*
+    measure tag realistic default gaztag-out-emptied 2 1 - - "$GAZTAG" tag "$C" --jobs 2 --out "$F.1"
+    rm -rf "$F".*
 fi
 
 if [[ "$BIG" == 1 ]]; then

@@ -211,8 +211,20 @@ pub fn run(mut args: TagArgs) -> anyhow::Result<i32> {
     });
     // The workers tag batch n + 1 while a writer thread writes batch n: the cores never wait for
     // the output, and at most two batches are held (being written, and tagged or being tagged:
-    // the channel hands a batch over only when the writer takes it).
-    let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<Vec<gaztag::Result<Done>>>(0);
+    // the channel hands a batch over only when the writer takes it). With a file per document a
+    // tagged batch is only its files' names, and the writer commits many batches' files at once
+    // (one sync, then the renames): a few batches may wait for it, so that the workers do not.
+    let waiting = if args.out.is_some()
+        && !args
+            .format()
+            .document_files(&PathBuf::new(), "x")
+            .is_empty()
+    {
+        BATCHES_WAITING_FOR_COMMIT
+    } else {
+        0
+    };
+    let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<Vec<gaztag::Result<Done>>>(waiting);
     let mut inputs = inputs
         .by_ref()
         .map(|input| {
@@ -262,9 +274,21 @@ pub fn run(mut args: TagArgs) -> anyhow::Result<i32> {
     })
 }
 
+/// Staged files put in place together at most: the writer gathers the files of several
+/// batches and flushes them to disk with one sync (see [`gaztag::atomic::Committer`]).
+const COMMIT_FILES: usize = 1024;
+
+/// Tagged batches that may wait for the writer with `--out` and a file per document (each only
+/// its files' names and counts).
+const BATCHES_WAITING_FOR_COMMIT: usize = 8;
+
+/// How long a tagged document's files wait for their sync at most, so that a slow run still
+/// shows its files as it goes (and a crash loses no more than that much work).
+const COMMIT_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Writes the finished batches in order (the sink on stdout, or each document's files, written
-/// by its worker and put in place here, a batch at a time), reports the documents' errors, and
-/// counts.
+/// by its worker and put in place here, several batches at a time), reports the documents'
+/// errors, and counts.
 fn write_batches(
     batches: std::sync::mpsc::Receiver<Vec<gaztag::Result<Done>>>,
     exporter: &Exporter,
@@ -274,9 +298,28 @@ fn write_batches(
     let stdout = std::io::stdout();
     let mut sink = exporter.sink(std::io::BufWriter::new(stdout.lock()))?;
     let mut bytes = 0u64;
-    for mut results in batches {
+    let mut committer = gaztag::atomic::Committer::new();
+    // documents whose files wait for the next commit, in order, and how many files that is
+    let mut pending: Vec<gaztag::Result<Done>> = Vec::new();
+    let (mut staged, mut since) = (0usize, Instant::now());
+    let mut batches = batches.into_iter();
+    loop {
+        let next = batches.next();
+        let ended = next.is_none();
+        if let Some(results) = next {
+            if pending.is_empty() {
+                since = Instant::now();
+            }
+            staged += results.iter().map(Done::files).sum::<usize>();
+            pending.extend(results);
+            if !(staged == 0 || staged >= COMMIT_FILES || since.elapsed() >= COMMIT_EVERY) {
+                continue;
+            }
+        }
+        // the files gathered are flushed to disk together, then put in place
+        let mut results = std::mem::take(&mut pending);
+        staged = 0;
         let n = results.len();
-        // the batch's files are flushed to disk together, then put in place
         let files = results
             .iter_mut()
             .map(|r| match r {
@@ -284,7 +327,7 @@ fn write_batches(
                 _ => Vec::new(),
             })
             .collect();
-        let (committed, folders) = gaztag::atomic::commit_all(files);
+        let committed = committer.commit(files);
         for (result, committed) in results.into_iter().zip(committed) {
             match result.and_then(|done| committed.map(|()| done)) {
                 Ok(Done::Tagged {
@@ -318,11 +361,14 @@ fn write_batches(
                 }
             }
         }
-        // the folders' sync makes the renames last: a failure there stops the run
-        folders?;
         bar.inc(n as u64);
         bar.set_message(format!("{:.1} MB", bytes as f64 / 1e6));
+        if ended {
+            break;
+        }
     }
+    // the folders' sync makes the last renames last: a failure there fails the run
+    committer.finish()?;
     sink.finish()?;
     Ok(count)
 }
@@ -509,8 +555,9 @@ enum Done {
     /// Tagged: the chunk for the sink (`None` when its files were written), and its mentions.
     Tagged {
         chunk: Option<String>,
-        /// Its files, written but not in place: the writer puts a batch's in place together.
-        files: Vec<gaztag::atomic::AtomicFile>,
+        /// Its files, written and sealed but not in place: the writer puts those of several
+        /// batches in place together.
+        files: Vec<gaztag::atomic::Sealed>,
         mentions: usize,
         /// Its length in bytes (as UTF-8).
         size: usize,
@@ -521,6 +568,16 @@ enum Done {
     },
     /// Left alone by `--resume`: its output is already there.
     UpToDate,
+}
+
+impl Done {
+    /// How many files wait to be put in place for it (0 for an error).
+    fn files(result: &gaztag::Result<Done>) -> usize {
+        match result {
+            Ok(Done::Tagged { files, .. }) => files.len(),
+            _ => 0,
+        }
+    }
 }
 
 /// Tags one document and exports it, unless `--resume` finds its output up to date.
@@ -547,7 +604,14 @@ fn process(
     } else {
         match exporter.document_staged(&doc, &read.text)? {
             Exported::Chunk(chunk) => (Some(chunk), Vec::new()),
-            Exported::Files(files) => (None, files),
+            // closed now: the files of many documents wait for one commit
+            Exported::Files(files) => (
+                None,
+                files
+                    .into_iter()
+                    .map(gaztag::atomic::AtomicFile::seal)
+                    .collect::<gaztag::Result<_>>()?,
+            ),
         }
     };
     Ok(Done::Tagged {
