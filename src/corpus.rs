@@ -583,7 +583,30 @@ pub fn read_document_as(path: &Path, encoding: Encoding) -> Result<Decoded> {
     }
     let mut bytes = Vec::with_capacity(size as usize);
     file.read_to_end(&mut bytes).map_err(io)?;
+    // the common case, UTF-8 without a byte order mark that `detect` takes as UTF-8: the
+    // bytes are the text, checked once and not copied
+    if encoding.forced().is_none() && !bytes.starts_with(b"\xEF\xBB\xBF") {
+        match String::from_utf8(bytes) {
+            Ok(text) if !odd_controls(text.as_bytes()) => {
+                return Ok(Decoded {
+                    text,
+                    encoding: encoding_rs::UTF_8.name(),
+                    unlike: None,
+                });
+            }
+            Ok(text) => bytes = text.into_bytes(),
+            Err(e) => bytes = e.into_bytes(),
+        }
+    }
     decode_as(path, &bytes, encoding)
+}
+
+/// Does `bytes` hold a control character that text does not (a NUL, or one of
+/// U+0001..U+0008, U+000E..U+001F other than ESC)? See [`detect`], step 2.
+fn odd_controls(bytes: &[u8]) -> bool {
+    bytes
+        .iter()
+        .any(|&b| matches!(b, 0x00..=0x08 | 0x0E..=0x1A | 0x1C..=0x1F))
 }
 
 /// Why a document of `size` bytes is not tagged, if it is over [`MAX_DOCUMENT_BYTES`].
@@ -717,10 +740,7 @@ pub fn detect(bytes: &[u8]) -> &'static encoding_rs::Encoding {
         _ => {}
     }
     let utf8 = std::str::from_utf8(bytes).is_ok();
-    let odd_controls = bytes
-        .iter()
-        .any(|&b| matches!(b, 0x00..=0x08 | 0x0E..=0x1A | 0x1C..=0x1F));
-    if utf8 && !odd_controls {
+    if utf8 && !odd_controls(bytes) {
         return encoding_rs::UTF_8;
     }
     if let Some(enc) = utf16_without_bom(bytes) {
@@ -797,6 +817,36 @@ fn decode_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Reading a file gives what decoding its bytes gives, whichever way the read takes
+    /// (UTF-8 read without a copy, or through detection).
+    #[test]
+    fn reading_is_decoding() {
+        let dir = tempfile::tempdir().unwrap();
+        let cp1256 = encoding_rs::WINDOWS_1256
+            .encode("زار بوتين باكو")
+            .0
+            .into_owned();
+        let cases: [&[u8]; 8] = [
+            "زار بوتين باكو".as_bytes(),
+            b"\xEF\xBB\xBFab",
+            b"a\x01b",
+            "x\u{1b}y".as_bytes(),
+            b"ab\x00",
+            b"\xFF\xFEa\x00",
+            &cp1256,
+            b"\xC3\x28",
+        ];
+        for (i, bytes) in cases.iter().enumerate() {
+            let path = dir.path().join(format!("{i}.txt"));
+            std::fs::write(&path, bytes).unwrap();
+            for enc in [Encoding::Auto, Encoding::Windows1256] {
+                let read = read_document_as(&path, enc).map_err(|e| e.to_string());
+                let decoded = decode_as(&path, bytes, enc).map_err(|e| e.to_string());
+                assert_eq!(read, decoded, "case {i}, {enc:?}");
+            }
+        }
+    }
 
     #[test]
     fn finds_sorted_and_reports_missing() {

@@ -98,6 +98,8 @@ pub struct Tagger {
     starts: Vec<Starts>,
     /// The same for each layer's name-word lists (titles, given names, name parts).
     word_starts: Vec<Starts>,
+    /// Each layer's first words of titles (`rules::names::title_firsts`).
+    title_firsts: std::sync::Arc<[rules::names::TitleFirsts]>,
     demonyms: bool,
     fuzzy: bool,
     aliases: bool,
@@ -228,6 +230,7 @@ impl TaggerBuilder {
                 .iter()
                 .map(|g| Starts::new(g.name_words().as_fst()))
                 .collect(),
+            title_firsts: self.layers.iter().map(rules::names::title_firsts).collect(),
             demonyms: self.demonyms,
             fuzzy: self.fuzzy,
             aliases: self.aliases,
@@ -384,6 +387,7 @@ impl Tagger {
         let mut names = (self.aliases || self.compose).then(|| {
             let mut n = Names::new(&self.layers, &self.word_starts, text, &norm, &words);
             n.rules = self.compose_rules;
+            n.title_firsts = &self.title_firsts;
             n
         });
         // what the rules ask of the lattice: the gazetteer name that would start at word j
@@ -1492,6 +1496,23 @@ fn set_char_offsets(text: &str, mentions: &mut [Mention]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The title shortcut (a reading must be the first word of a title) only skips words
+    /// where the title rule finds nothing: titles behind every proclitic, with and without it.
+    #[test]
+    fn the_title_shortcut_changes_nothing() {
+        let text = "قال الرئيس جون باراديس إن والرئيس سعيد عمر وللرئيس علي حسن \
+                    وفالشيخ محمد عبده والسفير ابراهيم عبد العزيز السهلاوي وبالوزير أحمد \
+                    كمال، ثم كتب الكاتب سامي ويكتب الكاتبون، وقال وزير الخارجية الأردني \
+                    أيمن الصفدي بتصريحات للصحفيين.";
+        let with = Tagger::new(Gazetteer::embedded());
+        assert_eq!(with.title_firsts.len(), 1);
+        let mut without = with.clone();
+        without.title_firsts = std::sync::Arc::from(Vec::new());
+        let (a, b) = (with.tag(text), without.tag(text));
+        assert!(a.iter().any(|m| m.how == MatchKind::Composed), "{a:?}");
+        assert_eq!(a, b);
+    }
     use fst::Streamer as _;
 
     /// Every walk over `text` (each word start, whole word and each proclitic reading), with

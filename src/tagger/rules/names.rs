@@ -372,6 +372,8 @@ pub(crate) struct Names<'a> {
     list_starts: std::cell::RefCell<Vec<u8>>,
     /// Which composition rules run.
     pub(crate) rules: ComposeRules,
+    /// Each layer's first words of titles ([`title_firsts`]); empty: not known, no shortcut.
+    pub(crate) title_firsts: &'a [TitleFirsts],
 }
 
 /// Not asked yet (see `Names::titles`).
@@ -422,6 +424,7 @@ impl<'a> Names<'a> {
             titles: std::cell::RefCell::new(vec![TITLE_UNKNOWN; words.len()]),
             list_starts: std::cell::RefCell::new(vec![0; words.len()]),
             rules: ComposeRules::default(),
+            title_firsts: &[],
         }
     }
 
@@ -507,6 +510,43 @@ impl<'a> Names<'a> {
         yes
     }
 
+    /// Is a reading of word `k` the first word of a title of some layer? `true` when the
+    /// first words are not known. [`Names::title_at`] finds a title only where this is true:
+    /// a title's key is its folded words joined by spaces, and a reading holds no space.
+    fn could_start_title(&self, k: usize) -> bool {
+        if self.title_firsts.len() != self.layers.len() {
+            return true;
+        }
+        let word = &self.t[self.words[k].start..self.words[k].end];
+        let Some(bit) = tail_bit(word) else {
+            return false;
+        };
+        let layers = || {
+            self.title_firsts
+                .iter()
+                .filter(move |f| f.tails[bit / 64] & (1 << (bit % 64)) != 0)
+        };
+        if layers().next().is_none() {
+            return false;
+        }
+        self.readings(k).any(|(_, restore, rest)| {
+            layers().any(|f| {
+                let fst = f.set.as_fst();
+                if !f.starts.has_prefix(fst, restore, rest) {
+                    return false;
+                }
+                let mut node = fst.root();
+                for &b in restore.as_bytes().iter().chain(rest.as_bytes()) {
+                    match node.find_input(b) {
+                        Some(i) => node = fst.node(node.transition(i).addr),
+                        None => return false,
+                    }
+                }
+                node.is_final()
+            })
+        })
+    }
+
     /// Could word `k` be part of a person name (module docs)? `exact` says what gazetteer
     /// name, if any, starts there; `after_name` that a name word comes before it, where a
     /// demonym without the article is a surname (جون كندي: an adjective after a name would
@@ -578,7 +618,12 @@ impl<'a> Names<'a> {
         k: usize,
         exact: &dyn Fn(usize) -> Option<ExactAt<'a>>,
     ) -> Option<Found> {
-        // every rule starts with an entry of the lists: a title, a given name, a name part
+        // every rule starts with an entry of the lists: a title, a given name, a name part;
+        // with the title rule alone (the default), a reading of the word must be the first
+        // word of a title, a test that most words fail at their first letter or two
+        if !self.rules.given && !self.rules.parts && !self.could_start_title(k) {
+            return None;
+        }
         if !self.could_start_list_entry(k) {
             return None;
         }
@@ -1136,6 +1181,56 @@ fn first_word_bit(a: &str, b: &str) -> usize {
     let h =
         (u64::from_le_bytes(last) ^ (a.len() + b.len()) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     (h >> 56) as usize
+}
+
+/// The first words of the titles of one layer's name-word lists (the part of each title key
+/// before its first space), for [`Names::could_start_title`].
+pub(crate) struct TitleFirsts {
+    set: fst::Set<Vec<u8>>,
+    /// The first two letters of the first words, by table ([`Starts`]).
+    starts: Starts,
+    /// A 65,536-bit filter of the last two characters of the first words ([`tail_bit`]): every
+    /// reading of a word ends as the word does, so a word whose bit is unset starts no title.
+    tails: Box<[u64; 1024]>,
+}
+
+impl std::fmt::Debug for TitleFirsts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "TitleFirsts({} words)", self.set.len())
+    }
+}
+
+/// The [`TitleFirsts`] of `g`.
+pub(crate) fn title_firsts(g: &Gazetteer) -> TitleFirsts {
+    use fst::Streamer as _;
+    let mut firsts = std::collections::BTreeSet::new();
+    let mut keys = g.name_words().stream();
+    while let Some((key, flags)) = keys.next() {
+        if flags & crate::gazetteer::format::WORD_TITLE != 0 {
+            let end = key.iter().position(|&b| b == b' ').unwrap_or(key.len());
+            firsts.insert(key[..end].to_vec());
+        }
+    }
+    let mut tails = Box::new([0u64; 1024]);
+    for w in &firsts {
+        if let Some(bit) = std::str::from_utf8(w).ok().and_then(tail_bit) {
+            tails[bit / 64] |= 1 << (bit % 64);
+        }
+    }
+    let set = fst::Set::from_iter(firsts).expect("sorted, distinct keys");
+    TitleFirsts {
+        starts: Starts::new(set.as_fst()),
+        set,
+        tails,
+    }
+}
+
+/// The filter bit of a word's last two characters (its only one, for a one-letter word).
+fn tail_bit(w: &str) -> Option<usize> {
+    let mut chars = w.chars().rev();
+    let last = chars.next()? as usize;
+    let before = chars.next().map_or(0, |c| c as usize);
+    Some((before.wrapping_mul(0x9E37) ^ last.wrapping_mul(31)) & 0xFFFF)
 }
 
 /// Follows `text` from the fst state `at`; `None` when the fst has no such path.
