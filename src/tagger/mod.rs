@@ -105,6 +105,8 @@ pub struct Tagger {
     decode: Decode,
     /// The one-edit skeleton neighbours found so far, shared by the documents (bounded).
     edits: std::sync::Arc<std::sync::Mutex<EditCache>>,
+    /// With fuzzy on: per layer, per entity, how many spellings it has (at most 255).
+    spellings: std::sync::Arc<Vec<Vec<u8>>>,
 }
 
 /// (layer, word skeleton) → the values of the skeleton keys one edit from it.
@@ -235,8 +237,31 @@ impl TaggerBuilder {
             min_score: self.min_score,
             decode: self.decode,
             edits: Default::default(),
+            spellings: std::sync::Arc::new(if self.fuzzy {
+                self.layers.iter().map(spelling_counts).collect()
+            } else {
+                Vec::new()
+            }),
         }
     }
+}
+
+/// How many spellings each entity of `g` has (variants and short forms, at most 255).
+fn spelling_counts(g: &Gazetteer) -> Vec<u8> {
+    let mut counts = vec![0u8; g.len()];
+    for v in (0..g.variant_count() as u32).filter_map(|i| g.variant(i)) {
+        if let Some(c) = counts.get_mut(v.entity as usize) {
+            *c = c.saturating_add(1);
+        }
+    }
+    counts
+}
+
+/// What a fuzzy reading may take as evidence that a person is named: the entities named
+/// earlier in the document, and whether a title comes just before.
+struct FuzzyContext<'a> {
+    seen: &'a HashSet<String>,
+    titled: bool,
 }
 
 /// A fuzzy hit and its allowed variants, each with its cost.
@@ -405,12 +430,18 @@ impl Tagger {
                 hits.clear();
                 self.collect(t, &words, Some(sk), k, start, &mut hits);
                 // a fuzzy name never cuts an exact one that starts inside it and ends after it
-                chosen = self.choose_fuzzy(text, &norm, &hits).filter(|(h, _)| {
-                    !(k + 1..=h.end_word).any(|j| {
-                        self.exact_at(text, &norm, &words, &lattice, j, &seen)
-                            .is_some_and(|(e, _)| e.end > h.end)
-                    })
-                });
+                let context = FuzzyContext {
+                    seen: &seen,
+                    titled: self.after_title(t, &words, k),
+                };
+                chosen = self
+                    .choose_fuzzy(text, &norm, &hits, &context)
+                    .filter(|(h, _)| {
+                        !(k + 1..=h.end_word).any(|j| {
+                            self.exact_at(text, &norm, &words, &lattice, j, &seen)
+                                .is_some_and(|(e, _)| e.end > h.end)
+                        })
+                    });
             }
             let found = match chosen {
                 Some((hit, variants)) => {
@@ -632,7 +663,13 @@ impl Tagger {
         text: &str,
         norm: &Normalized,
         hit: &Hit,
+        context: &FuzzyContext<'_>,
     ) -> Vec<(usize, VariantRef<'_>, u32)> {
+        // the article is part of a name: a fuzzy reading never starts after a stripped one
+        // (الهاربين is not ال + هاربن)
+        if hit.clitic.is_some_and(|c| c.strips_article()) {
+            return Vec::new();
+        }
         let (bs, be) = (norm.origin(hit.start), original_end(text, norm, hit.end));
         let surface = light_form(&text[bs..be]);
         let restore = hit.clitic.map_or("", |c| c.restore);
@@ -668,21 +705,55 @@ impl Tagger {
                 n.given || n.part
             })
         };
-        self.layers[hit.layer]
-            .postings(hit.value)
+        // a pronoun suffix (موارده, مواردها): a common noun's shape, unless the key ends so
+        let pronoun = ["ها", "هم", "هما", "كم", "نا"]
+            .iter()
+            .find(|p| last.ends_with(*p))
+            .copied()
+            .or_else(|| last.ends_with('ه').then_some("ه"));
+        let g = &self.layers[hit.layer];
+        g.postings(hit.value)
             // an exact-only variant or a short form is never read fuzzily
             .filter(|v| (self.demonyms || !v.demonym) && !v.short && !v.exact)
             .filter_map(|v| {
                 let key = key_of(v.text);
+                // one word of text for one word of the key (ريدينج is not ريد وينغ)
+                if folded.split(' ').count() != key.split(' ').count() {
+                    return None;
+                }
                 // in a longer name, a word that differs from the key's must have four letters
-                // (عبد is not عبيد) and not be another person's name; a preposition (على) is
-                // never part of it
+                // (عبد is not عبيد), not be another person's name, and not start with a
+                // conjunction the key's word lacks (سالم وعبد الله is two people); a
+                // preposition (على) is never part of it
                 if folded.contains(' ')
                     && (whole.split(' ').any(|w| w == "على")
-                        || folded
-                            .split(' ')
-                            .zip(key.split(' '))
-                            .any(|(a, b)| a != b && (name_word(a) || a.chars().count() < 4)))
+                        || folded.split(' ').zip(key.split(' ')).any(|(a, b)| {
+                            a != b
+                                && (name_word(a)
+                                    || a.chars().count() < 4
+                                    || ["و", "ف"]
+                                        .iter()
+                                        .any(|c| a.starts_with(c) && !b.starts_with(c)))
+                        }))
+                {
+                    return None;
+                }
+                if pronoun.is_some_and(|p| !v.text.ends_with(p)) {
+                    return None;
+                }
+                // a person: with evidence only (named earlier in the document, a title just
+                // before, or a full name of one the gazetteer knows under several spellings,
+                // not one of the bulk names with a single one)
+                let entity = g.entity(v.entity)?;
+                if entity.kind == crate::EntityType::Per
+                    && !context.seen.contains(entity.id)
+                    && !context.titled
+                    && !(key.contains(' ')
+                        && self
+                            .spellings
+                            .get(hit.layer)
+                            .and_then(|c| c.get(v.entity as usize))
+                            .is_some_and(|&n| n > 1))
                 {
                     return None;
                 }
@@ -695,6 +766,17 @@ impl Tagger {
             .collect()
     }
 
+    /// Does a person title (`titles.txt`: one word or two) end just before word `k`?
+    fn after_title(&self, t: &str, words: &[Word], k: usize) -> bool {
+        let title = |from: usize| {
+            let key = key_of(&t[words[from].start..words[k - 1].end]);
+            self.layers.iter().any(|g| g.name_word(&key).title)
+        };
+        k > 0
+            && words[k - 1].joins_next
+            && (title(k - 1) || (k > 1 && words[k - 2].joins_next && title(k - 2)))
+    }
+
     /// The fuzzy reading at one place: of every hit's allowed variants, only the nearest tier
     /// (the lowest weighted cost) is kept; among the hits that reach it, the decoder's policy
     /// chooses (as for exact hits). The variants come nearest first.
@@ -703,10 +785,11 @@ impl Tagger {
         text: &str,
         norm: &Normalized,
         hits: &[Hit],
+        context: &FuzzyContext<'_>,
     ) -> Option<(Hit, Vec<(usize, VariantRef<'g>)>)> {
         let mut all: Vec<FuzzyHit<'g>> = hits
             .iter()
-            .map(|h| (*h, self.allowed_fuzzy(text, norm, h)))
+            .map(|h| (*h, self.allowed_fuzzy(text, norm, h, context)))
             .filter(|(_, vs)| !vs.is_empty())
             .collect();
         let best = all
