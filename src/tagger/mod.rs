@@ -104,13 +104,13 @@ pub struct Tagger {
     min_score: Score,
     decode: Decode,
     /// The one-edit skeleton neighbours found so far, shared by the documents (bounded).
-    edits: std::sync::Arc<std::sync::Mutex<EditCache>>,
+    edits: std::sync::Arc<Vec<std::sync::Mutex<EditCache>>>,
     /// With fuzzy on: per layer, per entity, how many spellings it has (at most 255).
     spellings: std::sync::Arc<Vec<Vec<u8>>>,
 }
 
-/// (layer, word skeleton) → the values of the skeleton keys one edit from it.
-type EditCache = HashMap<(usize, String), std::sync::Arc<Vec<u64>>>;
+/// Word skeleton → the values of the skeleton keys one edit from it (one per layer).
+type EditCache = HashMap<String, std::sync::Arc<Vec<u64>>>;
 
 /// How many word skeletons the edit cache holds before it starts again.
 const EDIT_CACHE_MAX: usize = 200_000;
@@ -236,7 +236,7 @@ impl TaggerBuilder {
             compose_rules: self.compose_rules,
             min_score: self.min_score,
             decode: self.decode,
-            edits: Default::default(),
+            edits: std::sync::Arc::new(self.layers.iter().map(|_| Default::default()).collect()),
             spellings: std::sync::Arc::new(if self.fuzzy {
                 self.layers.iter().map(spelling_counts).collect()
             } else {
@@ -261,7 +261,15 @@ fn spelling_counts(g: &Gazetteer) -> Vec<u8> {
 /// earlier in the document, and whether a title comes just before.
 struct FuzzyContext<'a> {
     seen: &'a HashSet<String>,
-    titled: bool,
+    /// Whether a title comes just before (asked of `after_title` once, when needed).
+    titled: std::cell::OnceCell<bool>,
+    after_title: &'a dyn Fn() -> bool,
+}
+
+impl FuzzyContext<'_> {
+    fn titled(&self) -> bool {
+        *self.titled.get_or_init(self.after_title)
+    }
 }
 
 /// A fuzzy hit and its allowed variants, each with its cost.
@@ -424,17 +432,29 @@ impl Tagger {
                 self.collect(t, &words, None, k, start, &mut hits);
                 self.choose(text, &norm, &hits, &seen)
             };
-            if chosen.is_none()
-                && let Some(sk) = &skeleton
-            {
+            // an exact reading of a whole word behind a one-letter proclitic (ل + ايدين) gives
+            // way to a fuzzy reading of the whole word (لايدين, Leiden) when the stripped form
+            // is not a common word
+            let behind_proclitic = skeleton.is_some()
+                && chosen
+                    .as_ref()
+                    .is_some_and(|(h, _)| self.weak_proclitic_reading(text, &norm, &words, k, h));
+            let prospects = (chosen.is_none() || behind_proclitic)
+                .then(|| skeleton.as_ref().zip(self.fuzzy_prospects(text, &norm, &words, k, start)))
+                .flatten();
+            if let Some((sk, single)) = prospects {
                 hits.clear();
-                self.collect(t, &words, Some(sk), k, start, &mut hits);
+                self.collect(t, &words, Some((sk, single)), k, start, &mut hits);
+                if behind_proclitic {
+                    hits.retain(|h| h.clitic.is_none() && h.end_word == k);
+                }
                 // a fuzzy name never cuts an exact one that starts inside it and ends after it
                 let context = FuzzyContext {
                     seen: &seen,
-                    titled: self.after_title(t, &words, k),
+                    titled: std::cell::OnceCell::new(),
+                    after_title: &|| self.after_title(t, &words, k),
                 };
-                chosen = self
+                let fuzzy = self
                     .choose_fuzzy(text, &norm, &hits, &context)
                     .filter(|(h, _)| {
                         !(k + 1..=h.end_word).any(|j| {
@@ -442,6 +462,21 @@ impl Tagger {
                                 .is_some_and(|(e, _)| e.end > h.end)
                         })
                     });
+                // ... unless it names what the proclitic reading names (ببغداد is ب + بغداد)
+                let same = |(_, a): &(Hit, Vec<(usize, VariantRef<'_>)>),
+                            (_, b): &(Hit, Vec<(usize, VariantRef<'_>)>)| {
+                    a.iter().any(|(l, v)| {
+                        b.iter().any(|(m, w)| {
+                            self.layers[*l].entity(v.entity).map(|e| e.id)
+                                == self.layers[*m].entity(w.entity).map(|e| e.id)
+                        })
+                    })
+                };
+                match (&chosen, fuzzy) {
+                    (Some(c), Some(f)) if behind_proclitic && same(c, &f) => {}
+                    (_, f) if f.is_some() || !behind_proclitic => chosen = f,
+                    _ => {}
+                }
             }
             let found = match chosen {
                 Some((hit, variants)) => {
@@ -510,13 +545,17 @@ impl Tagger {
         &self,
         t: &str,
         words: &[Word],
-        skeleton: Option<&SkeletonView>,
+        skeleton: Option<(&SkeletonView, bool)>,
         k: usize,
         start: usize,
         hits: &mut Vec<Hit>,
     ) {
         let word = &t[start..words[k].end];
         for clitic in std::iter::once(None).chain(segment::clitics_of(word).map(Some)) {
+            // a fuzzy reading never starts after a stripped article ([`Tagger::allowed_fuzzy`])
+            if skeleton.is_some() && clitic.is_some_and(|c| c.strips_article()) {
+                continue;
+            }
             for (layer, g) in self.layers.iter().enumerate() {
                 let s = start + clitic.map_or(0, |c| c.strip.len());
                 let mut push = |end, end_word, value, how| {
@@ -544,7 +583,10 @@ impl Tagger {
                             &mut |e, w, v| push(e, w, v, Via::Key),
                         )
                     }
-                    Some(sk) => walk_skeleton(g, t, words, sk, k, s, layer, &self.edits, &mut push),
+                    Some((sk, single)) => {
+                        let edits = single.then(|| &self.edits[layer]);
+                        walk_skeleton(g, t, words, sk, k, s, edits, &mut push)
+                    }
                 }
             }
         }
@@ -637,6 +679,7 @@ impl Tagger {
     /// or without a one-letter proclitic: لبيان), or a spelling the gazetteer already knows
     /// (exactly, under any reading)? `spelled` is the hit's text, lightly normalized, with the
     /// letters its clitic hid restored; `whole` the whole text word(s) the hit lies in.
+    #[inline(never)]
     fn refuses_fuzzy(&self, spelled: &str, whole: &str) -> bool {
         let common = |w: &str| self.layers.iter().any(|g| g.is_common(w));
         let known = |w: &str| {
@@ -648,16 +691,45 @@ impl Tagger {
                 .iter()
                 .any(|c| w.strip_prefix(c).is_some_and(common))
         };
+        let same = spelled == whole;
         common(spelled)
-            || common(whole)
-            || known(spelled)
-            || known(whole)
+            || (!same && common(whole))
             || behind_proclitic(spelled)
-            || behind_proclitic(whole)
+            || (!same && behind_proclitic(whole))
+            || known(spelled)
+            || (!same && known(whole))
+    }
+
+    /// Can a fuzzy reading start at folded byte `start` of word `k` at all, and can it be a
+    /// single word? The refusals of [`Tagger::allowed_fuzzy`] that depend on the word alone,
+    /// tested once before any walk: `None` when every reading would be refused (a proclitic +
+    /// article shape), `Some(false)` when only a longer name may start there (the word is a
+    /// common word or a known spelling, with or without a proclitic, or a nisba shape).
+    fn fuzzy_prospects(
+        &self,
+        text: &str,
+        norm: &Normalized,
+        words: &[Word],
+        k: usize,
+        start: usize,
+    ) -> Option<bool> {
+        let whole = light_form(&text[norm.origin(start)..original_end(text, norm, words[k].end)]);
+        if article_shape(&whole) {
+            return None;
+        }
+        // a single word needs FUZZY_MIN_LETTERS letters (see `walk_skeleton`)
+        let rest = &norm.as_str()[start..words[k].end];
+        let letters = rest.strip_prefix("ال").unwrap_or(rest).chars().count();
+        Some(
+            letters >= FUZZY_EDIT_MIN_LETTERS.max(FUZZY_MIN_LETTERS)
+                && !nisba_shape(&whole)
+                && !self.refuses_fuzzy(&whole, &whole),
+        )
     }
 
     /// The variants of fuzzy `hit` that may be read there, each with its weighted cost
     /// ([`crate::distance::Scorer`]) under the length threshold.
+    #[inline(never)]
     fn allowed_fuzzy(
         &self,
         text: &str,
@@ -687,14 +759,7 @@ impl Tagger {
         // a word that starts with a proclitic and the article (بالنسبة, والمنظمة) or ends as an
         // adjective or its feminine (ي, ية: سويسرية for سويسرا) is a common word's shape
         let last = whole.split(' ').next_back().unwrap_or("");
-        if ["بال", "وال", "فال", "كال", "لل"]
-            .iter()
-            .any(|p| whole.starts_with(p))
-            || last.ends_with("يه")
-            || last.ends_with("ية")
-            || last.ends_with("يين")
-            || last.ends_with("يون")
-        {
+        if article_shape(&whole) || nisba_shape(last) {
             return Vec::new();
         }
         // a word of a longer name that is itself a given name or a name part is another
@@ -747,7 +812,7 @@ impl Tagger {
                 let entity = g.entity(v.entity)?;
                 if entity.kind == crate::EntityType::Per
                     && !context.seen.contains(entity.id)
-                    && !context.titled
+                    && !context.titled()
                     && !(key.contains(' ')
                         && self
                             .spellings
@@ -764,6 +829,31 @@ impl Tagger {
                 fuzzy_cost(&folded, &key, hit.how).map(|c| (hit.layer, v, c))
             })
             .collect()
+    }
+
+    /// Is exact `hit` at word `k` the rest of the word behind a one-letter proclitic (ل + ايدين),
+    /// a rest that is not a common word: a reading a fuzzy reading of the whole word may beat?
+    fn weak_proclitic_reading(
+        &self,
+        text: &str,
+        norm: &Normalized,
+        words: &[Word],
+        k: usize,
+        hit: &Hit,
+    ) -> bool {
+        let Some(c) = hit.clitic else {
+            return false;
+        };
+        if c.strips_article()
+            || !c.restore.is_empty()
+            || !segment::LETTER_PROCLITICS.contains(&c.strip)
+            || hit.end_word != k
+            || hit.end != words[k].end
+        {
+            return false;
+        }
+        let rest = light_form(&text[norm.origin(hit.start)..original_end(text, norm, hit.end)]);
+        !self.layers.iter().any(|g| g.is_common(&rest))
     }
 
     /// Does a person title (`titles.txt`: one word or two) end just before word `k`?
@@ -917,6 +1007,20 @@ impl Tagger {
     }
 }
 
+/// Does the lightly normalized `whole` start with a proclitic and the article (بالنسبة,
+/// والمنظمة, للتنمية): a common word's shape, never read fuzzily?
+fn article_shape(whole: &str) -> bool {
+    ["بال", "وال", "فال", "كال", "لل"]
+        .iter()
+        .any(|p| whole.starts_with(p))
+}
+
+/// Does the lightly normalized word end as an adjective (a nisba) or its feminine or plural
+/// (ي + ة/ه, ين, ون: سويسرية for سويسرا)?
+fn nisba_shape(word: &str) -> bool {
+    ["يه", "ية", "يين", "يون"].iter().any(|e| word.ends_with(e))
+}
+
 /// Fewest letters a key needs to be reached with an ordinary edit on top of its skeleton.
 const FUZZY_EDIT_MIN_LETTERS: usize = 5;
 
@@ -966,6 +1070,7 @@ fn fuzzy_cost(folded: &str, key: &str, how: Via) -> Option<u32> {
 /// like names), and single-word keys one edit away from the word's skeleton. Fuzzy names end
 /// with a word: nothing is glued after them.
 #[allow(clippy::too_many_arguments)]
+#[inline(never)]
 fn walk_skeleton(
     g: &Gazetteer,
     t: &str,
@@ -973,8 +1078,7 @@ fn walk_skeleton(
     sk: &SkeletonView,
     k: usize,
     s: usize,
-    layer: usize,
-    cache: &std::sync::Mutex<EditCache>,
+    cache: Option<&std::sync::Mutex<EditCache>>,
     push: &mut impl FnMut(usize, usize, u64, Via),
 ) {
     let from = sk.of_folded[s] as usize;
@@ -992,17 +1096,23 @@ fn walk_skeleton(
             }
         },
     );
-    if t[s..words[k].end].chars().count() < FUZZY_EDIT_MIN_LETTERS {
+    // no single-word reading can be allowed here (a common word, a known spelling, …)
+    let Some(cache) = cache else {
+        return;
+    };
+    // a single word needs FUZZY_MIN_LETTERS letters, the article not counted ([`fuzzy_cost`])
+    let rest = &t[s..words[k].end];
+    let letters = rest.strip_prefix("ال").unwrap_or(rest).chars().count();
+    if letters < FUZZY_EDIT_MIN_LETTERS.max(FUZZY_MIN_LETTERS) {
         return;
     }
     let query = &sk.text[from..sk.words[k].end];
-    let key = (layer, query.to_owned());
-    let found = cache.lock().ok().and_then(|c| c.get(&key).cloned());
+    let found = cache.lock().ok().and_then(|c| c.get(query).cloned());
     let values = match found {
         Some(v) => v,
         None => {
             let mut values = Vec::new();
-            one_edit_keys(g.skeletons().as_fst(), query, &mut values);
+            one_edit_keys(g.skeletons().as_fst(), query, pins(rest), &mut values);
             values.sort_unstable();
             values.dedup();
             let values = std::sync::Arc::new(values);
@@ -1010,7 +1120,7 @@ fn walk_skeleton(
                 if c.len() >= EDIT_CACHE_MAX {
                     c.clear();
                 }
-                c.insert(key, values.clone());
+                c.insert(query.to_owned(), values.clone());
             }
             values
         }
@@ -1023,28 +1133,40 @@ fn walk_skeleton(
 /// The values of the one-word keys of `fst` at most one edit (a letter inserted, deleted or
 /// substituted) from `query`, into `out` (possibly repeated): a depth-first walk with an edit
 /// budget of one, which reads only the nodes such keys pass through.
-fn one_edit_keys(fst: &Fst<crate::gazetteer::Bytes>, query: &str, out: &mut Vec<u64>) {
+#[inline(never)]
+///
+/// With `pins` = (first, last), only keys that start (end) with the query's first (last)
+/// letter: the letters [`fuzzy_cost`] requires to agree, when the text's are consonants.
+fn one_edit_keys(
+    fst: &Fst<crate::gazetteer::Bytes>,
+    query: &str,
+    (pin_first, pin_last): (bool, bool),
+    out: &mut Vec<u64>,
+) {
     let q: Vec<char> = query.chars().collect();
-    // (node, output so far, letters of the query read, the edit spent)
-    let mut stack = vec![(fst.root().addr(), Output::zero(), 0usize, false)];
+    let q_last = q.last().copied();
+    // (node, output so far, letters of the query read, the edit spent, the last letter taken)
+    let mut stack = vec![(fst.root().addr(), Output::zero(), 0usize, false, None)];
     let mut children = Vec::new();
-    while let Some((addr, out_so_far, i, used)) = stack.pop() {
+    while let Some((addr, out_so_far, i, used, last)) = stack.pop() {
         let node = fst.node(addr);
-        if i == q.len() && node.is_final() {
+        if i == q.len() && node.is_final() && (!pin_last || last == q_last) {
             out.push(out_so_far.cat(node.final_output()).value());
         }
         // the query's next letter, as written
-        if let Some(letter) = q.get(i)
+        if let Some(&letter) = q.get(i)
             && let Some((n, o)) = steps(fst, &node, letter.encode_utf8(&mut [0; 4]).as_bytes())
         {
-            stack.push((n.addr(), out_so_far.cat(o), i + 1, used));
+            stack.push((n.addr(), out_so_far.cat(o), i + 1, used, Some(letter)));
         }
-        if used {
+        // a key that starts with the query's first letter: an edit before it, or of it, gives
+        // a key that does not, or one the walk reaches after that letter anyway
+        if used || (pin_first && i == 0) {
             continue;
         }
         if i < q.len() {
             // a letter of the query deleted
-            stack.push((addr, out_so_far, i + 1, true));
+            stack.push((addr, out_so_far, i + 1, true, last));
         }
         children.clear();
         letters_after(fst, &node, Output::zero(), &mut Vec::new(), &mut children);
@@ -1053,15 +1175,26 @@ fn one_edit_keys(fst: &Fst<crate::gazetteer::Bytes>, query: &str, out: &mut Vec<
                 continue;
             }
             // a letter inserted
-            stack.push((n, out_so_far.cat(o), i, true));
+            stack.push((n, out_so_far.cat(o), i, true, Some(letter)));
             // a letter substituted
             if let Some(&ql) = q.get(i)
                 && ql != letter
             {
-                stack.push((n, out_so_far.cat(o), i + 1, true));
+                stack.push((n, out_so_far.cat(o), i + 1, true, Some(letter)));
             }
         }
     }
+}
+
+/// Which ends of the skeleton of the folded word `rest` a one-edit key must share with it
+/// (see [`one_edit_keys`]): [`fuzzy_cost`] wants the first and last letters of text and key in
+/// one skeleton class, so where the text's letter is a consonant (not ع, which may stand for
+/// ا, and not the article's ا) the key's skeleton has the same letter there.
+fn pins(rest: &str) -> (bool, bool) {
+    let consonant = |c: Option<char>| {
+        c.is_some_and(|c| c != 'ع' && normalize::skeleton_char(c).is_some())
+    };
+    (consonant(rest.chars().next()), consonant(rest.chars().next_back()))
 }
 
 /// Follows `bytes` from `node`.
