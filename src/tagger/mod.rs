@@ -440,7 +440,11 @@ impl Tagger {
                     .as_ref()
                     .is_some_and(|(h, _)| self.weak_proclitic_reading(text, &norm, &words, k, h));
             let prospects = (chosen.is_none() || behind_proclitic)
-                .then(|| skeleton.as_ref().zip(self.fuzzy_prospects(text, &norm, &words, k, start)))
+                .then(|| {
+                    skeleton
+                        .as_ref()
+                        .zip(self.fuzzy_prospects(text, &norm, &words, k, start))
+                })
                 .flatten();
             if let Some((sk, single)) = prospects {
                 hits.clear();
@@ -463,15 +467,16 @@ impl Tagger {
                         })
                     });
                 // ... unless it names what the proclitic reading names (ببغداد is ب + بغداد)
-                let same = |(_, a): &(Hit, Vec<(usize, VariantRef<'_>)>),
-                            (_, b): &(Hit, Vec<(usize, VariantRef<'_>)>)| {
-                    a.iter().any(|(l, v)| {
-                        b.iter().any(|(m, w)| {
-                            self.layers[*l].entity(v.entity).map(|e| e.id)
-                                == self.layers[*m].entity(w.entity).map(|e| e.id)
+                let same =
+                    |(_, a): &(Hit, Vec<(usize, VariantRef<'_>)>),
+                     (_, b): &(Hit, Vec<(usize, VariantRef<'_>)>)| {
+                        a.iter().any(|(l, v)| {
+                            b.iter().any(|(m, w)| {
+                                self.layers[*l].entity(v.entity).map(|e| e.id)
+                                    == self.layers[*m].entity(w.entity).map(|e| e.id)
+                            })
                         })
-                    })
-                };
+                    };
                 match (&chosen, fuzzy) {
                     (Some(c), Some(f)) if behind_proclitic && same(c, &f) => {}
                     (_, f) if f.is_some() || !behind_proclitic => chosen = f,
@@ -1164,7 +1169,7 @@ fn one_edit_keys(
         if used || (pin_first && i == 0) {
             continue;
         }
-        if i < q.len() {
+        if i < q.len() && cheap_indel(&q, i, q[i], last) {
             // a letter of the query deleted
             stack.push((addr, out_so_far, i + 1, true, last));
         }
@@ -1175,10 +1180,13 @@ fn one_edit_keys(
                 continue;
             }
             // a letter inserted
-            stack.push((n, out_so_far.cat(o), i, true, Some(letter)));
+            if cheap_indel(&q, i, letter, last) {
+                stack.push((n, out_so_far.cat(o), i, true, Some(letter)));
+            }
             // a letter substituted
             if let Some(&ql) = q.get(i)
                 && ql != letter
+                && cheap_substitution(ql, letter)
             {
                 stack.push((n, out_so_far.cat(o), i + 1, true, Some(letter)));
             }
@@ -1186,15 +1194,60 @@ fn one_edit_keys(
     }
 }
 
+/// The folded letters that skeleton letter `c` stands for ([`normalize::skeleton_char`]).
+fn skeleton_members(c: char) -> &'static [char] {
+    match c {
+        'ك' => &['ك', 'ج', 'غ', 'ق', 'گ'],
+        'ف' => &['ف', 'ڤ'],
+        'ب' => &['ب', 'پ'],
+        'ز' => &['ز', 'ژ'],
+        _ => &[],
+    }
+}
+
+/// Can substituting skeleton letter `b` for `a` stay under [`FUZZY_MAX_COST`]: do some two
+/// letters they stand for share a vowel, /g/ or transliteration class (ث/س, ض/د, …)? An
+/// ordinary substitution alone costs more than a fuzzy match may.
+fn cheap_substitution(a: char, b: char) -> bool {
+    let w = Weights::default();
+    let members = |c: char| {
+        let m = skeleton_members(c);
+        if m.is_empty() { vec![c] } else { m.to_vec() }
+    };
+    members(a).iter().any(|&x| {
+        members(b)
+            .iter()
+            .any(|&y| w.substitution(x, y) <= FUZZY_MAX_COST)
+    })
+}
+
+/// Can inserting or deleting skeleton letter `x` before query letter `i` stay under
+/// [`FUZZY_MAX_COST`] ([`crate::distance`]): a hamza (a vowel seat), a letter doubled (`last`,
+/// the letter before it, is the same: a shadda written out), a final ه (against a final ا),
+/// or ت before ش and د before ج (the digraphs تش, دج for one letter)? `q` is the query
+/// skeleton; for a deletion `x` is `q[i]`.
+fn cheap_indel(q: &[char], i: usize, x: char, last: Option<char>) -> bool {
+    let w = Weights::default();
+    let deleting = q.get(i) == Some(&x);
+    let next = if deleting { q.get(i + 1) } else { q.get(i) };
+    (x == 'ء' && w.vowel_indel <= FUZZY_MAX_COST)
+        || (last == Some(x) && w.gemination <= FUZZY_MAX_COST)
+        || (x == 'ه' && next.is_none() && w.final_sub <= FUZZY_MAX_COST)
+        || (w.digraph <= FUZZY_MAX_COST
+            && ((x == 'ت' && next == Some(&'ش')) || (x == 'د' && next == Some(&'ك'))))
+}
+
 /// Which ends of the skeleton of the folded word `rest` a one-edit key must share with it
 /// (see [`one_edit_keys`]): [`fuzzy_cost`] wants the first and last letters of text and key in
 /// one skeleton class, so where the text's letter is a consonant (not ع, which may stand for
 /// ا, and not the article's ا) the key's skeleton has the same letter there.
 fn pins(rest: &str) -> (bool, bool) {
-    let consonant = |c: Option<char>| {
-        c.is_some_and(|c| c != 'ع' && normalize::skeleton_char(c).is_some())
-    };
-    (consonant(rest.chars().next()), consonant(rest.chars().next_back()))
+    let consonant =
+        |c: Option<char>| c.is_some_and(|c| c != 'ع' && normalize::skeleton_char(c).is_some());
+    (
+        consonant(rest.chars().next()),
+        consonant(rest.chars().next_back()),
+    )
 }
 
 /// Follows `bytes` from `node`.
