@@ -96,6 +96,8 @@ pub struct Tagger {
     starts: Vec<Starts>,
     /// The same for each layer's name-word lists (titles, given names, name parts).
     word_starts: Vec<Starts>,
+    /// The same for each layer's skeleton fst, with fuzzy on (else empty).
+    skeleton_starts: Vec<Starts>,
     demonyms: bool,
     fuzzy: bool,
     aliases: bool,
@@ -225,6 +227,14 @@ impl TaggerBuilder {
                 .iter()
                 .map(|g| Starts::new(g.name_words().as_fst()))
                 .collect(),
+            skeleton_starts: if self.fuzzy {
+                self.layers
+                    .iter()
+                    .map(|g| Starts::new(g.skeletons().as_fst()))
+                    .collect()
+            } else {
+                Vec::new()
+            },
             demonyms: self.demonyms,
             fuzzy: self.fuzzy,
             aliases: self.aliases,
@@ -439,13 +449,10 @@ impl Tagger {
                 && chosen
                     .as_ref()
                     .is_some_and(|(h, _)| self.weak_proclitic_reading(text, &norm, &words, k, h));
-            let prospects = (chosen.is_none() || behind_proclitic)
-                .then(|| {
-                    skeleton
-                        .as_ref()
-                        .zip(self.fuzzy_prospects(text, &norm, &words, k, start))
-                })
-                .flatten();
+            let prospects = skeleton
+                .as_ref()
+                .filter(|_| chosen.is_none() || behind_proclitic)
+                .and_then(|sk| Some((sk, self.fuzzy_prospects(text, &norm, &words, k, start)?)));
             if let Some((sk, single)) = prospects {
                 hits.clear();
                 self.collect(t, &words, Some((sk, single)), k, start, &mut hits);
@@ -590,7 +597,8 @@ impl Tagger {
                     }
                     Some((sk, single)) => {
                         let edits = single.then(|| &self.edits[layer]);
-                        walk_skeleton(g, t, words, sk, k, s, edits, &mut push)
+                        let starts = self.skeleton_starts.get(layer);
+                        walk_skeleton(g, t, words, sk, k, s, starts, edits, &mut push)
                     }
                 }
             }
@@ -684,7 +692,6 @@ impl Tagger {
     /// or without a one-letter proclitic: لبيان), or a spelling the gazetteer already knows
     /// (exactly, under any reading)? `spelled` is the hit's text, lightly normalized, with the
     /// letters its clitic hid restored; `whole` the whole text word(s) the hit lies in.
-    #[inline(never)]
     fn refuses_fuzzy(&self, spelled: &str, whole: &str) -> bool {
         let common = |w: &str| self.layers.iter().any(|g| g.is_common(w));
         let known = |w: &str| {
@@ -734,7 +741,6 @@ impl Tagger {
 
     /// The variants of fuzzy `hit` that may be read there, each with its weighted cost
     /// ([`crate::distance::Scorer`]) under the length threshold.
-    #[inline(never)]
     fn allowed_fuzzy(
         &self,
         text: &str,
@@ -1075,7 +1081,6 @@ fn fuzzy_cost(folded: &str, key: &str, how: Via) -> Option<u32> {
 /// like names), and single-word keys one edit away from the word's skeleton. Fuzzy names end
 /// with a word: nothing is glued after them.
 #[allow(clippy::too_many_arguments)]
-#[inline(never)]
 fn walk_skeleton(
     g: &Gazetteer,
     t: &str,
@@ -1083,13 +1088,14 @@ fn walk_skeleton(
     sk: &SkeletonView,
     k: usize,
     s: usize,
+    starts: Option<&Starts>,
     cache: Option<&std::sync::Mutex<EditCache>>,
     push: &mut impl FnMut(usize, usize, u64, Via),
 ) {
     let from = sk.of_folded[s] as usize;
     walk(
         g.skeletons().as_fst(),
-        None,
+        starts,
         &sk.text,
         &sk.words,
         k,
@@ -1138,7 +1144,6 @@ fn walk_skeleton(
 /// The values of the one-word keys of `fst` at most one edit (a letter inserted, deleted or
 /// substituted) from `query`, into `out` (possibly repeated): a depth-first walk with an edit
 /// budget of one, which reads only the nodes such keys pass through.
-#[inline(never)]
 ///
 /// With `pins` = (first, last), only keys that start (end) with the query's first (last)
 /// letter: the letters [`fuzzy_cost`] requires to agree, when the text's are consonants.
@@ -1152,7 +1157,7 @@ fn one_edit_keys(
     let q_last = q.last().copied();
     // (node, output so far, letters of the query read, the edit spent, the last letter taken)
     let mut stack = vec![(fst.root().addr(), Output::zero(), 0usize, false, None)];
-    let mut children = Vec::new();
+    let mut inserts: Vec<char> = Vec::with_capacity(5);
     while let Some((addr, out_so_far, i, used, last)) = stack.pop() {
         let node = fst.node(addr);
         if i == q.len() && node.is_final() && (!pin_last || last == q_last) {
@@ -1173,22 +1178,28 @@ fn one_edit_keys(
             // a letter of the query deleted
             stack.push((addr, out_so_far, i + 1, true, last));
         }
-        children.clear();
-        letters_after(fst, &node, Output::zero(), &mut Vec::new(), &mut children);
-        for (letter, n, o) in children.drain(..) {
-            if letter == ' ' {
-                continue;
+        // only the few letters an edit under the cost ceiling can bring: no need to list
+        // every letter that follows the node
+        let follow = |letter: char, i: usize, stack: &mut Vec<_>| {
+            if let Some((n, o)) = steps(fst, &node, letter.encode_utf8(&mut [0; 4]).as_bytes()) {
+                stack.push((n.addr(), out_so_far.cat(o), i, true, Some(letter)));
             }
-            // a letter inserted
+        };
+        // a letter inserted
+        inserts.clear();
+        inserts.extend(['ء', 'ه', 'ت', 'د']);
+        inserts.extend(last);
+        inserts.sort_unstable();
+        inserts.dedup();
+        for &letter in &inserts {
             if cheap_indel(&q, i, letter, last) {
-                stack.push((n, out_so_far.cat(o), i, true, Some(letter)));
+                follow(letter, i, &mut stack);
             }
-            // a letter substituted
-            if let Some(&ql) = q.get(i)
-                && ql != letter
-                && cheap_substitution(ql, letter)
-            {
-                stack.push((n, out_so_far.cat(o), i + 1, true, Some(letter)));
+        }
+        // a letter substituted
+        if let Some(&ql) = q.get(i) {
+            for &letter in substitutes(ql) {
+                follow(letter, i + 1, &mut stack);
             }
         }
     }
@@ -1219,6 +1230,37 @@ fn cheap_substitution(a: char, b: char) -> bool {
             .iter()
             .any(|&y| w.substitution(x, y) <= FUZZY_MAX_COST)
     })
+}
+
+/// The skeleton letters other than `c` that may be substituted for it under the cost ceiling
+/// ([`cheap_substitution`]), computed once.
+fn substitutes(c: char) -> &'static [char] {
+    static TABLE: std::sync::OnceLock<Vec<(char, Vec<char>)>> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        // every skeleton letter of the Arabic block (and پ چ ژ ڤ گ)
+        let letters: Vec<char> = ('\u{0621}'..='\u{064A}')
+            .chain(['پ', 'چ', 'ژ', 'ڤ', 'گ'])
+            .filter_map(normalize::skeleton_char)
+            .filter(|c| c.is_alphabetic())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        letters
+            .iter()
+            .map(|&a| {
+                let subs = letters
+                    .iter()
+                    .copied()
+                    .filter(|&b| b != a && cheap_substitution(a, b))
+                    .collect();
+                (a, subs)
+            })
+            .collect()
+    });
+    table
+        .iter()
+        .find(|(k, _)| *k == c)
+        .map_or(&[], |(_, v)| v.as_slice())
 }
 
 /// Can inserting or deleting skeleton letter `x` before query letter `i` stay under
@@ -1263,33 +1305,6 @@ fn steps<'f>(
         out = out.cat(o);
     }
     Some((n, out))
-}
-
-/// Every whole character that can follow `node`, with the node after it and the output on
-/// the way, into `into`.
-fn letters_after(
-    fst: &Fst<crate::gazetteer::Bytes>,
-    node: &Node<'_>,
-    out: Output,
-    prefix: &mut Vec<u8>,
-    into: &mut Vec<(char, usize, Output)>,
-) {
-    for tr in node.transitions() {
-        prefix.push(tr.inp);
-        let need = utf8_len(prefix[0]);
-        let o = out.cat(tr.out);
-        if prefix.len() == need {
-            if let Some(c) = std::str::from_utf8(prefix)
-                .ok()
-                .and_then(|s| s.chars().next())
-            {
-                into.push((c, tr.addr, o));
-            }
-        } else if prefix.len() < need {
-            letters_after(fst, &fst.node(tr.addr), o, prefix, into);
-        }
-        prefix.pop();
-    }
 }
 
 /// Walks `fst` from folded byte `pos` of word `k` (after feeding `restore`), calling
