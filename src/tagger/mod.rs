@@ -713,10 +713,10 @@ impl Tagger {
     }
 
     /// Can a fuzzy reading start at folded byte `start` of word `k` at all, and can it be a
-    /// single word? The refusals of [`Tagger::allowed_fuzzy`] that depend on the word alone,
-    /// tested once before any walk: `None` when every reading would be refused (a proclitic +
-    /// article shape), `Some(false)` when only a longer name may start there (the word is a
-    /// common word or a known spelling, with or without a proclitic, or a nisba shape).
+    /// single word? The cheapest refusals of [`Tagger::allowed_fuzzy`] that depend on the word
+    /// alone, tested once before any walk: `None` when every reading would be refused (a
+    /// proclitic + article shape), `Some(false)` when only a longer name may start there (the
+    /// word is short, a common word, or a nisba shape).
     fn fuzzy_prospects(
         &self,
         text: &str,
@@ -732,10 +732,11 @@ impl Tagger {
         // a single word needs FUZZY_MIN_LETTERS letters (see `walk_skeleton`)
         let rest = &norm.as_str()[start..words[k].end];
         let letters = rest.strip_prefix("ال").unwrap_or(rest).chars().count();
+        // only the cheap tests: `allowed_fuzzy` makes the others on what the walks find
         Some(
             letters >= FUZZY_EDIT_MIN_LETTERS.max(FUZZY_MIN_LETTERS)
                 && !nisba_shape(&whole)
-                && !self.refuses_fuzzy(&whole, &whole),
+                && !self.layers.iter().any(|g| g.is_common(&whole)),
         )
     }
 
@@ -821,17 +822,19 @@ impl Tagger {
                 // before, or a full name of one the gazetteer knows under several spellings,
                 // not one of the bulk names with a single one)
                 let entity = g.entity(v.entity)?;
-                if entity.kind == crate::EntityType::Per
-                    && !context.seen.contains(entity.id)
-                    && !context.titled()
-                    && !(key.contains(' ')
-                        && self
-                            .spellings
-                            .get(hit.layer)
-                            .and_then(|c| c.get(v.entity as usize))
-                            .is_some_and(|&n| n > 1))
-                {
-                    return None;
+                let several = || {
+                    self.spellings
+                        .get(hit.layer)
+                        .and_then(|c| c.get(v.entity as usize))
+                        .is_some_and(|&n| n > 1)
+                };
+                if entity.kind == crate::EntityType::Per {
+                    let evidence = context.seen.contains(entity.id)
+                        || context.titled()
+                        || (key.contains(' ') && several());
+                    if !evidence {
+                        return None;
+                    }
                 }
                 // an adjective in the accusative (فرنسيا, أمريكيا) is not the place (فرنسا)
                 if last.ends_with("يا") && key.ends_with('ا') && !key.ends_with("يا") {
