@@ -43,10 +43,23 @@
 //! letter), for text of six letters or more. A fuzzy reading is refused for a common word
 //! (with or without a one-letter proclitic), a spelling a layer knows exactly, a proclitic +
 //! article shape (بالنسبة), a nisba adjective (أمريكي, سويسرية, فرنسيا); the first and last letter
-//! classes must agree, the article be on both or neither; in a longer name a differing word
-//! needs four letters and must not be a given name or name part; a fuzzy name never cuts an
-//! exact one that starts inside it and ends after it. Fuzzy mentions say `"match": "fuzzy"`
-//! and carry a `cost`: the weighted cost, in hundredths of an edit.
+//! classes must agree, the article be on both or neither (and never stripped as a clitic:
+//! الهاربين is not ال + هاربن), one text word stand for one key word, a pronoun suffix the key
+//! lacks (موارده) refuse the reading; in a longer name a differing word needs four letters,
+//! must not be a given name or name part, nor start with a conjunction the key's word lacks
+//! (سالم وعبد الله); a person needs evidence: named earlier in the document, a title just
+//! before, or a full name the gazetteer knows under several spellings (most bulk people have
+//! one). A fuzzy name never cuts an exact one that starts inside it and ends after it. An
+//! exact reading of the rest of a word behind a one-letter proclitic (ك + اتمندو), when that
+//! rest is not a common word, gives way to a fuzzy reading of the whole word (كاتمندو) that
+//! names another entity. Fuzzy mentions say `"match": "fuzzy"` and carry a `cost`: the
+//! weighted cost, in hundredths of an edit.
+//!
+//! The work is kept small: the shapes refused whatever the key (a proclitic + article, a
+//! short, common or nisba word for single-word readings) are tested once per word start
+//! before any walk; the one-edit walk takes only the edits that can stay under the cost
+//! ceiling (a hamza, a doubled letter, a final ه, the digraphs تش/دج, a class substitution),
+//! keeps the first and last letters the cost requires, and is cached per skeleton.
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
