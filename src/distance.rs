@@ -145,6 +145,24 @@ impl Weights {
         }
     }
 
+    /// The cost of substituting the folded letter `b` for `a` away from the ends of a
+    /// spelling (the final ه/ا and initial ع/ا rules aside): 0 for the same letter, the
+    /// vowel, /g/ or transliteration class price when they share one, else [`Weights::edit`].
+    ///
+    /// ```
+    /// use gaztag::distance::Weights;
+    /// let w = Weights::default();
+    /// assert_eq!(w.substitution('ث', 'س'), w.class_sub);
+    /// assert_eq!(w.substitution('ب', 'م'), w.edit);
+    /// ```
+    pub fn substitution(&self, a: char, b: char) -> u32 {
+        let sym = |c| Sym {
+            c,
+            class: class_of(c),
+        };
+        sub(self, &[sym(a), sym(a)], 1, &[sym(b), sym(b)], 1)
+    }
+
     /// The cheapest way to change a spelling's length by one letter (a lower bound used to
     /// skip candidates and to size the band).
     fn min_step(&self) -> u32 {

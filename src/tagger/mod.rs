@@ -44,10 +44,23 @@
 //! letter), for text of six letters or more. A fuzzy reading is refused for a common word
 //! (with or without a one-letter proclitic), a spelling a layer knows exactly, a proclitic +
 //! article shape (بالنسبة), a nisba adjective (أمريكي, سويسرية, فرنسيا); the first and last letter
-//! classes must agree, the article be on both or neither; in a longer name a differing word
-//! needs four letters and must not be a given name or name part; a fuzzy name never cuts an
-//! exact one that starts inside it and ends after it. Fuzzy mentions say `"match": "fuzzy"`
-//! and carry a `cost`: the weighted cost, in hundredths of an edit.
+//! classes must agree, the article be on both or neither (and never stripped as a clitic:
+//! الهاربين is not ال + هاربن), one text word stand for one key word, a pronoun suffix the key
+//! lacks (موارده) refuse the reading; in a longer name a differing word needs four letters,
+//! must not be a given name or name part, nor start with a conjunction the key's word lacks
+//! (سالم وعبد الله); a person needs evidence: named earlier in the document, a title just
+//! before, or a full name the gazetteer knows under several spellings (most bulk people have
+//! one). A fuzzy name never cuts an exact one that starts inside it and ends after it. An
+//! exact reading of the rest of a word behind a one-letter proclitic (ك + اتمندو), when that
+//! rest is not a common word, gives way to a fuzzy reading of the whole word (كاتمندو) that
+//! names another entity. Fuzzy mentions say `"match": "fuzzy"` and carry a `cost`: the
+//! weighted cost, in hundredths of an edit.
+//!
+//! The work is kept small: the shapes refused whatever the key (a proclitic + article, a
+//! short, common or nisba word for single-word readings) are tested once per word start
+//! before any walk; the one-edit walk takes only the edits that can stay under the cost
+//! ceiling (a hamza, a doubled letter, a final ه, the digraphs تش/دج, a class substitution),
+//! keeps the first and last letters the cost requires, and is cached per skeleton.
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
@@ -100,6 +113,8 @@ pub struct Tagger {
     word_starts: Vec<Starts>,
     /// Each layer's first words of titles (`rules::names::title_firsts`).
     title_firsts: std::sync::Arc<[rules::names::TitleFirsts]>,
+    /// The same for each layer's skeleton fst, with fuzzy on (else empty).
+    skeleton_starts: Vec<Starts>,
     demonyms: bool,
     fuzzy: bool,
     aliases: bool,
@@ -108,14 +123,16 @@ pub struct Tagger {
     min_score: Score,
     decode: Decode,
     /// The one-edit skeleton neighbours found so far, shared by the documents (bounded).
-    edits: std::sync::Arc<std::sync::Mutex<EditCache>>,
+    edits: std::sync::Arc<Vec<std::sync::Mutex<EditCache>>>,
+    /// With fuzzy on: per layer, per entity, how many spellings it has (at most 255).
+    spellings: std::sync::Arc<Vec<Vec<u8>>>,
     /// Which tagger this is, for the per-thread memory of its walks (`memo.rs`); a clone has
     /// the same layers, so the same id.
     id: u64,
 }
 
-/// (layer, word skeleton) → the values of the skeleton keys one edit from it.
-type EditCache = HashMap<(usize, String), std::sync::Arc<Vec<u64>>>;
+/// Word skeleton → the values of the skeleton keys one edit from it (one per layer).
+type EditCache = HashMap<String, std::sync::Arc<Vec<u64>>>;
 
 /// How many word skeletons the edit cache holds before it starts again.
 const EDIT_CACHE_MAX: usize = 200_000;
@@ -231,6 +248,14 @@ impl TaggerBuilder {
                 .map(|g| Starts::new(g.name_words().as_fst()))
                 .collect(),
             title_firsts: self.layers.iter().map(rules::names::title_firsts).collect(),
+            skeleton_starts: if self.fuzzy {
+                self.layers
+                    .iter()
+                    .map(|g| Starts::new(g.skeletons().as_fst()))
+                    .collect()
+            } else {
+                Vec::new()
+            },
             demonyms: self.demonyms,
             fuzzy: self.fuzzy,
             aliases: self.aliases,
@@ -242,12 +267,43 @@ impl TaggerBuilder {
             compose_rules: self.compose_rules,
             min_score: self.min_score,
             decode: self.decode,
-            edits: Default::default(),
+            edits: std::sync::Arc::new(self.layers.iter().map(|_| Default::default()).collect()),
+            spellings: std::sync::Arc::new(if self.fuzzy {
+                self.layers.iter().map(spelling_counts).collect()
+            } else {
+                Vec::new()
+            }),
             id: {
                 static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
                 NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
             },
         }
+    }
+}
+
+/// How many spellings each entity of `g` has (variants and short forms, at most 255).
+fn spelling_counts(g: &Gazetteer) -> Vec<u8> {
+    let mut counts = vec![0u8; g.len()];
+    for v in (0..g.variant_count() as u32).filter_map(|i| g.variant(i)) {
+        if let Some(c) = counts.get_mut(v.entity as usize) {
+            *c = c.saturating_add(1);
+        }
+    }
+    counts
+}
+
+/// What a fuzzy reading may take as evidence that a person is named: the entities named
+/// earlier in the document, and whether a title comes just before.
+struct FuzzyContext<'a> {
+    seen: &'a HashSet<String>,
+    /// Whether a title comes just before (asked of `after_title` once, when needed).
+    titled: std::cell::OnceCell<bool>,
+    after_title: &'a dyn Fn() -> bool,
+}
+
+impl FuzzyContext<'_> {
+    fn titled(&self) -> bool {
+        *self.titled.get_or_init(self.after_title)
     }
 }
 
@@ -413,18 +469,53 @@ impl Tagger {
                 self.collect(t, &words, None, k, start, &mut hits);
                 self.choose(text, &norm, &hits, &seen)
             };
-            if chosen.is_none()
-                && let Some(sk) = &skeleton
-            {
+            // an exact reading of a whole word behind a one-letter proclitic (ل + ايدين) gives
+            // way to a fuzzy reading of the whole word (لايدين, Leiden) when the stripped form
+            // is not a common word
+            let behind_proclitic = skeleton.is_some()
+                && chosen
+                    .as_ref()
+                    .is_some_and(|(h, _)| self.weak_proclitic_reading(text, &norm, &words, k, h));
+            let prospects = skeleton
+                .as_ref()
+                .filter(|_| chosen.is_none() || behind_proclitic)
+                .and_then(|sk| Some((sk, self.fuzzy_prospects(text, &norm, &words, k, start)?)));
+            if let Some((sk, single)) = prospects {
                 hits.clear();
-                self.collect(t, &words, Some(sk), k, start, &mut hits);
+                self.collect(t, &words, Some((sk, single)), k, start, &mut hits);
+                if behind_proclitic {
+                    hits.retain(|h| h.clitic.is_none() && h.end_word == k);
+                }
                 // a fuzzy name never cuts an exact one that starts inside it and ends after it
-                chosen = self.choose_fuzzy(text, &norm, &hits).filter(|(h, _)| {
-                    !(k + 1..=h.end_word).any(|j| {
-                        self.exact_at(text, &norm, &words, &lattice, j, &seen)
-                            .is_some_and(|(e, _)| e.end > h.end)
-                    })
-                });
+                let context = FuzzyContext {
+                    seen: &seen,
+                    titled: std::cell::OnceCell::new(),
+                    after_title: &|| self.after_title(t, &words, k),
+                };
+                let fuzzy = self
+                    .choose_fuzzy(text, &norm, &hits, &context)
+                    .filter(|(h, _)| {
+                        !(k + 1..=h.end_word).any(|j| {
+                            self.exact_at(text, &norm, &words, &lattice, j, &seen)
+                                .is_some_and(|(e, _)| e.end > h.end)
+                        })
+                    });
+                // ... unless it names what the proclitic reading names (ببغداد is ب + بغداد)
+                let same =
+                    |(_, a): &(Hit, Vec<(usize, VariantRef<'_>)>),
+                     (_, b): &(Hit, Vec<(usize, VariantRef<'_>)>)| {
+                        a.iter().any(|(l, v)| {
+                            b.iter().any(|(m, w)| {
+                                self.layers[*l].entity(v.entity).map(|e| e.id)
+                                    == self.layers[*m].entity(w.entity).map(|e| e.id)
+                            })
+                        })
+                    };
+                match (&chosen, fuzzy) {
+                    (Some(c), Some(f)) if behind_proclitic && same(c, &f) => {}
+                    (_, f) if f.is_some() || !behind_proclitic => chosen = f,
+                    _ => {}
+                }
             }
             let found = match chosen {
                 Some((hit, variants)) => {
@@ -493,7 +584,7 @@ impl Tagger {
         &self,
         t: &str,
         words: &[Word],
-        skeleton: Option<&SkeletonView>,
+        skeleton: Option<(&SkeletonView, bool)>,
         k: usize,
         start: usize,
         hits: &mut Vec<Hit>,
@@ -503,6 +594,10 @@ impl Tagger {
         }
         let word = &t[start..words[k].end];
         for clitic in std::iter::once(None).chain(segment::clitics_of(word).map(Some)) {
+            // a fuzzy reading never starts after a stripped article ([`Tagger::allowed_fuzzy`])
+            if skeleton.is_some() && clitic.is_some_and(|c| c.strips_article()) {
+                continue;
+            }
             for (layer, g) in self.layers.iter().enumerate() {
                 let s = start + clitic.map_or(0, |c| c.strip.len());
                 let mut push = |end, end_word, value, how| {
@@ -530,7 +625,11 @@ impl Tagger {
                             &mut |e, w, v| push(e, w, v, Via::Key),
                         )
                     }
-                    Some(sk) => walk_skeleton(g, t, words, sk, k, s, layer, &self.edits, &mut push),
+                    Some((sk, single)) => {
+                        let edits = single.then(|| &self.edits[layer]);
+                        let starts = self.skeleton_starts.get(layer);
+                        walk_skeleton(g, t, words, sk, k, s, starts, edits, &mut push)
+                    }
                 }
             }
         }
@@ -750,12 +849,41 @@ impl Tagger {
                 .iter()
                 .any(|c| w.strip_prefix(c).is_some_and(common))
         };
+        let same = spelled == whole;
         common(spelled)
-            || common(whole)
-            || known(spelled)
-            || known(whole)
+            || (!same && common(whole))
             || behind_proclitic(spelled)
-            || behind_proclitic(whole)
+            || (!same && behind_proclitic(whole))
+            || known(spelled)
+            || (!same && known(whole))
+    }
+
+    /// Can a fuzzy reading start at folded byte `start` of word `k` at all, and can it be a
+    /// single word? The cheapest refusals of [`Tagger::allowed_fuzzy`] that depend on the word
+    /// alone, tested once before any walk: `None` when every reading would be refused (a
+    /// proclitic + article shape), `Some(false)` when only a longer name may start there (the
+    /// word is short, a common word, or a nisba shape).
+    fn fuzzy_prospects(
+        &self,
+        text: &str,
+        norm: &Normalized,
+        words: &[Word],
+        k: usize,
+        start: usize,
+    ) -> Option<bool> {
+        let whole = light_form(&text[norm.origin(start)..original_end(text, norm, words[k].end)]);
+        if article_shape(&whole) {
+            return None;
+        }
+        // a single word needs FUZZY_MIN_LETTERS letters (see `walk_skeleton`)
+        let rest = &norm.as_str()[start..words[k].end];
+        let letters = rest.strip_prefix("ال").unwrap_or(rest).chars().count();
+        // only the cheap tests: `allowed_fuzzy` makes the others on what the walks find
+        Some(
+            letters >= FUZZY_EDIT_MIN_LETTERS.max(FUZZY_MIN_LETTERS)
+                && !nisba_shape(&whole)
+                && !self.layers.iter().any(|g| g.is_common(&whole)),
+        )
     }
 
     /// The variants of fuzzy `hit` that may be read there, each with its weighted cost
@@ -765,7 +893,13 @@ impl Tagger {
         text: &str,
         norm: &Normalized,
         hit: &Hit,
+        context: &FuzzyContext<'_>,
     ) -> Vec<(usize, VariantRef<'_>, u32)> {
+        // the article is part of a name: a fuzzy reading never starts after a stripped one
+        // (الهاربين is not ال + هاربن)
+        if hit.clitic.is_some_and(|c| c.strips_article()) {
+            return Vec::new();
+        }
         let (bs, be) = (norm.origin(hit.start), original_end(text, norm, hit.end));
         let surface = light_form(&text[bs..be]);
         let restore = hit.clitic.map_or("", |c| c.restore);
@@ -783,14 +917,7 @@ impl Tagger {
         // a word that starts with a proclitic and the article (بالنسبة, والمنظمة) or ends as an
         // adjective or its feminine (ي, ية: سويسرية for سويسرا) is a common word's shape
         let last = whole.split(' ').next_back().unwrap_or("");
-        if ["بال", "وال", "فال", "كال", "لل"]
-            .iter()
-            .any(|p| whole.starts_with(p))
-            || last.ends_with("يه")
-            || last.ends_with("ية")
-            || last.ends_with("يين")
-            || last.ends_with("يون")
-        {
+        if article_shape(&whole) || nisba_shape(last) {
             return Vec::new();
         }
         // a word of a longer name that is itself a given name or a name part is another
@@ -801,23 +928,59 @@ impl Tagger {
                 n.given || n.part
             })
         };
-        self.layers[hit.layer]
-            .postings(hit.value)
+        // a pronoun suffix (موارده, مواردها): a common noun's shape, unless the key ends so
+        let pronoun = ["ها", "هم", "هما", "كم", "نا"]
+            .iter()
+            .find(|p| last.ends_with(*p))
+            .copied()
+            .or_else(|| last.ends_with('ه').then_some("ه"));
+        let g = &self.layers[hit.layer];
+        g.postings(hit.value)
             // an exact-only variant or a short form is never read fuzzily
             .filter(|v| (self.demonyms || !v.demonym) && !v.short && !v.exact)
             .filter_map(|v| {
                 let key = key_of(v.text);
+                // one word of text for one word of the key (ريدينج is not ريد وينغ)
+                if folded.split(' ').count() != key.split(' ').count() {
+                    return None;
+                }
                 // in a longer name, a word that differs from the key's must have four letters
-                // (عبد is not عبيد) and not be another person's name; a preposition (على) is
-                // never part of it
+                // (عبد is not عبيد), not be another person's name, and not start with a
+                // conjunction the key's word lacks (سالم وعبد الله is two people); a
+                // preposition (على) is never part of it
                 if folded.contains(' ')
                     && (whole.split(' ').any(|w| w == "على")
-                        || folded
-                            .split(' ')
-                            .zip(key.split(' '))
-                            .any(|(a, b)| a != b && (name_word(a) || a.chars().count() < 4)))
+                        || folded.split(' ').zip(key.split(' ')).any(|(a, b)| {
+                            a != b
+                                && (name_word(a)
+                                    || a.chars().count() < 4
+                                    || ["و", "ف"]
+                                        .iter()
+                                        .any(|c| a.starts_with(c) && !b.starts_with(c)))
+                        }))
                 {
                     return None;
+                }
+                if pronoun.is_some_and(|p| !v.text.ends_with(p)) {
+                    return None;
+                }
+                // a person: with evidence only (named earlier in the document, a title just
+                // before, or a full name of one the gazetteer knows under several spellings,
+                // not one of the bulk names with a single one)
+                let entity = g.entity(v.entity)?;
+                let several = || {
+                    self.spellings
+                        .get(hit.layer)
+                        .and_then(|c| c.get(v.entity as usize))
+                        .is_some_and(|&n| n > 1)
+                };
+                if entity.kind == crate::EntityType::Per {
+                    let evidence = context.seen.contains(entity.id)
+                        || context.titled()
+                        || (key.contains(' ') && several());
+                    if !evidence {
+                        return None;
+                    }
                 }
                 // an adjective in the accusative (فرنسيا, أمريكيا) is not the place (فرنسا)
                 if last.ends_with("يا") && key.ends_with('ا') && !key.ends_with("يا") {
@@ -828,6 +991,42 @@ impl Tagger {
             .collect()
     }
 
+    /// Is exact `hit` at word `k` the rest of the word behind a one-letter proclitic (ل + ايدين),
+    /// a rest that is not a common word: a reading a fuzzy reading of the whole word may beat?
+    fn weak_proclitic_reading(
+        &self,
+        text: &str,
+        norm: &Normalized,
+        words: &[Word],
+        k: usize,
+        hit: &Hit,
+    ) -> bool {
+        let Some(c) = hit.clitic else {
+            return false;
+        };
+        if c.strips_article()
+            || !c.restore.is_empty()
+            || !segment::LETTER_PROCLITICS.contains(&c.strip)
+            || hit.end_word != k
+            || hit.end != words[k].end
+        {
+            return false;
+        }
+        let rest = light_form(&text[norm.origin(hit.start)..original_end(text, norm, hit.end)]);
+        !self.layers.iter().any(|g| g.is_common(&rest))
+    }
+
+    /// Does a person title (`titles.txt`: one word or two) end just before word `k`?
+    fn after_title(&self, t: &str, words: &[Word], k: usize) -> bool {
+        let title = |from: usize| {
+            let key = key_of(&t[words[from].start..words[k - 1].end]);
+            self.layers.iter().any(|g| g.name_word(&key).title)
+        };
+        k > 0
+            && words[k - 1].joins_next
+            && (title(k - 1) || (k > 1 && words[k - 2].joins_next && title(k - 2)))
+    }
+
     /// The fuzzy reading at one place: of every hit's allowed variants, only the nearest tier
     /// (the lowest weighted cost) is kept; among the hits that reach it, the decoder's policy
     /// chooses (as for exact hits). The variants come nearest first.
@@ -836,10 +1035,11 @@ impl Tagger {
         text: &str,
         norm: &Normalized,
         hits: &[Hit],
+        context: &FuzzyContext<'_>,
     ) -> Option<(Hit, Vec<(usize, VariantRef<'g>)>)> {
         let mut all: Vec<FuzzyHit<'g>> = hits
             .iter()
-            .map(|h| (*h, self.allowed_fuzzy(text, norm, h)))
+            .map(|h| (*h, self.allowed_fuzzy(text, norm, h, context)))
             .filter(|(_, vs)| !vs.is_empty())
             .collect();
         let best = all
@@ -967,6 +1167,20 @@ impl Tagger {
     }
 }
 
+/// Does the lightly normalized `whole` start with a proclitic and the article (بالنسبة,
+/// والمنظمة, للتنمية): a common word's shape, never read fuzzily?
+fn article_shape(whole: &str) -> bool {
+    ["بال", "وال", "فال", "كال", "لل"]
+        .iter()
+        .any(|p| whole.starts_with(p))
+}
+
+/// Does the lightly normalized word end as an adjective (a nisba) or its feminine or plural
+/// (ي + ة/ه, ين, ون: سويسرية for سويسرا)?
+fn nisba_shape(word: &str) -> bool {
+    ["يه", "ية", "يين", "يون"].iter().any(|e| word.ends_with(e))
+}
+
 /// Fewest letters a key needs to be reached with an ordinary edit on top of its skeleton.
 const FUZZY_EDIT_MIN_LETTERS: usize = 5;
 
@@ -1023,14 +1237,14 @@ fn walk_skeleton(
     sk: &SkeletonView,
     k: usize,
     s: usize,
-    layer: usize,
-    cache: &std::sync::Mutex<EditCache>,
+    starts: Option<&Starts>,
+    cache: Option<&std::sync::Mutex<EditCache>>,
     push: &mut impl FnMut(usize, usize, u64, Via),
 ) {
     let from = sk.of_folded[s] as usize;
     walk(
         g.skeletons().as_fst(),
-        None,
+        starts,
         &sk.text,
         &sk.words,
         k,
@@ -1042,17 +1256,23 @@ fn walk_skeleton(
             }
         },
     );
-    if t[s..words[k].end].chars().count() < FUZZY_EDIT_MIN_LETTERS {
+    // no single-word reading can be allowed here (a common word, a known spelling, …)
+    let Some(cache) = cache else {
+        return;
+    };
+    // a single word needs FUZZY_MIN_LETTERS letters, the article not counted ([`fuzzy_cost`])
+    let rest = &t[s..words[k].end];
+    let letters = rest.strip_prefix("ال").unwrap_or(rest).chars().count();
+    if letters < FUZZY_EDIT_MIN_LETTERS.max(FUZZY_MIN_LETTERS) {
         return;
     }
     let query = &sk.text[from..sk.words[k].end];
-    let key = (layer, query.to_owned());
-    let found = cache.lock().ok().and_then(|c| c.get(&key).cloned());
+    let found = cache.lock().ok().and_then(|c| c.get(query).cloned());
     let values = match found {
         Some(v) => v,
         None => {
             let mut values = Vec::new();
-            one_edit_keys(g.skeletons().as_fst(), query, &mut values);
+            one_edit_keys(g.skeletons().as_fst(), query, pins(rest), &mut values);
             values.sort_unstable();
             values.dedup();
             let values = std::sync::Arc::new(values);
@@ -1060,7 +1280,7 @@ fn walk_skeleton(
                 if c.len() >= EDIT_CACHE_MAX {
                     c.clear();
                 }
-                c.insert(key, values.clone());
+                c.insert(query.to_owned(), values.clone());
             }
             values
         }
@@ -1073,45 +1293,152 @@ fn walk_skeleton(
 /// The values of the one-word keys of `fst` at most one edit (a letter inserted, deleted or
 /// substituted) from `query`, into `out` (possibly repeated): a depth-first walk with an edit
 /// budget of one, which reads only the nodes such keys pass through.
-fn one_edit_keys(fst: &Fst<crate::gazetteer::Bytes>, query: &str, out: &mut Vec<u64>) {
+///
+/// With `pins` = (first, last), only keys that start (end) with the query's first (last)
+/// letter: the letters [`fuzzy_cost`] requires to agree, when the text's are consonants.
+fn one_edit_keys(
+    fst: &Fst<crate::gazetteer::Bytes>,
+    query: &str,
+    (pin_first, pin_last): (bool, bool),
+    out: &mut Vec<u64>,
+) {
     let q: Vec<char> = query.chars().collect();
-    // (node, output so far, letters of the query read, the edit spent)
-    let mut stack = vec![(fst.root().addr(), Output::zero(), 0usize, false)];
-    let mut children = Vec::new();
-    while let Some((addr, out_so_far, i, used)) = stack.pop() {
+    let q_last = q.last().copied();
+    // (node, output so far, letters of the query read, the edit spent, the last letter taken)
+    let mut stack = vec![(fst.root().addr(), Output::zero(), 0usize, false, None)];
+    let mut inserts: Vec<char> = Vec::with_capacity(5);
+    while let Some((addr, out_so_far, i, used, last)) = stack.pop() {
         let node = fst.node(addr);
-        if i == q.len() && node.is_final() {
+        if i == q.len() && node.is_final() && (!pin_last || last == q_last) {
             out.push(out_so_far.cat(node.final_output()).value());
         }
         // the query's next letter, as written
-        if let Some(letter) = q.get(i)
+        if let Some(&letter) = q.get(i)
             && let Some((n, o)) = steps(fst, &node, letter.encode_utf8(&mut [0; 4]).as_bytes())
         {
-            stack.push((n.addr(), out_so_far.cat(o), i + 1, used));
+            stack.push((n.addr(), out_so_far.cat(o), i + 1, used, Some(letter)));
         }
-        if used {
+        // a key that starts with the query's first letter: an edit before it, or of it, gives
+        // a key that does not, or one the walk reaches after that letter anyway
+        if used || (pin_first && i == 0) {
             continue;
         }
-        if i < q.len() {
+        if i < q.len() && cheap_indel(&q, i, q[i], last) {
             // a letter of the query deleted
-            stack.push((addr, out_so_far, i + 1, true));
+            stack.push((addr, out_so_far, i + 1, true, last));
         }
-        children.clear();
-        letters_after(fst, &node, Output::zero(), &mut Vec::new(), &mut children);
-        for (letter, n, o) in children.drain(..) {
-            if letter == ' ' {
-                continue;
+        // only the few letters an edit under the cost ceiling can bring: no need to list
+        // every letter that follows the node
+        let follow = |letter: char, i: usize, stack: &mut Vec<_>| {
+            if let Some((n, o)) = steps(fst, &node, letter.encode_utf8(&mut [0; 4]).as_bytes()) {
+                stack.push((n.addr(), out_so_far.cat(o), i, true, Some(letter)));
             }
-            // a letter inserted
-            stack.push((n, out_so_far.cat(o), i, true));
-            // a letter substituted
-            if let Some(&ql) = q.get(i)
-                && ql != letter
-            {
-                stack.push((n, out_so_far.cat(o), i + 1, true));
+        };
+        // a letter inserted
+        inserts.clear();
+        inserts.extend(['ء', 'ه', 'ت', 'د']);
+        inserts.extend(last);
+        inserts.sort_unstable();
+        inserts.dedup();
+        for &letter in &inserts {
+            if cheap_indel(&q, i, letter, last) {
+                follow(letter, i, &mut stack);
+            }
+        }
+        // a letter substituted
+        if let Some(&ql) = q.get(i) {
+            for &letter in substitutes(ql) {
+                follow(letter, i + 1, &mut stack);
             }
         }
     }
+}
+
+/// The folded letters that skeleton letter `c` stands for ([`normalize::skeleton_char`]).
+fn skeleton_members(c: char) -> &'static [char] {
+    match c {
+        'ك' => &['ك', 'ج', 'غ', 'ق', 'گ'],
+        'ف' => &['ف', 'ڤ'],
+        'ب' => &['ب', 'پ'],
+        'ز' => &['ز', 'ژ'],
+        _ => &[],
+    }
+}
+
+/// Can substituting skeleton letter `b` for `a` stay under [`FUZZY_MAX_COST`]: do some two
+/// letters they stand for share a vowel, /g/ or transliteration class (ث/س, ض/د, …)? An
+/// ordinary substitution alone costs more than a fuzzy match may.
+fn cheap_substitution(a: char, b: char) -> bool {
+    let w = Weights::default();
+    let members = |c: char| {
+        let m = skeleton_members(c);
+        if m.is_empty() { vec![c] } else { m.to_vec() }
+    };
+    members(a).iter().any(|&x| {
+        members(b)
+            .iter()
+            .any(|&y| w.substitution(x, y) <= FUZZY_MAX_COST)
+    })
+}
+
+/// The skeleton letters other than `c` that may be substituted for it under the cost ceiling
+/// ([`cheap_substitution`]), computed once.
+fn substitutes(c: char) -> &'static [char] {
+    static TABLE: std::sync::OnceLock<Vec<(char, Vec<char>)>> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        // every skeleton letter of the Arabic block (and پ چ ژ ڤ گ)
+        let letters: Vec<char> = ('\u{0621}'..='\u{064A}')
+            .chain(['پ', 'چ', 'ژ', 'ڤ', 'گ'])
+            .filter_map(normalize::skeleton_char)
+            .filter(|c| c.is_alphabetic())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        letters
+            .iter()
+            .map(|&a| {
+                let subs = letters
+                    .iter()
+                    .copied()
+                    .filter(|&b| b != a && cheap_substitution(a, b))
+                    .collect();
+                (a, subs)
+            })
+            .collect()
+    });
+    table
+        .iter()
+        .find(|(k, _)| *k == c)
+        .map_or(&[], |(_, v)| v.as_slice())
+}
+
+/// Can inserting or deleting skeleton letter `x` before query letter `i` stay under
+/// [`FUZZY_MAX_COST`] ([`crate::distance`]): a hamza (a vowel seat), a letter doubled (`last`,
+/// the letter before it, is the same: a shadda written out), a final ه (against a final ا),
+/// or ت before ش and د before ج (the digraphs تش, دج for one letter)? `q` is the query
+/// skeleton; for a deletion `x` is `q[i]`.
+fn cheap_indel(q: &[char], i: usize, x: char, last: Option<char>) -> bool {
+    let w = Weights::default();
+    let deleting = q.get(i) == Some(&x);
+    let next = if deleting { q.get(i + 1) } else { q.get(i) };
+    (x == 'ء' && w.vowel_indel <= FUZZY_MAX_COST)
+        || (last == Some(x) && w.gemination <= FUZZY_MAX_COST)
+        || (x == 'ه' && next.is_none() && w.final_sub <= FUZZY_MAX_COST)
+        || (w.digraph <= FUZZY_MAX_COST
+            && ((x == 'ت' && next == Some(&'ش')) || (x == 'د' && next == Some(&'ك'))))
+}
+
+/// Which ends of the skeleton of the folded word `rest` a one-edit key must share with it
+/// (see [`one_edit_keys`]): [`fuzzy_cost`] wants the first and last letters of text and key in
+/// one skeleton class, so where the text's letter is a consonant (not ع, which may stand for
+/// ا, and not the article's ا) the key's skeleton has the same letter there.
+fn pins(rest: &str) -> (bool, bool) {
+    let consonant =
+        |c: Option<char>| c.is_some_and(|c| c != 'ع' && normalize::skeleton_char(c).is_some());
+    (
+        consonant(rest.chars().next()),
+        consonant(rest.chars().next_back()),
+    )
 }
 
 /// Follows `bytes` from `node`.
@@ -1127,33 +1454,6 @@ fn steps<'f>(
         out = out.cat(o);
     }
     Some((n, out))
-}
-
-/// Every whole character that can follow `node`, with the node after it and the output on
-/// the way, into `into`.
-fn letters_after(
-    fst: &Fst<crate::gazetteer::Bytes>,
-    node: &Node<'_>,
-    out: Output,
-    prefix: &mut Vec<u8>,
-    into: &mut Vec<(char, usize, Output)>,
-) {
-    for tr in node.transitions() {
-        prefix.push(tr.inp);
-        let need = utf8_len(prefix[0]);
-        let o = out.cat(tr.out);
-        if prefix.len() == need {
-            if let Some(c) = std::str::from_utf8(prefix)
-                .ok()
-                .and_then(|s| s.chars().next())
-            {
-                into.push((c, tr.addr, o));
-            }
-        } else if prefix.len() < need {
-            letters_after(fst, &fst.node(tr.addr), o, prefix, into);
-        }
-        prefix.pop();
-    }
 }
 
 /// Walks `fst` from folded byte `pos` of word `k` (after feeding `restore`), calling
