@@ -599,7 +599,19 @@ pub fn read_document_as(path: &Path, encoding: Encoding) -> Result<Decoded> {
         )));
     }
     let mut bytes = Vec::with_capacity(size as usize);
-    file.read_to_end(&mut bytes).map_err(io)?;
+    // read through `take`, which reads to the end without asking the file its size and
+    // position again, and stops a file that grew past the limit since
+    let limit = MAX_DOCUMENT_BYTES as u64 + 1;
+    file.by_ref()
+        .take(limit)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if let Some(why) = too_large(bytes.len() as u64) {
+        return Err(io(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            why,
+        )));
+    }
     // the common case, UTF-8 without a byte order mark that `detect` takes as UTF-8: the
     // bytes are the text, checked once and not copied
     if encoding.forced().is_none() && !bytes.starts_with(b"\xEF\xBB\xBF") {
