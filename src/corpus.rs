@@ -1229,12 +1229,18 @@ mod tests {
         assert_eq!(check(&[a.clone(), b.clone(), l.clone()], &fresh), None);
         // the link's target
         let target = out.join("real.txt.json");
-        assert_eq!(check(&[a.clone(), l], &[target.clone()]), Some(target));
+        assert_eq!(
+            check(&[a.clone(), l], std::slice::from_ref(&target)),
+            Some(target)
+        );
         // through the linked folder, and through `..`
         let via = out.join("sub/b.txt");
-        assert_eq!(check(&[a.clone(), b], &[via.clone()]), Some(via));
+        assert_eq!(
+            check(&[a.clone(), b], std::slice::from_ref(&via)),
+            Some(via)
+        );
         let same = dir.path().join("in/./a.txt");
-        assert_eq!(check(&[dotted], &[same.clone()]), Some(same));
+        assert_eq!(check(&[dotted], std::slice::from_ref(&same)), Some(same));
         // an input that does not exist (any more) is nobody's output
         let gone = input(inp.join("gone.txt"));
         assert_eq!(check(&[gone], &[inp.join("gone.txt")]), None);
