@@ -435,25 +435,42 @@ pub fn split_duplicates(inputs: Vec<Input>) -> (Vec<Input>, Vec<(Input, PathBuf)
 ///
 /// Outputs that do not exist yet are compared through their folder, so an output folder that
 /// is an input folder under another name (a symlink, `./in`) is caught too.
+///
+/// Each folder is resolved once (not each file's every ancestor again): a file that is not a
+/// symlink itself is its folder's real path joined with its name, which costs one `lstat`;
+/// a symlink is resolved whole.
 pub fn overwritten_input(
     inputs: &[Input],
     outputs: impl IntoIterator<Item = PathBuf>,
 ) -> Option<PathBuf> {
-    let inputs: std::collections::HashSet<PathBuf> = inputs
-        .iter()
-        .filter_map(|i| std::fs::canonicalize(&i.path).ok())
-        .collect();
     let mut folders: std::collections::HashMap<PathBuf, Option<PathBuf>> = Default::default();
-    outputs.into_iter().find(|out| {
-        let (Some(parent), Some(file)) = (out.parent(), out.file_name()) else {
-            return false;
+    // `path` as found through its folder's real path
+    let mut through_folder = |path: &Path| -> Option<PathBuf> {
+        let (parent, file) = (path.parent()?, path.file_name()?);
+        let parent = if parent.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            parent
         };
-        let parent = folders
+        let real = folders
             .entry(parent.to_owned())
             .or_insert_with(|| std::fs::canonicalize(parent).ok());
-        parent
-            .as_ref()
-            .is_some_and(|p| inputs.contains(&p.join(file)))
+        real.as_ref().map(|p| p.join(file))
+    };
+    let inputs: std::collections::HashSet<PathBuf> = inputs
+        .iter()
+        .filter_map(|i| {
+            let meta = std::fs::symlink_metadata(&i.path).ok()?;
+            if meta.file_type().is_symlink() {
+                std::fs::canonicalize(&i.path).ok()
+            } else {
+                // a name ending in `..` has no file name: resolved whole
+                through_folder(&i.path).or_else(|| std::fs::canonicalize(&i.path).ok())
+            }
+        })
+        .collect();
+    outputs.into_iter().find(|out| {
+        out.file_name().is_some() && through_folder(out).is_some_and(|p| inputs.contains(&p))
     })
 }
 
@@ -582,7 +599,19 @@ pub fn read_document_as(path: &Path, encoding: Encoding) -> Result<Decoded> {
         )));
     }
     let mut bytes = Vec::with_capacity(size as usize);
-    file.read_to_end(&mut bytes).map_err(io)?;
+    // read through `take`, which reads to the end without asking the file its size and
+    // position again, and stops a file that grew past the limit since
+    let limit = MAX_DOCUMENT_BYTES as u64 + 1;
+    file.by_ref()
+        .take(limit)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if let Some(why) = too_large(bytes.len() as u64) {
+        return Err(io(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            why,
+        )));
+    }
     // the common case, UTF-8 without a byte order mark that `detect` takes as UTF-8: the
     // bytes are the text, checked once and not copied
     if encoding.forced().is_none() && !bytes.starts_with(b"\xEF\xBB\xBF") {
@@ -1169,6 +1198,53 @@ mod tests {
             decode_as(p, &utf16(false), Encoding::Utf16Be).unwrap().text,
             text
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn outputs_that_are_inputs_through_links_and_other_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let (inp, out) = (dir.path().join("in"), dir.path().join("out"));
+        std::fs::create_dir_all(inp.join("sub")).unwrap();
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(inp.join("a.txt"), "x").unwrap();
+        std::fs::write(inp.join("sub/b.txt"), "x").unwrap();
+        std::fs::write(out.join("real.txt.json"), "x").unwrap();
+        // an input that is a symlink to a file in the output folder
+        std::os::unix::fs::symlink(out.join("real.txt.json"), inp.join("l.txt")).unwrap();
+        // an output folder that is an input folder under another name
+        std::os::unix::fs::symlink(inp.join("sub"), out.join("sub")).unwrap();
+        let input = |path: PathBuf| Input {
+            name: path.display().to_string(),
+            path,
+        };
+        let a = input(inp.join("a.txt"));
+        let b = input(inp.join("sub/b.txt"));
+        let l = input(inp.join("l.txt"));
+        let dotted = input(inp.join("sub/../a.txt"));
+        let check = |inputs: &[Input], outputs: &[PathBuf]| {
+            overwritten_input(inputs, outputs.iter().cloned())
+        };
+        let fresh = [out.join("a.txt.json"), out.join("new/b.txt.json")];
+        assert_eq!(check(&[a.clone(), b.clone(), l.clone()], &fresh), None);
+        // the link's target
+        let target = out.join("real.txt.json");
+        assert_eq!(
+            check(&[a.clone(), l], std::slice::from_ref(&target)),
+            Some(target)
+        );
+        // through the linked folder, and through `..`
+        let via = out.join("sub/b.txt");
+        assert_eq!(
+            check(&[a.clone(), b], std::slice::from_ref(&via)),
+            Some(via)
+        );
+        let same = dir.path().join("in/./a.txt");
+        assert_eq!(check(&[dotted], std::slice::from_ref(&same)), Some(same));
+        // an input that does not exist (any more) is nobody's output
+        let gone = input(inp.join("gone.txt"));
+        assert_eq!(check(&[gone], &[inp.join("gone.txt")]), None);
+        assert_eq!(check(&[a], &[inp.join("a.txt")]), Some(inp.join("a.txt")));
     }
 
     #[test]

@@ -104,13 +104,20 @@ impl Format {
 pub struct Exporter {
     format: Format,
     dir: Option<PathBuf>,
+    /// The folders made (or found) for documents' files so far this run, shared by clones:
+    /// each sub-folder of the output is created once, not once per document.
+    made: std::sync::Arc<std::sync::Mutex<std::collections::HashSet<PathBuf>>>,
 }
 
 impl Exporter {
     /// An exporter whose output is one stream (standard output): `None` for a format that
     /// needs a folder ([`Format::needs_dir`]).
     pub fn to_stream(format: Format) -> Option<Exporter> {
-        (!format.needs_dir()).then_some(Exporter { format, dir: None })
+        (!format.needs_dir()).then_some(Exporter {
+            format,
+            dir: None,
+            made: Default::default(),
+        })
     }
 
     /// An exporter writing into `dir`, which it creates if needed. For brat it also writes the
@@ -131,6 +138,7 @@ impl Exporter {
         Ok(Exporter {
             format,
             dir: Some(dir.to_owned()),
+            made: std::sync::Arc::new(std::sync::Mutex::new([dir.to_owned()].into())),
         })
     }
 
@@ -178,7 +186,7 @@ impl Exporter {
                 let mut bytes =
                     serde_json::to_vec_pretty(doc).expect("a Document always serializes");
                 bytes.push(b'\n');
-                Ok(Exported::Files(vec![stage_beside(
+                Ok(Exported::Files(vec![self.stage_beside(
                     dir,
                     &doc.document,
                     "json",
@@ -191,7 +199,7 @@ impl Exporter {
             )),
             (Format::Conll, Some(dir)) => {
                 let body = conll::to_conll(text, &doc.mentions);
-                Ok(Exported::Files(vec![stage_beside(
+                Ok(Exported::Files(vec![self.stage_beside(
                     dir,
                     &doc.document,
                     "conll",
@@ -201,8 +209,8 @@ impl Exporter {
             (Format::Brat, Some(dir)) => {
                 let (txt, ann) = brat::to_brat(text, &doc.mentions);
                 Ok(Exported::Files(vec![
-                    stage_beside(dir, &doc.document, "txt", txt.as_bytes())?,
-                    stage_beside(dir, &doc.document, "ann", ann.as_bytes())?,
+                    self.stage_beside(dir, &doc.document, "txt", txt.as_bytes())?,
+                    self.stage_beside(dir, &doc.document, "ann", ann.as_bytes())?,
                 ]))
             }
             (Format::Brat, None) => unreachable!("to_stream refuses brat"),
@@ -251,6 +259,42 @@ impl Exporter {
                     .is_ok_and(|t| t >= modified)
             })
     }
+
+    /// Starts writing `DIR/NAME.EXT` atomically, creating the folders of `NAME` (once per
+    /// run: a folder already made for an earlier document is not made again): the bytes are
+    /// in its temporary file, which is not yet flushed to disk nor in place.
+    fn stage_beside(
+        &self,
+        dir: &Path,
+        name: &str,
+        ext: &str,
+        bytes: &[u8],
+    ) -> Result<crate::atomic::AtomicFile> {
+        let path = dir.join(format!("{name}.{ext}"));
+        if let Some(parent) = path.parent() {
+            self.make_folder(parent)?;
+        }
+        let mut file = crate::atomic::AtomicFile::create(&path)?;
+        file.write_all(bytes).map_err(|e| Error::io(&path, e))?;
+        Ok(file)
+    }
+
+    /// Creates `folder` and its parents unless this exporter already did.
+    fn make_folder(&self, folder: &Path) -> Result<()> {
+        // a poisoned lock only means another thread panicked: the set is still right
+        let made = || {
+            self.made
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        if made().contains(folder) {
+            return Ok(());
+        }
+        // made outside the lock: two threads may both make it, which is harmless
+        std::fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
+        made().insert(folder.to_owned());
+        Ok(())
+    }
 }
 
 impl Format {
@@ -287,23 +331,6 @@ pub enum Exported {
     Chunk(String),
     /// Its files, written but not yet in place (see [`crate::atomic::commit_all`]).
     Files(Vec<crate::atomic::AtomicFile>),
-}
-
-/// Starts writing `DIR/NAME.EXT` atomically, creating the folders of `NAME`: the bytes are in
-/// its temporary file, which is not yet flushed to disk nor in place.
-fn stage_beside(
-    dir: &Path,
-    name: &str,
-    ext: &str,
-    bytes: &[u8],
-) -> Result<crate::atomic::AtomicFile> {
-    let path = dir.join(format!("{name}.{ext}"));
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    }
-    let mut file = crate::atomic::AtomicFile::create(&path)?;
-    file.write_all(bytes).map_err(|e| Error::io(&path, e))?;
-    Ok(file)
 }
 
 /// Where exported chunks go, in document order (see [`Exporter::sink`]).
@@ -456,6 +483,41 @@ mod tests {
             std::fs::read_to_string(brat.join("sub/a.txt.txt")).unwrap(),
             text
         );
+    }
+
+    #[test]
+    fn folders_are_made_once_for_many_documents_and_threads() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let exporter = Exporter::to_dir(Format::Json, &out).unwrap();
+        let text = "زار علييف باكو";
+        let names: Vec<String> = (0..40)
+            .map(|i| format!("{}/{}/d{i}.txt", i % 3, i % 2))
+            .chain(["top.txt".to_owned()])
+            .collect();
+        std::thread::scope(|s| {
+            for chunk in names.chunks(7) {
+                let exporter = exporter.clone();
+                s.spawn(move || {
+                    for name in chunk {
+                        assert_eq!(exporter.document(&tagged(name, text), text).unwrap(), None);
+                    }
+                });
+            }
+        });
+        for name in &names {
+            let json = std::fs::read_to_string(out.join(format!("{name}.json"))).unwrap();
+            assert_eq!(
+                json,
+                serde_json::to_string_pretty(&tagged(name, text)).unwrap() + "\n"
+            );
+        }
+        // a folder that went away since is named, not a panic
+        std::fs::remove_dir_all(out.join("2")).unwrap();
+        let err = exporter
+            .document(&tagged("2/0/late.txt", text), text)
+            .unwrap_err();
+        assert!(err.to_string().contains("2/0"), "{err}");
     }
 
     #[test]
