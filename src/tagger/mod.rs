@@ -132,7 +132,9 @@ pub struct Tagger {
 }
 
 /// Word skeleton → the values of the skeleton keys one edit from it (one per layer).
-type EditCache = HashMap<String, std::sync::Arc<Vec<u64>>>;
+/// One map per pair of [`pins`] (first, last): the same skeleton query gives other keys when
+/// the word's ends pin other letters, so the pins are part of what a result is remembered by.
+type EditCache = [HashMap<String, std::sync::Arc<Vec<u64>>>; 4];
 
 /// How many word skeletons the edit cache holds before it starts again.
 const EDIT_CACHE_MAX: usize = 200_000;
@@ -1267,20 +1269,22 @@ fn walk_skeleton(
         return;
     }
     let query = &sk.text[from..sk.words[k].end];
-    let found = cache.lock().ok().and_then(|c| c.get(query).cloned());
+    let pinned = pins(rest);
+    let slot = usize::from(pinned.0) * 2 + usize::from(pinned.1);
+    let found = cache.lock().ok().and_then(|c| c[slot].get(query).cloned());
     let values = match found {
         Some(v) => v,
         None => {
             let mut values = Vec::new();
-            one_edit_keys(g.skeletons().as_fst(), query, pins(rest), &mut values);
+            one_edit_keys(g.skeletons().as_fst(), query, pinned, &mut values);
             values.sort_unstable();
             values.dedup();
             let values = std::sync::Arc::new(values);
             if let Ok(mut c) = cache.lock() {
-                if c.len() >= EDIT_CACHE_MAX {
-                    c.clear();
+                if c[slot].len() >= EDIT_CACHE_MAX {
+                    c[slot].clear();
                 }
-                c.insert(query.to_owned(), values.clone());
+                c[slot].insert(query.to_owned(), values.clone());
             }
             values
         }
