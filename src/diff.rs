@@ -1076,21 +1076,6 @@ pub fn write_report(
     out: &mut dyn std::io::Write,
     out_name: &Path,
 ) -> crate::Result<Summary> {
-    report(old, new, format, locator, width, out, out_name, None)
-}
-
-/// [`write_report`], the JSON's entries written to `spool` when there is one.
-#[allow(clippy::too_many_arguments)]
-fn report(
-    old: &Run,
-    new: &Run,
-    format: Format,
-    locator: &Locator,
-    width: usize,
-    out: &mut dyn std::io::Write,
-    out_name: &Path,
-    spool: Option<std::fs::File>,
-) -> crate::Result<Summary> {
     let mut pairs = Pairs {
         old: RunReader::new(old),
         new: RunReader::new(new),
@@ -1135,25 +1120,14 @@ fn report(
                     text.push_str(l);
                 }
             };
-            // the entries are written to a temporary file as the pairs are compared, and
-            // copied after the summary; without one, the pairs that differ are compared again
-            use std::io::Write as _;
-            let mut spool = spool.map(std::io::BufWriter::new);
-            let spool_error = |e| crate::Error::io("<a temporary file>", e);
+            // the summary comes first: a first pass counts, and the pairs that differ are
+            // compared again to write their entries (nothing is written but `out`)
             let mut differs = Vec::new();
             let mut first = true;
             for (name, o, n) in Pairs::names(old, new) {
                 let d = pairs.diff(name, o, n)?;
                 summary.add(&d);
-                match &mut spool {
-                    Some(spool) if !d.is_equal() => {
-                        entry(&d, first, &mut text);
-                        first = false;
-                        spool.write_all(text.as_bytes()).map_err(spool_error)?;
-                    }
-                    Some(_) => {}
-                    None => differs.push(!d.is_equal()),
-                }
+                differs.push(!d.is_equal());
             }
             // the report's own layout: `render_json` pretty-prints it whole
             #[derive(Serialize)]
@@ -1169,21 +1143,12 @@ fn report(
             let head = head.strip_suffix("\n}").expect("an object");
             put(head, out)?;
             put(",\n  \"documents\": [", out)?;
-            if let Some(spool) = spool {
-                use std::io::Seek as _;
-                let mut file = spool
-                    .into_inner()
-                    .map_err(|e| spool_error(e.into_error()))?;
-                file.rewind().map_err(spool_error)?;
-                std::io::copy(&mut file, out).map_err(|e| crate::Error::io(out_name, e))?;
-            } else {
-                for ((name, o, n), differs) in Pairs::names(old, new).zip(differs) {
-                    if differs {
-                        let d = pairs.diff(name, o, n)?;
-                        entry(&d, first, &mut text);
-                        first = false;
-                        put(&text, out)?;
-                    }
+            for ((name, o, n), differs) in Pairs::names(old, new).zip(differs) {
+                if differs {
+                    let d = pairs.diff(name, o, n)?;
+                    entry(&d, first, &mut text);
+                    first = false;
+                    put(&text, out)?;
                 }
             }
             put(if first { "]\n}\n" } else { "\n  ]\n}\n" }, out)?;
@@ -1529,13 +1494,13 @@ mod tests {
             assert!(text.contains("[بوتين]"), "{text}");
             let (json, _) = report(&o, &n, Format::Json, &locator);
             assert_eq!(json, render_json(&whole, &sources, 5));
-            // without a temporary file
+            // written by `write_report` directly, from indexed runs
             let mut unspooled = Vec::new();
             let runs = (
                 Run::index(&o, Side::Old).unwrap(),
                 Run::index(&n, Side::New).unwrap(),
             );
-            super::report(
+            write_report(
                 &runs.0,
                 &runs.1,
                 Format::Json,
@@ -1543,7 +1508,6 @@ mod tests {
                 5,
                 &mut unspooled,
                 Path::new("-"),
-                None,
             )
             .unwrap();
             assert_eq!(String::from_utf8(unspooled).unwrap(), json);
