@@ -532,17 +532,10 @@ impl<'a> Names<'a> {
         self.readings(k).any(|(_, restore, rest)| {
             layers().any(|f| {
                 let fst = f.set.as_fst();
-                if !f.starts.has_prefix(fst, restore, rest) {
-                    return false;
-                }
-                let mut node = fst.root();
-                for &b in restore.as_bytes().iter().chain(rest.as_bytes()) {
-                    match node.find_input(b) {
-                        Some(i) => node = fst.node(node.transition(i).addr),
-                        None => return false,
-                    }
-                }
-                node.is_final()
+                f.starts.has_prefix(fst, restore, rest)
+                    && feed(fst, (fst.root(), Output::zero()), restore)
+                        .and_then(|at| feed(fst, at, rest))
+                        .is_some_and(|(node, _)| node.is_final())
             })
         })
     }
@@ -1234,8 +1227,8 @@ fn tail_bit(w: &str) -> Option<usize> {
 }
 
 /// Follows `text` from the fst state `at`; `None` when the fst has no such path.
-fn feed<'f>(
-    fst: &'f Fst<crate::gazetteer::Bytes>,
+fn feed<'f, D: AsRef<[u8]>>(
+    fst: &'f Fst<D>,
     (mut node, mut out): (Node<'f>, Output),
     text: &str,
 ) -> Option<(Node<'f>, Output)> {
