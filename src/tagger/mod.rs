@@ -1893,6 +1893,18 @@ mod tests {
         assert!(found > 10_000, "the texts name keys: {found}");
     }
 
+    /// Every word start of `t` and a place in the middle of each word (after its second
+    /// letter), as (word, byte offset): where the memo tests start their walks.
+    fn starts_in<'w>(t: &'w str, words: &'w [Word]) -> impl Iterator<Item = (usize, usize)> + 'w {
+        words.iter().enumerate().flat_map(move |(k, w)| {
+            let mid = t[w.start..w.end]
+                .char_indices()
+                .nth(2)
+                .map(|(i, _)| w.start + i);
+            std::iter::once((k, w.start)).chain(mid.map(|m| (k, m)))
+        })
+    }
+
     /// The hits of `collect` at every word start of `text`, and from the middle of each word,
     /// as comparable tuples.
     fn collected(
@@ -1903,14 +1915,8 @@ mod tests {
         let t = norm.as_str();
         let words = segment::words(t);
         let mut hits = Vec::new();
-        for k in 0..words.len() {
-            let mid = t[words[k].start..words[k].end]
-                .char_indices()
-                .nth(2)
-                .map(|(i, _)| words[k].start + i);
-            for start in std::iter::once(words[k].start).chain(mid) {
-                tagger.collect(t, &words, None, k, start, &mut hits);
-            }
+        for (k, start) in starts_in(t, &words) {
+            tagger.collect(t, &words, None, k, start, &mut hits);
         }
         hits.iter()
             .map(|h| {
@@ -1932,29 +1938,23 @@ mod tests {
         let t = norm.as_str();
         let words = segment::words(t);
         let mut out = Vec::new();
-        for k in 0..words.len() {
-            let mid = t[words[k].start..words[k].end]
-                .char_indices()
-                .nth(2)
-                .map(|(i, _)| words[k].start + i);
-            for start in std::iter::once(words[k].start).chain(mid) {
-                let word = &t[start..words[k].end];
-                for clitic in std::iter::once(None).chain(segment::clitics_of(word).map(Some)) {
-                    for (layer, g) in tagger.layers.iter().enumerate() {
-                        let s = start + clitic.map_or(0, |c| c.strip.len());
-                        walk(
-                            g.names().as_fst(),
-                            Some(&tagger.starts[layer]),
-                            t,
-                            &words,
-                            k,
-                            s,
-                            clitic.map_or("", |c| c.restore),
-                            &mut |e, w, v| {
-                                out.push((layer, clitic.map_or("", |c| c.strip), s, e, w, v))
-                            },
-                        );
-                    }
+        for (k, start) in starts_in(t, &words) {
+            let word = &t[start..words[k].end];
+            for clitic in std::iter::once(None).chain(segment::clitics_of(word).map(Some)) {
+                for (layer, g) in tagger.layers.iter().enumerate() {
+                    let s = start + clitic.map_or(0, |c| c.strip.len());
+                    walk(
+                        g.names().as_fst(),
+                        Some(&tagger.starts[layer]),
+                        t,
+                        &words,
+                        k,
+                        s,
+                        clitic.map_or("", |c| c.restore),
+                        &mut |e, w, v| {
+                            out.push((layer, clitic.map_or("", |c| c.strip), s, e, w, v))
+                        },
+                    );
                 }
             }
         }
