@@ -591,12 +591,15 @@ pub fn read_document_as(path: &Path, encoding: Encoding) -> Result<Decoded> {
     let io = |e| Error::io(path, e);
     // one open: the size comes from the open file, and sizes the buffer
     let mut file = std::fs::File::open(path).map_err(io)?;
-    let size = file.metadata().map_err(io)?.len();
-    if let Some(why) = too_large(size) {
-        return Err(io(std::io::Error::new(
+    let refuse = |why| {
+        Err(io(std::io::Error::new(
             std::io::ErrorKind::InvalidData,
             why,
-        )));
+        )))
+    };
+    let size = file.metadata().map_err(io)?.len();
+    if let Some(why) = too_large(size) {
+        return refuse(why);
     }
     let mut bytes = Vec::with_capacity(size as usize);
     // read through `take`, which reads to the end without asking the file its size and
@@ -607,10 +610,7 @@ pub fn read_document_as(path: &Path, encoding: Encoding) -> Result<Decoded> {
         .read_to_end(&mut bytes)
         .map_err(io)?;
     if let Some(why) = too_large(bytes.len() as u64) {
-        return Err(io(std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            why,
-        )));
+        return refuse(why);
     }
     // the common case, UTF-8 without a byte order mark that `detect` takes as UTF-8: the
     // bytes are the text, checked once and not copied
