@@ -558,3 +558,27 @@ const TERRITORIES: &[&str] = &[
     "AQ", "AX", "BL", "GI", "BQ", "BV", "CC", "CS", "CX", "EH", "FK", "GG", "GP", "GS", "HM", "IO",
     "MF", "MS", "NF", "PM", "PN", "SH", "SJ", "TF", "TK", "UM", "WF", "YT",
 ];
+
+/// A hand-curated person keeps the one-word name news uses for them: a smaller town spelled
+/// the same (Anan in Japan, Clinton in Iowa, Obama in Japan) is not in the default.
+#[test]
+fn curated_people_keep_their_names() {
+    let t = gaztag::Tagger::new(Gazetteer::embedded());
+    let text = "ودعا أنان خلال كلمة له أمس إلى الهدوء، وقال كلينتون إن أوباما سيزور المنطقة.";
+    let got: BTreeMap<String, (String, EntityType)> = t
+        .tag(text)
+        .into_iter()
+        .map(|m| (m.text.clone(), (m.entity, m.kind)))
+        .collect();
+    for (word, entity) in [
+        ("أنان", "kofi-annan"),
+        ("كلينتون", "bill-clinton"),
+        ("أوباما", "barack-obama"),
+    ] {
+        let (e, kind) = got
+            .get(word)
+            .unwrap_or_else(|| panic!("{word} not found in {got:?}"));
+        assert_eq!(*kind, EntityType::Per, "{word}: {got:?}");
+        assert_eq!(e, entity, "{word}: {got:?}");
+    }
+}

@@ -390,6 +390,12 @@ class Builder:
                 if why:
                     self.dropped[f"city spelling: {why}"] += 1
                     continue
+                # a hand-curated person is listed because news names them; a smaller city
+                # spelled the same (Anan in Japan for Kofi Annan's أنان, two Clintons in the
+                # United States for كلينتون) would take their mentions
+                if not (capital or pop >= self.big_place) and fold(n) in self.person_spellings:
+                    self.dropped["city spelling: a curated person's name"] += 1
+                    continue
                 # one word of a smaller place: matched only as spelled (never folded, never
                 # fuzzy), so that its drifts and foldings do not reach everyday words
                 small = not (capital or pop >= self.big_place)
