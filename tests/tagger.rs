@@ -795,3 +795,30 @@ fn decode_longest() {
         ],
     );
 }
+
+/// A place or a body read fuzzily right after a given name is that person's surname: no
+/// fuzzy reading there (ميلاني هاملتون is not Hamilton the city), while the same drift alone,
+/// or behind a proclitic, still reads as the place.
+#[test]
+fn fuzzy_refuses_a_place_right_after_a_given_name() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("places.tsv"),
+        "hamilton\tLOC\tهاميلتون\nmandelia\tLOC\tمانديليا\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("given-names.txt"), "ميلاني\nكلود\n").unwrap();
+    let g = Gazetteer::load(dir.path()).unwrap();
+    let t = Tagger::builder().gazetteer(g).fuzzy(true).build();
+    let found = |text: &str| -> Vec<String> {
+        t.tag(text)
+            .into_iter()
+            .filter(|m| m.how == gaztag::MatchKind::Fuzzy)
+            .map(|m| m.entity)
+            .collect()
+    };
+    assert_eq!(found("وصلنا إلى هاملتون أمس"), ["hamilton"]);
+    assert!(found("خطوبة ميلاني هاملتون أمس").is_empty());
+    assert!(found("قال كلود مانديليه إن").is_empty());
+    assert_eq!(found("ميلاني وهاملتون"), ["hamilton"]);
+}

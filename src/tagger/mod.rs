@@ -301,11 +301,18 @@ struct FuzzyContext<'a> {
     /// Whether a title comes just before (asked of `after_title` once, when needed).
     titled: std::cell::OnceCell<bool>,
     after_title: &'a dyn Fn() -> bool,
+    /// Whether a given name comes just before (asked of `after_given` once, when needed).
+    given: std::cell::OnceCell<bool>,
+    after_given: &'a dyn Fn() -> bool,
 }
 
 impl FuzzyContext<'_> {
     fn titled(&self) -> bool {
         *self.titled.get_or_init(self.after_title)
+    }
+
+    fn after_given_name(&self) -> bool {
+        *self.given.get_or_init(self.after_given)
     }
 }
 
@@ -493,6 +500,8 @@ impl Tagger {
                     seen: &seen,
                     titled: std::cell::OnceCell::new(),
                     after_title: &|| self.after_title(t, &words, k),
+                    given: std::cell::OnceCell::new(),
+                    after_given: &|| self.after_given_name(t, &words, k),
                 };
                 let fuzzy = self
                     .choose_fuzzy(text, &norm, &hits, &context)
@@ -976,6 +985,14 @@ impl Tagger {
                         .and_then(|c| c.get(v.entity as usize))
                         .is_some_and(|&n| n > 1)
                 };
+                // a place or a body read fuzzily right after a given name, the word glued to
+                // it, is that person's surname (ميلاني هاملتون, كلود مانديل)
+                if entity.kind != crate::EntityType::Per
+                    && hit.clitic.is_none()
+                    && context.after_given_name()
+                {
+                    return None;
+                }
                 if entity.kind == crate::EntityType::Per {
                     let evidence = context.seen.contains(entity.id)
                         || context.titled()
@@ -1019,6 +1036,14 @@ impl Tagger {
     }
 
     /// Does a person title (`titles.txt`: one word or two) end just before word `k`?
+    /// Is word `k` right after a given name (the word before, joined to it, is one)?
+    fn after_given_name(&self, t: &str, words: &[Word], k: usize) -> bool {
+        k > 0 && words[k - 1].joins_next && {
+            let key = key_of(&t[words[k - 1].start..words[k - 1].end]);
+            self.layers.iter().any(|g| g.name_word(&key).given)
+        }
+    }
+
     fn after_title(&self, t: &str, words: &[Word], k: usize) -> bool {
         let title = |from: usize| {
             let key = key_of(&t[words[from].start..words[k - 1].end]);
