@@ -75,6 +75,7 @@ use rules::names::{ExactAt, Names};
 
 mod decode;
 mod lattice;
+mod lines;
 mod memo;
 pub mod rules;
 pub(crate) mod score;
@@ -129,6 +130,8 @@ pub struct Tagger {
     /// Which tagger this is, for the per-thread memory of its walks (`memo.rs`); a clone has
     /// the same layers, so the same id.
     id: u64,
+    /// With fuzzy on: the names prepared for name lines (`lines.rs`), made when first needed.
+    line_indexes: lines::LineIndexes,
 }
 
 /// Word skeleton → the values of the skeleton keys one edit from it (one per layer).
@@ -279,6 +282,7 @@ impl TaggerBuilder {
                 static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
                 NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
             },
+            line_indexes: Default::default(),
         }
     }
 }
@@ -581,6 +585,9 @@ impl Tagger {
                 }
                 None => (k, from) = (k + 1, 0),
             }
+        }
+        if self.fuzzy {
+            self.name_lines(text, &mut mentions);
         }
         if self.min_score > Score::default() {
             mentions.retain(|m| m.score >= self.min_score);
