@@ -887,3 +887,29 @@ fn fuzzy_ranks_a_line_that_is_only_a_name() {
     let plain = Tagger::new(t.layers()[0].clone());
     assert!(plain.tag("كابل\n").is_empty());
 }
+
+/// A definite nisba right after a definite noun is the noun's adjective (الدول العربية "the
+/// Arab states", الدولة العثمانية), not the channel or the province the same word names; after
+/// an indefinite noun (أخبار العربية, a genitive) or a preposition it is the name.
+#[test]
+fn a_definite_adjective_after_a_definite_noun_is_no_name() {
+    let found = |text: &str| -> Vec<(String, String)> {
+        default_tagger()
+            .tag(text)
+            .into_iter()
+            .map(|m| (m.text, m.entity))
+            .collect()
+    };
+    let pair = |a: &str, b: &str| (a.to_owned(), b.to_owned());
+    assert_eq!(
+        found("اجتمع وزراء الدول العربية أمس ثم تحدثوا لقناة العربية"),
+        [pair("العربية", "al-arabiya")]
+    );
+    assert!(found("في عهد الدولة العثمانية").is_empty());
+    assert!(found("ورد في المصادر الصينية والعربية").is_empty());
+    // the same word as a name
+    assert_eq!(
+        found("تابعوا أخبار العربية"),
+        [pair("العربية", "al-arabiya")]
+    );
+}

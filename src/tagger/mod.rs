@@ -573,6 +573,10 @@ impl Tagger {
                 },
             };
             match found {
+                // an adjective agreeing with the noun before it (الدول العربية) names nothing
+                Some((m, next, next_from)) if rules::agreement::is_adjective(text, &m) => {
+                    (k, from) = (next, next_from);
+                }
                 Some((m, next, next_from)) => {
                     if self.aliases
                         && let Some(n) = &mut names
