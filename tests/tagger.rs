@@ -913,3 +913,23 @@ fn a_definite_adjective_after_a_definite_noun_is_no_name() {
         [pair("العربية", "al-arabiya")]
     );
 }
+
+/// A person listed with a title (الملك عبد الله الثاني, الشيخ زايد) is found through it, but
+/// the title stays outside the span, as every title does.
+#[test]
+fn a_listed_title_stays_outside_the_span() {
+    let text = "استقبل جلالة الملك عبدالله الثاني أمس وفدا، ثم زار ضريح والشيخ زايد";
+    let ms = default_tagger().tag(text);
+    check_offsets(text, &ms);
+    let got: Vec<_> = ms
+        .iter()
+        .map(|m| (m.text.as_str(), m.entity.as_str(), m.prefix.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("عبدالله الثاني", "king-abdullah-ii", ""),
+            ("زايد", "zayed-bin-sultan", "")
+        ]
+    );
+}

@@ -577,7 +577,8 @@ impl Tagger {
                 Some((m, next, next_from)) if rules::agreement::is_adjective(text, &m) => {
                     (k, from) = (next, next_from);
                 }
-                Some((m, next, next_from)) => {
+                Some((mut m, next, next_from)) => {
+                    self.drop_title(text, &mut m);
                     if self.aliases
                         && let Some(n) = &mut names
                     {
@@ -598,6 +599,28 @@ impl Tagger {
         }
         set_char_offsets(text, &mut mentions);
         mentions
+    }
+
+    /// A person's gazetteer spelling that starts with a one-word title (الملك عبد الله الثاني,
+    /// الشيخ زايد): the title is matched, so that the name it makes unambiguous is found, but
+    /// it stays outside the span, as every title does (the name starts at the next word; the
+    /// proclitic, which belonged to the title, is dropped).
+    fn drop_title(&self, text: &str, m: &mut Mention) {
+        if m.kind != crate::EntityType::Per {
+            return;
+        }
+        let Some(space) = m.text.find(char::is_whitespace) else {
+            return;
+        };
+        let title = key_of(&m.text[..space]);
+        if !self.layers.iter().any(|g| g.name_word(&title).title) {
+            return;
+        }
+        let rest = m.text[space..].trim_start();
+        let bs = m.byte_end - rest.len();
+        m.byte_start = bs;
+        m.text = text[bs..m.byte_end].to_owned();
+        m.prefix.clear();
     }
 
     /// Every hit starting at folded byte `start` of word `k`, for every proclitic reading and
