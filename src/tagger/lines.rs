@@ -13,7 +13,7 @@
 
 use std::sync::OnceLock;
 
-use crate::annotation::{Candidate, MatchKind, Mention, MentionKind};
+use crate::annotation::{MatchKind, Mention, MentionKind};
 use crate::distance::{CandidateSet, Scorer, Weights};
 use crate::gazetteer::{Gazetteer, key_of, light_form};
 use crate::segment::LETTER_PROCLITICS;
@@ -222,42 +222,20 @@ impl super::Tagger {
             }
             ranked.sort_by_key(|(_, e, _)| std::cmp::Reverse(e.weight));
             let base = score::of_match(MatchKind::Fuzzy, MentionKind::Name, Some(cost));
-            let candidates: Vec<Candidate> =
-                score::ranked(base, &ranked, |(l, e, _)| (*l, e.weight))
-                    .zip(&ranked)
-                    .map(|(score, (_, e, _))| Candidate {
-                        entity: e.id.to_owned(),
-                        kind: e.kind,
-                        name: e.name.to_owned(),
-                        score,
-                        wikidata: e.wikidata.map(str::to_owned),
-                        geonames: e.geonames.map(str::to_owned),
-                    })
-                    .collect();
-            let first = candidates[0].clone();
-            return Some(Mention {
-                start: 0,
-                end: 0,
-                byte_start: bs,
-                byte_end: be,
-                text: text[bs..be].to_owned(),
-                kind: first.kind,
-                entity: first.entity,
-                name: first.name,
-                variant: ranked[0].2.to_owned(),
-                prefix: String::new(),
-                how: MatchKind::Fuzzy,
-                cost: Some(cost),
-                score: first.score,
-                form: MentionKind::Name,
-                wikidata: first.wikidata,
-                geonames: first.geonames,
-                candidates: if candidates.len() > 1 {
-                    candidates
-                } else {
-                    Vec::new()
-                },
-            });
+            let candidates = score::ranked(base, &ranked, |(l, e, _)| (*l, e.weight))
+                .zip(&ranked)
+                .map(|(score, (_, e, _))| super::candidate(e, score))
+                .collect();
+            let found = (MatchKind::Fuzzy, Some(cost), MentionKind::Name);
+            let variant = ranked[0].2;
+            return Some(super::mention_of(
+                text,
+                (bs, be),
+                variant,
+                String::new(),
+                found,
+                candidates,
+            ));
         }
         None
     }

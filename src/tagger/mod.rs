@@ -1181,50 +1181,75 @@ impl Tagger {
             .unwrap_or(crate::distance::Weights::default().edit)
         });
         let base = score::of_match(how, form, cost);
-        let mut candidates: Vec<Candidate> = Vec::with_capacity(ranked.len());
-        for (score, (_, e, _)) in
-            score::ranked(base, &ranked, |(l, e, _)| (*l, e.weight)).zip(&ranked)
-        {
-            candidates.push(Candidate {
-                entity: e.id.to_owned(),
-                kind: e.kind,
-                name: e.name.to_owned(),
-                score,
-                wikidata: e.wikidata.map(str::to_owned),
-                geonames: e.geonames.map(str::to_owned),
-            });
-        }
-        let first = match candidates.len() {
-            0 => Candidate {
-                entity: String::new(),
-                kind: crate::EntityType::Loc,
-                name: String::new(),
-                score: Score::default(),
-                wikidata: None,
-                geonames: None,
-            },
-            1 => candidates.pop().expect("one"),
-            _ => candidates[0].clone(),
-        };
-        Mention {
-            start: 0,
-            end: 0,
-            byte_start: bs,
-            byte_end: be,
-            text: text[bs..be].to_owned(),
-            kind: first.kind,
-            entity: first.entity,
-            name: first.name,
-            variant: variant.to_owned(),
-            prefix: text[norm.origin(start)..bs].to_owned(),
-            how,
-            cost,
-            score: first.score,
-            form,
-            wikidata: first.wikidata,
-            geonames: first.geonames,
+        let candidates = score::ranked(base, &ranked, |(l, e, _)| (*l, e.weight))
+            .zip(&ranked)
+            .map(|(score, (_, e, _))| candidate(e, score))
+            .collect();
+        let prefix = text[norm.origin(start)..bs].to_owned();
+        mention_of(
+            text,
+            (bs, be),
+            variant,
+            prefix,
+            (how, cost, form),
             candidates,
-        }
+        )
+    }
+}
+
+/// The candidate entity `e` at `score`.
+pub(crate) fn candidate(e: &crate::gazetteer::EntityRef<'_>, score: Score) -> Candidate {
+    Candidate {
+        entity: e.id.to_owned(),
+        kind: e.kind,
+        name: e.name.to_owned(),
+        score,
+        wikidata: e.wikidata.map(str::to_owned),
+        geonames: e.geonames.map(str::to_owned),
+    }
+}
+
+/// The mention of `text[bs..be]`, found as `how` (with `cost`, as `form`) through `variant`
+/// behind `prefix`: the first of `candidates` (best first) is its entity, and the list is kept
+/// only when it holds several.
+pub(crate) fn mention_of(
+    text: &str,
+    (bs, be): (usize, usize),
+    variant: &str,
+    prefix: String,
+    (how, cost, form): (MatchKind, Option<u32>, MentionKind),
+    mut candidates: Vec<Candidate>,
+) -> Mention {
+    let first = match candidates.len() {
+        0 => Candidate {
+            entity: String::new(),
+            kind: crate::EntityType::Loc,
+            name: String::new(),
+            score: Score::default(),
+            wikidata: None,
+            geonames: None,
+        },
+        1 => candidates.pop().expect("one"),
+        _ => candidates[0].clone(),
+    };
+    Mention {
+        start: 0,
+        end: 0,
+        byte_start: bs,
+        byte_end: be,
+        text: text[bs..be].to_owned(),
+        kind: first.kind,
+        entity: first.entity,
+        name: first.name,
+        variant: variant.to_owned(),
+        prefix,
+        how,
+        cost,
+        score: first.score,
+        form,
+        wikidata: first.wikidata,
+        geonames: first.geonames,
+        candidates,
     }
 }
 
