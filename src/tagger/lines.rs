@@ -15,8 +15,7 @@ use std::sync::OnceLock;
 
 use crate::annotation::{MatchKind, Mention, MentionKind};
 use crate::distance::{CandidateSet, Scorer, Weights};
-use crate::gazetteer::{Gazetteer, key_of, light_form};
-use crate::segment::LETTER_PROCLITICS;
+use crate::gazetteer::{Gazetteer, VariantRef, key_of, light_form};
 
 use super::score;
 
@@ -52,9 +51,7 @@ impl LineIndex {
             let Ok(k) = std::str::from_utf8(k) else {
                 continue;
             };
-            if g.postings(v)
-                .any(|p| (demonyms || !p.demonym) && !p.short && !p.exact)
-            {
+            if g.postings(v).any(|p| readable(&p, demonyms)) {
                 keys.push(k.to_owned());
                 values.push(v);
             }
@@ -64,6 +61,12 @@ impl LineIndex {
             values,
         }
     }
+}
+
+/// Can a name line be read as the variant `v`: no exact-only spelling, no short form, and no
+/// demonym unless `demonyms`?
+fn readable(v: &VariantRef<'_>, demonyms: bool) -> bool {
+    !v.short && !v.exact && (demonyms || !v.demonym)
 }
 
 /// The byte span of the name in `line` (starting at byte `at` of the text) once the spaces
@@ -113,6 +116,13 @@ impl super::Tagger {
             {
                 continue;
             }
+            let query = key_of(&text[bs..be]);
+            if query.chars().filter(|c| *c != ' ').count() < MIN_LINE_LETTERS {
+                continue;
+            }
+            if self.common_line(&light_form(&text[bs..be])) {
+                continue;
+            }
             // so does one found behind a proclitic when the line's ranking names it too
             // (ببغداد is ب + بغداد, not a drift of بغداد)
             let behind: Vec<&str> = mentions
@@ -124,13 +134,6 @@ impl super::Tagger {
                 })
                 .map(|m| m.entity.as_str())
                 .collect();
-            let query = key_of(&text[bs..be]);
-            if query.chars().filter(|c| *c != ' ').count() < MIN_LINE_LETTERS {
-                continue;
-            }
-            if self.common_line(&light_form(&text[bs..be])) {
-                continue;
-            }
             let scorer = scorer.get_or_insert_with(|| Scorer::new(Weights::default()));
             if let Some(m) = self.nearest_line(text, bs, be, &query, scorer) {
                 let names = |e: &str| m.entity == e || m.candidates.iter().any(|c| c.entity == e);
@@ -154,14 +157,7 @@ impl super::Tagger {
     /// Is the name line (light form) a common word, with or without a one-letter proclitic,
     /// or a line of several words one of which is?
     fn common_line(&self, light: &str) -> bool {
-        let common = |w: &str| {
-            self.layers.iter().any(|g| g.is_common(w))
-                || LETTER_PROCLITICS.iter().any(|p| {
-                    w.strip_prefix(p).is_some_and(|rest| {
-                        rest.chars().count() >= 2 && self.layers.iter().any(|g| g.is_common(rest))
-                    })
-                })
-        };
+        let common = |w: &str| self.common_word(w);
         if common(light) {
             return true;
         }
@@ -203,7 +199,7 @@ impl super::Tagger {
                     continue;
                 }
                 for v in g.postings(index.values[i]) {
-                    if v.short || v.exact || (v.demonym && !self.demonyms) {
+                    if !readable(&v, self.demonyms) {
                         continue;
                     }
                     let Some(e) = g.entity(v.entity) else {

@@ -884,23 +884,25 @@ impl Tagger {
     /// (exactly, under any reading)? `spelled` is the hit's text, lightly normalized, with the
     /// letters its clitic hid restored; `whole` the whole text word(s) the hit lies in.
     fn refuses_fuzzy(&self, spelled: &str, whole: &str) -> bool {
-        let common = |w: &str| self.layers.iter().any(|g| g.is_common(w));
         let known = |w: &str| {
             let key = key_of(w);
             self.layers.iter().any(|g| g.names().contains_key(&key))
         };
-        let behind_proclitic = |w: &str| {
-            segment::LETTER_PROCLITICS
-                .iter()
-                .any(|c| w.strip_prefix(c).is_some_and(common))
-        };
         let same = spelled == whole;
-        common(spelled)
-            || (!same && common(whole))
-            || behind_proclitic(spelled)
-            || (!same && behind_proclitic(whole))
+        self.common_word(spelled)
+            || (!same && self.common_word(whole))
             || known(spelled)
             || (!same && known(whole))
+    }
+
+    /// Is the lightly normalized word `w` a common word of a layer, with or without a
+    /// one-letter proclitic (بيان, لبيان)?
+    fn common_word(&self, w: &str) -> bool {
+        let common = |w: &str| self.layers.iter().any(|g| g.is_common(w));
+        common(w)
+            || segment::LETTER_PROCLITICS
+                .iter()
+                .any(|c| w.strip_prefix(c).is_some_and(common))
     }
 
     /// Can a fuzzy reading start at folded byte `start` of word `k` at all, and can it be a

@@ -50,9 +50,9 @@ pub(crate) fn is_adjective(text: &str, m: &Mention) -> bool {
     }
     let is_space = |c: char| c.is_whitespace();
     // the whole text word holding the mention, which must end with it
-    let ws = text[..m.byte_start].rfind(is_space).map_or(0, |i| {
-        i + text[i..].chars().next().map_or(1, char::len_utf8)
-    });
+    let ws = text[..m.byte_start]
+        .rfind(is_space)
+        .map_or(0, |i| after_char(text, i));
     let after = text[m.byte_end..].chars().next();
     if after.is_some_and(|c| c.is_alphabetic()) {
         return false;
@@ -74,9 +74,7 @@ pub(crate) fn is_adjective(text: &str, m: &Mention) -> bool {
     }
     let pw_start = trimmed
         .rfind(|c: char| !c.is_alphabetic() && !is_mark(c))
-        .map_or(0, |i| {
-            i + trimmed[i..].chars().next().map_or(1, char::len_utf8)
-        });
+        .map_or(0, |i| after_char(trimmed, i));
     let prev = key_of(&trimmed[pw_start..]);
     if prev.chars().count() < 4 || NOT_NOUNS.contains(&prev.as_str()) {
         return false;
@@ -103,6 +101,11 @@ fn definite_nisba(word: &str) -> bool {
     word.strip_prefix("ال").is_some_and(|stem| {
         (stem.ends_with('ي') || stem.ends_with("يه")) && stem.chars().count() >= 3
     })
+}
+
+/// The byte after the character that starts at byte `i` of `s`.
+fn after_char(s: &str, i: usize) -> usize {
+    i + s[i..].chars().next().map_or(1, char::len_utf8)
 }
 
 /// Arabic diacritics, tatweel and the dagger alef, which sit inside a word.
