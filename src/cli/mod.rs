@@ -102,7 +102,7 @@ pub struct RuleArgs {
     /// Put person names together from the words around them (`"match": "composed"`), with
     /// these rules, comma-separated: `titles` (a title, then the name), `given` (a given name,
     /// then the name), `parts` (a run of known name parts); the rules given replace the default.
-    /// Default: titles (right more than 75% of the time on ANERcorp, the other two less; see
+    /// Default: titles,given (right more than 75% of the time on ANERcorp; parts less; see
     /// docs/accuracy.md).
     #[arg(long, value_delimiter = ',', value_name = "RULES",
           value_parser = ["titles", "given", "parts"])]

@@ -178,6 +178,8 @@ fn name_words_fst(lists: &NameWords) -> Vec<u8> {
         (&lists.given, WORD_GIVEN),
         (&lists.parts, WORD_PART),
         (&lists.titles, WORD_TITLE),
+        (&lists.surnames, WORD_SURNAME),
+        (&lists.foreign_given, WORD_GIVEN | WORD_FOREIGN_GIVEN),
     ] {
         for w in list {
             let key = key_of(w);

@@ -16,7 +16,10 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::source::{COMMON_WORDS_FILE, GIVEN_NAMES_FILE, NAME_PARTS_FILE, TITLES_FILE};
+use super::source::{
+    COMMON_WORDS_FILE, FOREIGN_GIVEN_FILE, GIVEN_NAMES_FILE, NAME_PARTS_FILE, SURNAMES_FILE,
+    TITLES_FILE,
+};
 use super::{EntityType, Gazetteer};
 use crate::error::{Error, Result};
 
@@ -60,6 +63,8 @@ pub fn file_names(gaz: &Gazetteer, layout: &[(String, usize)]) -> Vec<String> {
         [
             COMMON_WORDS_FILE,
             GIVEN_NAMES_FILE,
+            FOREIGN_GIVEN_FILE,
+            SURNAMES_FILE,
             NAME_PARTS_FILE,
             TITLES_FILE,
         ]
@@ -167,15 +172,26 @@ fn entity_lines(gaz: &Gazetteer) -> Vec<String> {
         .collect()
 }
 
-/// The words of the name rules' lists (given names, name parts, titles), folded.
-fn name_lists(gaz: &Gazetteer) -> [Vec<String>; 3] {
-    use super::format::{WORD_GIVEN, WORD_PART, WORD_TITLE};
+/// The words of the name rules' lists (given names, name parts, titles, surnames, given
+/// names of other languages), folded. A given name of another language is listed only there.
+fn name_lists(gaz: &Gazetteer) -> [Vec<String>; 5] {
+    use super::format::{WORD_FOREIGN_GIVEN, WORD_GIVEN, WORD_PART, WORD_SURNAME, WORD_TITLE};
     use fst::Streamer;
-    let mut lists: [Vec<String>; 3] = Default::default();
+    let mut lists: [Vec<String>; 5] = Default::default();
     let mut stream = gaz.name_words().stream();
-    while let Some((key, flags)) = stream.next() {
+    while let Some((key, mut flags)) = stream.next() {
         let word = String::from_utf8_lossy(key).into_owned();
-        for (i, flag) in [WORD_GIVEN, WORD_PART, WORD_TITLE].into_iter().enumerate() {
+        if flags & WORD_FOREIGN_GIVEN != 0 {
+            flags &= !WORD_GIVEN;
+        }
+        let all = [
+            WORD_GIVEN,
+            WORD_PART,
+            WORD_TITLE,
+            WORD_SURNAME,
+            WORD_FOREIGN_GIVEN,
+        ];
+        for (i, flag) in all.into_iter().enumerate() {
             if flags & flag != 0 {
                 lists[i].push(word.clone());
             }
@@ -186,7 +202,7 @@ fn name_lists(gaz: &Gazetteer) -> [Vec<String>; 3] {
 
 /// Writes `gaz` as source files into `dir` (created if missing): the entity files of
 /// `layout` (see [`embedded_files`]; an empty layout gives `people.tsv`, `places.tsv`,
-/// `organizations.tsv`) and the four word lists. Existing files of those names are replaced;
+/// `organizations.tsv`) and the six word lists. Existing files of those names are replaced;
 /// check [`file_names`] first to avoid that.
 ///
 /// # Errors
@@ -221,8 +237,10 @@ pub fn write_sources(gaz: &Gazetteer, layout: &[(String, usize)], dir: &Path) ->
     }
     let lists_header = "# Exported by `gaztag gazetteer export` (see gazetteer/README.md).\n";
     write(COMMON_WORDS_FILE, lists_header, &common)?;
-    let [given, parts, titles] = name_lists(gaz);
+    let [given, parts, titles, surnames, foreign] = name_lists(gaz);
     write(GIVEN_NAMES_FILE, lists_header, &given)?;
+    write(FOREIGN_GIVEN_FILE, lists_header, &foreign)?;
+    write(SURNAMES_FILE, lists_header, &surnames)?;
     write(NAME_PARTS_FILE, lists_header, &parts)?;
     write(TITLES_FILE, lists_header, &titles)?;
     Ok(out)
@@ -244,13 +262,15 @@ mod tests {
                 given: vec!["نيكول".into()],
                 parts: vec!["باشينيان".into()],
                 titles: vec!["وزير الخارجية".into()],
+                surnames: vec!["فرحات".into()],
+                foreign_given: vec!["فلاديمير".into()],
             },
         };
         let gaz = Gazetteer::from_bytes(compile(&sources)).unwrap();
         let dir = tempfile::tempdir().unwrap();
         let layout = [("a.tsv".to_owned(), 2)];
         let out = write_sources(&gaz, &layout, dir.path()).unwrap();
-        assert_eq!(out.files.len(), 5);
+        assert_eq!(out.files.len(), 7);
         let again = source::read_dir(dir.path()).unwrap();
         let ids: Vec<&str> = again.entities.iter().map(|e| e.id.as_str()).collect();
         assert_eq!(ids, ["baku", "nato"]);
@@ -275,6 +295,9 @@ mod tests {
         // the name rules' words come back folded, as the index keeps them (same keys)
         assert_eq!(again.name_words.titles, ["وزير الخارجيه"]);
         assert_eq!(again.name_words.given, ["نيكول"]);
+        assert_eq!(again.name_words.surnames, ["فرحات"]);
+        assert_eq!(again.name_words.foreign_given, ["فلاديمير"]);
+        assert!(gaz.name_word("فلاديمير").given && gaz.name_word("فلاديمير").foreign);
         // a layout that does not cover the index falls back to one file per type
         let names = file_names(&gaz, &[("x.tsv".to_owned(), 5)]);
         assert_eq!(&names[..2], ["organizations.tsv", "places.tsv"]);

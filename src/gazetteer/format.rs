@@ -26,7 +26,8 @@
 //!   [`FUZZY_MIN_LETTERS`] letters whose skeleton keeps at least [`FUZZY_MIN_SKELETON`] letters
 //!   are in it; exact-only variants, demonyms and short forms never are.
 //! * **name-words fst**: folded word (or title, several words) → flags of the lists it is in
-//!   ([`WORD_GIVEN`], [`WORD_PART`], [`WORD_TITLE`]), for the person-name rules.
+//!   ([`WORD_GIVEN`], [`WORD_PART`], [`WORD_TITLE`], [`WORD_SURNAME`],
+//!   [`WORD_FOREIGN_GIVEN`]), for the person-name rules.
 //! * **priors**: one record of [`PRIOR_LEN`] bytes per entity, in entity order: its prior
 //!   weight as `u64` (the source's `weight=`, 1 without it), then offset and length (`u32`
 //!   each) of its GeoNames id in the strings section (length 0: absent).
@@ -75,6 +76,10 @@ pub const WORD_GIVEN: u64 = 1;
 pub const WORD_PART: u64 = 2;
 /// Name-word flag: a person title.
 pub const WORD_TITLE: u64 = 4;
+/// Name-word flag: a family name (surname) of people.
+pub const WORD_SURNAME: u64 = 8;
+/// Name-word flag: a given name of another language, no Arabic word (فلاديمير, جون).
+pub const WORD_FOREIGN_GIVEN: u64 = 16;
 
 /// Section indexes.
 pub const NAMES: usize = 0;

@@ -141,6 +141,10 @@ pub struct NameWord {
     pub part: bool,
     /// A person title (`titles.txt`).
     pub title: bool,
+    /// A family name (`surnames.txt`).
+    pub surname: bool,
+    /// A given name of another language (`foreign-given-names.txt`); `given` is set too.
+    pub foreign: bool,
 }
 
 impl Gazetteer {
@@ -606,6 +610,8 @@ impl Gazetteer {
             given: flags & WORD_GIVEN != 0,
             part: flags & WORD_PART != 0,
             title: flags & WORD_TITLE != 0,
+            surname: flags & WORD_SURNAME != 0,
+            foreign: flags & WORD_FOREIGN_GIVEN != 0,
         }
     }
 

@@ -115,7 +115,8 @@ pub struct Sources {
     pub entities: Vec<Entity>,
     /// Words that only match a variant spelled exactly like them (`common-words.txt`).
     pub common_words: Vec<String>,
-    /// The name rules' word lists (`given-names.txt`, `name-parts.txt`, `titles.txt`).
+    /// The name rules' word lists (`given-names.txt`, `foreign-given-names.txt`,
+    /// `surnames.txt`, `name-parts.txt`, `titles.txt`).
     pub name_words: NameWords,
 }
 
@@ -130,6 +131,13 @@ pub struct NameWords {
     /// Person titles (`titles.txt`, one or more words each): a title followed by name-like
     /// words introduces a person.
     pub titles: Vec<String>,
+    /// Family names (`surnames.txt`): after an Arabic given name, the evidence that the two
+    /// words are a person's name (نبيل [فرحات]) and not a noun phrase (نجم السينما).
+    pub surnames: Vec<String>,
+    /// Given names of other languages (`foreign-given-names.txt`: فلاديمير, جون): no Arabic
+    /// word is spelled so, so one is a given name (as if in `given-names.txt`) that needs no
+    /// known surname after it.
+    pub foreign_given: Vec<String>,
 }
 
 /// The file of common words inside a source folder.
@@ -140,6 +148,10 @@ pub const GIVEN_NAMES_FILE: &str = "given-names.txt";
 pub const NAME_PARTS_FILE: &str = "name-parts.txt";
 /// The file of person titles inside a source folder.
 pub const TITLES_FILE: &str = "titles.txt";
+/// The file of family names inside a source folder.
+pub const SURNAMES_FILE: &str = "surnames.txt";
+/// The file of given names of other languages inside a source folder.
+pub const FOREIGN_GIVEN_FILE: &str = "foreign-given-names.txt";
 
 /// Longest line a source file may have, in bytes, its line end left out: 64 KiB.
 ///
@@ -257,6 +269,8 @@ fn read_dir_with(dir: &Path, problems: &mut Vec<Error>, first_only: bool) -> Res
         given: list(GIVEN_NAMES_FILE)?,
         parts: list(NAME_PARTS_FILE)?,
         titles: list(TITLES_FILE)?,
+        surnames: list(SURNAMES_FILE)?,
+        foreign_given: list(FOREIGN_GIVEN_FILE)?,
     };
     Ok(sources)
 }

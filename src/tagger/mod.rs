@@ -186,7 +186,8 @@ impl TaggerBuilder {
 
     /// Person-name composition: a given name or a title followed by name-like words, or a run
     /// of known name parts, is a person (`"match": "composed"`; see [`rules::names`]).
-    /// Default: on, with the rules of [`rules::names::ComposeRules::default`] (`titles` only);
+    /// Default: on, with the rules of [`rules::names::ComposeRules::default`] (`titles` and
+    /// `given`);
     /// `compose(false)` turns every rule off whatever was chosen.
     pub fn compose(&mut self, yes: bool) -> &mut TaggerBuilder {
         self.compose = yes;
@@ -194,8 +195,8 @@ impl TaggerBuilder {
     }
 
     /// Which of the composition rules run when [`TaggerBuilder::compose`] is on (see
-    /// [`rules::names`]). Default: `titles` only
-    /// ([`rules::names::ComposeRules::default`]); `given` and `parts` are opt-in.
+    /// [`rules::names`]). Default: `titles` and `given`
+    /// ([`rules::names::ComposeRules::default`]); `parts` is opt-in.
     pub fn compose_rules(&mut self, r: rules::names::ComposeRules) -> &mut TaggerBuilder {
         self.compose_rules = r;
         self

@@ -15,7 +15,11 @@
 //!    nationality, or an office adjective: السابق, الجديد …), then one to four **name-like
 //!    words**: the name-like words are the mention (`الرئيس الأذربيجاني [إلهام علييف]`);
 //! 2. a **given name** (`given-names.txt`, one or two words: محمد, عبد الله, فلاديمير), then
-//!    one or two name-like words: all of them are the mention (`[نيكول باشينيان]`);
+//!    one or two name-like words: all of them are the mention (`[نيكول باشينيان]`). After an
+//!    Arabic given name the next word must be known as a name (a surname of `surnames.txt`, a
+//!    given name, a name part, a connector, a gazetteer person), since many given names are
+//!    everyday words too (نجم السينما); a given name of another language
+//!    (`foreign-given-names.txt`) needs no such evidence;
 //! 3. a run of two or more words each a **known name part** (`name-parts.txt`, which
 //!    `gazetteer import` derives from annotated data).
 //!
@@ -319,12 +323,12 @@ impl ComposeRules {
 }
 
 impl Default for ComposeRules {
-    /// `titles` only: on news no one here wrote it is right more than 75% of the time, the
-    /// other two not yet (docs/accuracy.md, "Name rules"), so they are opt-in.
+    /// `titles` and `given`: on news no one here wrote they are right more than 75% of the
+    /// time, `parts` not yet (docs/accuracy.md, "Name rules"), so it is opt-in.
     fn default() -> ComposeRules {
         ComposeRules {
             titles: true,
-            given: false,
+            given: true,
             parts: false,
         }
     }
@@ -447,6 +451,8 @@ impl<'a> Names<'a> {
             w.given |= n.given;
             w.part |= n.part;
             w.title |= n.title;
+            w.surname |= n.surname;
+            w.foreign |= n.foreign;
         }
         w
     }
@@ -465,6 +471,19 @@ impl<'a> Names<'a> {
             g.names().get(key).is_some_and(|v| {
                 g.postings(v).any(|var| {
                     !var.short && g.entity(var.entity).is_some_and(|e| Some(e.id) != entity)
+                })
+            })
+        })
+    }
+
+    /// Is `key` a gazetteer key of a person?
+    fn person_key(&self, key: &str) -> bool {
+        self.layers.iter().any(|g| {
+            g.names().get(key).is_some_and(|v| {
+                g.postings(v).any(|var| {
+                    !var.short
+                        && g.entity(var.entity)
+                            .is_some_and(|e| e.kind == EntityType::Per)
                 })
             })
         })
@@ -681,7 +700,9 @@ impl<'a> Names<'a> {
             let first_after = k + given_words;
             if first_after < self.words.len()
                 && self.words[first_after - 1].joins_next
-                && let Some(found) = self.run_from(k, strip, given_words, MAX_AFTER_GIVEN, exact)
+                && let more = self.after_given(&key, first_after, exact)
+                && more > 0
+                && let Some(found) = self.run_from(k, strip, given_words, more, exact)
             {
                 return Some(found);
             }
@@ -880,18 +901,62 @@ impl<'a> Names<'a> {
     }
 
     /// Is word `k` a given name or a name part of the lists?
+    /// How many name-like words may follow the given name `given` (folded) whose next word
+    /// is `j`: none when nothing says the words after it are a name. Many Arabic given names
+    /// are everyday words too (نجم السينما, صاحب السمو, جني الأرباح), so after one the next
+    /// word must be known as a name: a given name (the father's: عباس محمود), a surname
+    /// (`surnames.txt`) or name part, a gazetteer person, or a connector (بن, أبو …). After a
+    /// father's name the next word is free (عباس محمود [العقاد]); after a surname it must be
+    /// known too (سعيد شيرازي, not سعيد شيرازي سائق). A given name of another language
+    /// (`foreign-given-names.txt`: فلاديمير) is evidence itself.
+    fn after_given(
+        &self,
+        given: &str,
+        j: usize,
+        exact: &dyn Fn(usize) -> Option<ExactAt<'a>>,
+    ) -> usize {
+        if self.name_word(given).foreign {
+            return MAX_AFTER_GIVEN;
+        }
+        let mut count = 0;
+        while count < MAX_AFTER_GIVEN && j + count < self.words.len() {
+            let w = j + count;
+            let folded = self.token(w).folded;
+            let nw = self.name_word(folded);
+            // a name behind و (وموسى, ولاريجاني) is another person's
+            let known = |n: NameWord| n.given || n.part || n.surname;
+            if !known(nw)
+                && let Some(rest) = folded.strip_prefix('و')
+                && (known(self.name_word(rest)) || self.person_key(rest))
+            {
+                break;
+            }
+            if CONNECTORS.contains(&folded) || exact(w).is_some_and(|e| e.kind == EntityType::Per) {
+                return MAX_AFTER_GIVEN;
+            }
+            if !known(nw) {
+                if count == 1 && self.name_word(self.token(w - 1).folded).given {
+                    count += 1;
+                }
+                break;
+            }
+            count += 1;
+        }
+        count
+    }
+
     fn known_name_word(&self, k: usize) -> bool {
         let nw = self.name_word(self.token(k).folded);
         nw.given || nw.part
     }
 
-    /// Extra checks for a word the lists do not know (not a given name, name part or
+    /// Extra checks for a word the lists do not know (not a given name, name part, surname or
     /// gazetteer person): it must not look like an imperfect verb, end in ة, or start with a
     /// proclitic and the article (بالميدالية).
     fn unknown_word_ok(&self, k: usize) -> bool {
         let w = self.token(k).folded;
         let nw = self.name_word(w);
-        if nw.given || nw.part {
+        if nw.given || nw.part || nw.surname {
             return true;
         }
         !self.looks_like_verb(k)
