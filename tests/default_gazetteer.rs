@@ -550,6 +550,25 @@ fn ids_reach_the_mentions() {
             "{country} has no GeoNames id: {ids:?}"
         );
     }
+
+    // ids confirmed later against public listings (organization-wikidata-sources.tsv)
+    let text = "وناقش مجلس النواب العراقي مع وفد من الجامعة الأمريكية في بيروت تقريرا \
+                نشرته صحيفة لوفيغارو.";
+    let ids: BTreeMap<String, Option<String>> = t
+        .tag(text)
+        .into_iter()
+        .map(|m| (m.entity, m.wikidata))
+        .collect();
+    for (entity, qid) in [
+        ("iraqi-parliament", "Q1973075"),
+        ("american-university-beirut", "Q469482"),
+        ("le-figaro", "Q216047"),
+    ] {
+        let got = ids
+            .get(entity)
+            .unwrap_or_else(|| panic!("{entity} not found in {ids:?}"));
+        assert_eq!(got.as_deref(), Some(qid), "{entity}: {got:?}");
+    }
 }
 
 /// ISO codes of the dependent territories, which the Wikidata list used by the build does not
