@@ -601,3 +601,31 @@ fn curated_people_keep_their_names() {
         assert_eq!(e, entity, "{word}: {got:?}");
     }
 }
+
+#[test]
+fn world_figures_are_people() {
+    let t = gaztag::Tagger::new(Gazetteer::embedded());
+    let text = "وقال حيدر العبادي إن لقاءه مع كريستين لاغارد كان مثمرا، بينما انتقد غانتس \
+                تصريحات زاباتيرو، وأشاد عبد الله حمدوك بروايات نجيب محفوظ.";
+    let got: BTreeMap<String, (String, EntityType)> = t
+        .tag(text)
+        .into_iter()
+        .map(|m| (m.text.clone(), (m.entity, m.kind)))
+        .collect();
+    for (word, entity) in [
+        ("حيدر العبادي", "haider-al-abadi"),
+        ("كريستين لاغارد", "christine-lagarde"),
+        // the surname alone
+        ("غانتس", "benny-gantz"),
+        // a variant spelling (ثاباتيرو is the name)
+        ("زاباتيرو", "jose-luis-zapatero"),
+        ("عبد الله حمدوك", "abdalla-hamdok"),
+        ("نجيب محفوظ", "naguib-mahfouz"),
+    ] {
+        let (e, kind) = got
+            .get(word)
+            .unwrap_or_else(|| panic!("{word} not found in {got:?}"));
+        assert_eq!(*kind, EntityType::Per, "{word}: {got:?}");
+        assert_eq!(e, entity, "{word}: {got:?}");
+    }
+}
