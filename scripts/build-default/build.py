@@ -258,7 +258,9 @@ class Builder:
 
     def is_generic(self, spelling: str) -> bool:
         w = fold(spelling)
-        return w in self.generic or strip_al(w) in self.generic
+        # with the article even on a short word: الحد is حد ("limit") with ال
+        bare = w[2:] if w.startswith("ال") and len(w) > 3 else w
+        return w in self.generic or bare in self.generic
 
     def is_common(self, spelling: str) -> bool:
         """A single word that is a common Arabic word (the precision rule)."""
