@@ -629,3 +629,20 @@ fn world_figures_are_people() {
         assert_eq!(e, entity, "{word}: {got:?}");
     }
 }
+
+/// With the default lists, a given name of another language composes with any name-like word
+/// after it, an Arabic given name only with a known family name; a given name that is an
+/// everyday word before a noun (نجم السينما, صاحب السمو) is no person.
+#[test]
+fn default_given_names_compose_with_evidence() {
+    let t = gaztag::Tagger::new(Gazetteer::embedded());
+    let text = "وأعلن ماسيمو كارليني أن الفريق جاهز، وقال نبيل فرحات إن نجم السينما \
+                وصل، واستقبل صاحب السمو الوفد.";
+    let composed: Vec<String> = t
+        .tag(text)
+        .into_iter()
+        .filter(|m| m.how == gaztag::MatchKind::Composed)
+        .map(|m| m.text)
+        .collect();
+    assert_eq!(composed, ["ماسيمو كارليني", "نبيل فرحات"], "{composed:?}");
+}
