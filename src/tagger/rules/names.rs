@@ -467,24 +467,19 @@ impl<'a> Names<'a> {
 
     /// Is `key` a gazetteer key of an entity other than `entity` (or of any, for `None`)?
     fn other_entity_key(&self, key: &str, entity: Option<&str>) -> bool {
-        self.layers.iter().any(|g| {
-            g.names().get(key).is_some_and(|v| {
-                g.postings(v).any(|var| {
-                    !var.short && g.entity(var.entity).is_some_and(|e| Some(e.id) != entity)
-                })
-            })
-        })
+        self.key_of_entity(key, |e| Some(e.id) != entity)
     }
 
-    /// Is `key` a gazetteer key of a person?
-    fn person_key(&self, key: &str) -> bool {
+    /// Is `key` a gazetteer key (not a short form) of an entity that `keep` accepts?
+    fn key_of_entity(
+        &self,
+        key: &str,
+        keep: impl Fn(&crate::gazetteer::EntityRef) -> bool,
+    ) -> bool {
         self.layers.iter().any(|g| {
             g.names().get(key).is_some_and(|v| {
-                g.postings(v).any(|var| {
-                    !var.short
-                        && g.entity(var.entity)
-                            .is_some_and(|e| e.kind == EntityType::Per)
-                })
+                g.postings(v)
+                    .any(|var| !var.short && g.entity(var.entity).is_some_and(|e| keep(&e)))
             })
         })
     }
@@ -927,7 +922,8 @@ impl<'a> Names<'a> {
             let known = |n: NameWord| n.given || n.part || n.surname;
             if !known(nw)
                 && let Some(rest) = folded.strip_prefix('و')
-                && (known(self.name_word(rest)) || self.person_key(rest))
+                && (known(self.name_word(rest))
+                    || self.key_of_entity(rest, |e| e.kind == EntityType::Per))
             {
                 break;
             }
