@@ -49,7 +49,7 @@
 use std::collections::HashMap;
 
 use crate::annotation::{MatchKind, Mention, MentionKind, Score};
-use crate::gazetteer::format::WORD_TITLE;
+use crate::gazetteer::format::{WORD_GIVEN, WORD_TITLE};
 use crate::gazetteer::{EntityType, Gazetteer, NameWord, light_form};
 use crate::normalize::Normalized;
 use crate::segment::{self, Word};
@@ -712,14 +712,29 @@ impl<'a> Names<'a> {
             if self.is_common(&written) || (strip == 0 && Self::is_function(&key)) {
                 break;
             }
-            let two = self.words[k].joins_next
-                && k + 1 < self.words.len()
-                && self
-                    .name_word(&format!("{key} {}", self.token(k + 1).folded))
-                    .given;
+            // one walk per layer through the reading, then on through the next word: a
+            // two-word given name first, then a one-word one (as `name_word` of each key)
+            let next = (self.words[k].joins_next && k + 1 < self.words.len())
+                .then(|| self.token(k + 1).folded);
+            let (mut one, mut two) = (false, false);
+            for g in self.layers {
+                let fst = g.name_words().as_fst();
+                let given = |(node, out): (Node<'_>, Output)| {
+                    node.is_final() && out.cat(node.final_output()).value() & WORD_GIVEN != 0
+                };
+                let Some(at) = feed(fst, (fst.root(), Output::zero()), restore)
+                    .and_then(|at| feed(fst, at, rest))
+                else {
+                    continue;
+                };
+                one |= given(at);
+                two |= next
+                    .and_then(|n| feed(fst, at, " ").and_then(|at| feed(fst, at, n)))
+                    .is_some_and(given);
+            }
             let given_words = if two {
                 2
-            } else if self.name_word(&key).given {
+            } else if one {
                 1
             } else {
                 continue;
