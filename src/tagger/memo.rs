@@ -62,6 +62,12 @@ struct Memo {
     words: HashMap<Box<str>, Walked, BuildHasherDefault<WordHasher>>,
     /// Lightly normalized surfaces → is it a common word of some layer?
     common: HashMap<Box<str>, bool, BuildHasherDefault<WordHasher>>,
+    /// Folded words → does an entry of the name rules' lists start with one of its readings
+    /// (`Names::could_start_list_entry`)?
+    list_starts: HashMap<Box<str>, bool, BuildHasherDefault<WordHasher>>,
+    /// Folded words → is one of their readings the first word of a title
+    /// (`Names::could_start_title`)?
+    title_starts: HashMap<Box<str>, bool, BuildHasherDefault<WordHasher>>,
 }
 
 impl Memo {
@@ -70,6 +76,8 @@ impl Memo {
         if self.tagger != tagger {
             self.words.clear();
             self.common.clear();
+            self.list_starts.clear();
+            self.title_starts.clear();
             self.tagger = tagger;
         }
         self
@@ -115,6 +123,39 @@ pub(crate) fn is_common(tagger: u64, surface: &str, common: impl FnOnce() -> boo
         let c = common();
         if m.common.len() < MAX_WORDS {
             m.common.insert(surface.into(), c);
+        }
+        c
+    })
+}
+
+/// Does an entry of tagger `tagger`'s name lists start with a reading of the folded word
+/// `word` (`starts()` says, the first time; remembered as [`is_common`]'s answers are)?
+pub(crate) fn list_start(tagger: u64, word: &str, starts: impl FnOnce() -> bool) -> bool {
+    remembered(tagger, word, |m| &mut m.list_starts, starts)
+}
+
+/// Is a reading of the folded word `word` the first word of a title of tagger `tagger`'s
+/// lists (`starts()` says, the first time; remembered as [`is_common`]'s answers are)?
+pub(crate) fn title_start(tagger: u64, word: &str, starts: impl FnOnce() -> bool) -> bool {
+    remembered(tagger, word, |m| &mut m.title_starts, starts)
+}
+
+/// The answer for `word` in the map `map` picks, found by `answer()` the first time.
+fn remembered(
+    tagger: u64,
+    word: &str,
+    map: impl FnOnce(&mut Memo) -> &mut HashMap<Box<str>, bool, BuildHasherDefault<WordHasher>>,
+    answer: impl FnOnce() -> bool,
+) -> bool {
+    MEMO.with(|m| {
+        let mut m = m.borrow_mut();
+        let map = map(m.of(tagger));
+        if let Some(&c) = map.get(word) {
+            return c;
+        }
+        let c = answer();
+        if map.len() < MAX_WORDS {
+            map.insert(word.into(), c);
         }
         c
     })
@@ -192,6 +233,13 @@ mod tests {
         assert!(is_common(2, "في", || true));
         assert!(is_common(2, "في", || unreachable!()));
         assert!(!is_common(3, "في", || false));
+        // list starts, per tagger too
+        assert!(list_start(2, "محمد", || true));
+        assert!(list_start(2, "محمد", || unreachable!()));
+        assert!(!list_start(3, "محمد", || false));
+        assert!(title_start(3, "الرئيس", || true));
+        assert!(title_start(3, "الرئيس", || unreachable!()));
+        assert!(!list_start(3, "الرئيس", || false));
         // what is not given is not remembered
         assert_eq!(with(2, "عبد", |_| (0, None)), 0);
         assert_eq!(with(2, "عبد", |w| (u8::from(w.is_some()), None)), 0);

@@ -455,7 +455,14 @@ impl Tagger {
         // entities named so far (their short forms are valid from then on)
         let mut seen: HashSet<String> = HashSet::new();
         let mut names = (self.aliases || self.compose).then(|| {
-            let mut n = Names::new(&self.layers, &self.word_starts, text, &norm, &words);
+            let mut n = Names::new(
+                self.id,
+                &self.layers,
+                &self.word_starts,
+                text,
+                &norm,
+                &words,
+            );
             n.rules = self.compose_rules;
             n.title_firsts = &self.title_firsts;
             n
@@ -1845,7 +1852,7 @@ fn utf8_len(first: u8) -> usize {
 /// [`light_form`], without its work where it would change nothing: text of word characters
 /// only (no space, no punctuation), none of them dropped or a presentation form, is its own
 /// light form (a unit test holds the two together for every code point).
-fn light(s: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn light(s: &str) -> std::borrow::Cow<'_, str> {
     let same = s.chars().all(|c| {
         segment::is_word_char(c) && !normalize::is_dropped(c) && !normalize::is_presentation_form(c)
     });

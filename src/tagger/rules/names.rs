@@ -49,7 +49,7 @@
 use std::collections::HashMap;
 
 use crate::annotation::{MatchKind, Mention, MentionKind, Score};
-use crate::gazetteer::format::WORD_TITLE;
+use crate::gazetteer::format::{WORD_GIVEN, WORD_TITLE};
 use crate::gazetteer::{EntityType, Gazetteer, NameWord, light_form};
 use crate::normalize::Normalized;
 use crate::segment::{self, Word};
@@ -374,6 +374,11 @@ pub(crate) struct Names<'a> {
     titles: std::cell::RefCell<Vec<u32>>,
     /// Per word, what [`Names::could_start_list_entry`] found: 0 not asked yet, 1 no, 2 yes.
     list_starts: std::cell::RefCell<Vec<u8>>,
+    /// Per word, its original byte range ([`Names::token`]), or [`ORIGIN_UNKNOWN`].
+    origins: std::cell::RefCell<Vec<(u32, u32)>>,
+    /// The tagger's id, for its per-thread memory (`memo.rs`): common-word answers and list
+    /// starts, which depend on the word and the layers only.
+    tagger: u64,
     /// Which composition rules run.
     pub(crate) rules: ComposeRules,
     /// Each layer's first words of titles ([`title_firsts`]); empty: not known, no shortcut.
@@ -384,6 +389,8 @@ pub(crate) struct Names<'a> {
 const TITLE_UNKNOWN: u32 = u32::MAX;
 /// No title starts there (see `Names::titles`).
 const TITLE_NONE: u32 = u32::MAX - 1;
+/// Not asked yet (see `Names::origins`); offsets fit in 32 bits (documents are under 2 GiB).
+const ORIGIN_UNKNOWN: (u32, u32) = (u32::MAX, u32::MAX);
 
 /// The gazetteer name that starts at a word, as the name rules need to know it.
 #[derive(Clone, Copy, Debug)]
@@ -409,6 +416,7 @@ pub(crate) struct Found {
 
 impl<'a> Names<'a> {
     pub(crate) fn new(
+        tagger: u64,
         layers: &'a [Gazetteer],
         word_starts: &'a [Starts],
         text: &'a str,
@@ -427,6 +435,8 @@ impl<'a> Names<'a> {
             word_starts,
             titles: std::cell::RefCell::new(vec![TITLE_UNKNOWN; words.len()]),
             list_starts: std::cell::RefCell::new(vec![0; words.len()]),
+            origins: std::cell::RefCell::new(vec![ORIGIN_UNKNOWN; words.len()]),
+            tagger,
             rules: ComposeRules::default(),
             title_firsts: &[],
         }
@@ -434,10 +444,18 @@ impl<'a> Names<'a> {
 
     fn token(&self, k: usize) -> Token<'a> {
         let w = self.words[k];
-        let orig = (
-            self.norm.origin(w.start),
-            crate::tagger::original_end(self.text, self.norm, w.end),
-        );
+        // the original range is asked of the same words again and again: found once
+        let known = self.origins.borrow()[k];
+        let orig = if known == ORIGIN_UNKNOWN {
+            let orig = (
+                self.norm.origin(w.start),
+                crate::tagger::original_end(self.text, self.norm, w.end),
+            );
+            self.origins.borrow_mut()[k] = (orig.0 as u32, orig.1 as u32);
+            orig
+        } else {
+            (known.0 as usize, known.1 as usize)
+        };
         Token {
             folded: &self.t[w.start..w.end],
             orig,
@@ -458,7 +476,9 @@ impl<'a> Names<'a> {
     }
 
     fn is_common(&self, light: &str) -> bool {
-        self.layers.iter().any(|g| g.is_common(light))
+        crate::tagger::memo::is_common(self.tagger, light, || {
+            self.layers.iter().any(|g| g.is_common(light))
+        })
     }
 
     fn is_function(folded: &str) -> bool {
@@ -514,11 +534,14 @@ impl<'a> Names<'a> {
         if known != 0 {
             return known == 2;
         }
-        let yes = self.readings(k).any(|(_, restore, rest)| {
-            self.layers
-                .iter()
-                .zip(self.word_starts)
-                .any(|(g, starts)| starts.has_prefix(g.name_words().as_fst(), restore, rest))
+        let word = &self.t[self.words[k].start..self.words[k].end];
+        let yes = crate::tagger::memo::list_start(self.tagger, word, || {
+            self.readings(k).any(|(_, restore, rest)| {
+                self.layers
+                    .iter()
+                    .zip(self.word_starts)
+                    .any(|(g, starts)| starts.has_prefix(g.name_words().as_fst(), restore, rest))
+            })
         });
         self.list_starts.borrow_mut()[k] = if yes { 2 } else { 1 };
         yes
@@ -543,13 +566,16 @@ impl<'a> Names<'a> {
         if layers().next().is_none() {
             return false;
         }
-        self.readings(k).any(|(_, restore, rest)| {
-            layers().any(|f| {
-                let fst = f.set.as_fst();
-                f.starts.has_prefix(fst, restore, rest)
-                    && feed(fst, (fst.root(), Output::zero()), restore)
-                        .and_then(|at| feed(fst, at, rest))
-                        .is_some_and(|(node, _)| node.is_final())
+        // the walks depend on the word only: remembered per thread
+        crate::tagger::memo::title_start(self.tagger, word, || {
+            self.readings(k).any(|(_, restore, rest)| {
+                layers().any(|f| {
+                    let fst = f.set.as_fst();
+                    f.starts.has_prefix(fst, restore, rest)
+                        && feed(fst, (fst.root(), Output::zero()), restore)
+                            .and_then(|at| feed(fst, at, rest))
+                            .is_some_and(|(node, _)| node.is_final())
+                })
             })
         })
     }
@@ -577,7 +603,7 @@ impl<'a> Names<'a> {
         if written.contains(['\u{064B}', '\u{064C}', '\u{064D}']) {
             return false;
         }
-        let light = light_form(written);
+        let light = crate::tagger::light(written);
         if self.is_common(&light) {
             return false;
         }
@@ -600,8 +626,9 @@ impl<'a> Names<'a> {
             if nw.given || nw.part {
                 return false;
             }
-            let rest_light =
-                light_form(&self.text[self.norm.origin(self.words[k].start + strip)..tok.orig.1]);
+            let rest_light = crate::tagger::light(
+                &self.text[self.norm.origin(self.words[k].start + strip)..tok.orig.1],
+            );
             if Self::is_function(&key) || self.is_common(&rest_light) {
                 return false;
             }
@@ -673,21 +700,36 @@ impl<'a> Names<'a> {
         }
         // 2. a given name (one or two words), then one or two name-like words
         let tok = self.token(k);
-        let written = light_form(&self.text[tok.orig.0..tok.orig.1]);
+        let written = crate::tagger::light(&self.text[tok.orig.0..tok.orig.1]);
         let given_on = self.rules.given;
         for (strip, restore, rest) in self.readings(k).filter(|_| given_on) {
             let key = key(restore, rest);
             if self.is_common(&written) || (strip == 0 && Self::is_function(&key)) {
                 break;
             }
-            let two = self.words[k].joins_next
-                && k + 1 < self.words.len()
-                && self
-                    .name_word(&format!("{key} {}", self.token(k + 1).folded))
-                    .given;
+            // one walk per layer through the reading, then on through the next word: a
+            // two-word given name first, then a one-word one (as `name_word` of each key)
+            let next = (self.words[k].joins_next && k + 1 < self.words.len())
+                .then(|| self.token(k + 1).folded);
+            let (mut one, mut two) = (false, false);
+            for g in self.layers {
+                let fst = g.name_words().as_fst();
+                let given = |(node, out): (Node<'_>, Output)| {
+                    node.is_final() && out.cat(node.final_output()).value() & WORD_GIVEN != 0
+                };
+                let Some(at) = feed(fst, (fst.root(), Output::zero()), restore)
+                    .and_then(|at| feed(fst, at, rest))
+                else {
+                    continue;
+                };
+                one |= given(at);
+                two |= next
+                    .and_then(|n| feed(fst, at, " ").and_then(|at| feed(fst, at, n)))
+                    .is_some_and(given);
+            }
             let given_words = if two {
                 2
-            } else if self.name_word(&key).given {
+            } else if one {
                 1
             } else {
                 continue;
@@ -855,7 +897,7 @@ impl<'a> Names<'a> {
         let written = &self.text[tok.orig.0..tok.orig.1];
         tok.folded.chars().count() >= 3
             && tok.folded.chars().all(is_arabic_letter)
-            && self.is_common(&light_form(written))
+            && self.is_common(&crate::tagger::light(written))
             && !written.contains(['\u{064B}', '\u{064C}', '\u{064D}'])
             && !Self::is_function(tok.folded)
             && !self.written_function(k)
@@ -891,8 +933,9 @@ impl<'a> Names<'a> {
     /// Is word `k` written as a preposition that folds to a name (على → علي, Ali)?
     fn written_function(&self, k: usize) -> bool {
         let tok = self.token(k);
-        let written = light_form(&self.text[tok.orig.0..tok.orig.1]);
-        written.ends_with('ى') && Self::is_function(tok.folded)
+        // the function word first: it is cheap, and most words are none
+        Self::is_function(tok.folded)
+            && light_form(&self.text[tok.orig.0..tok.orig.1]).ends_with('ى')
     }
 
     /// Is word `k` a given name or a name part of the lists?
@@ -975,7 +1018,8 @@ impl<'a> Names<'a> {
 
     /// [`Names::title_at`], without the memory.
     fn find_title_at(&self, k: usize) -> Option<usize> {
-        if !self.could_start_list_entry(k) {
+        // a title's first word is a reading of word `k`, and the start of a list entry
+        if !self.could_start_title(k) || !self.could_start_list_entry(k) {
             return None;
         }
         for (_, restore, rest) in self.readings(k) {
