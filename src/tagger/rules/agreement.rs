@@ -10,7 +10,8 @@
 //! أخبار العربية).
 //!
 //! So a one-word place or body whose word (in the text) is ال + at least three letters ending
-//! in ي or ية, with no proclitic, written right after a definite word (ال…, or ل/و/ف/ب/ك + ال…,
+//! in ي or ية, or ال + the adjective pattern فعيل / فعيلة (المدى القصير, الآيات الكريمة; never
+//! after و or ف), with no proclitic, written right after a definite word (ال…, or ل/و/ف/ب/ك + ال…,
 //! or لل…, separated by spaces only; not a relative pronoun or إلى), is dropped. A word with و
 //! or ف is coordination: of names (والإسكندرية after القاهرة), kept, unless the word before is
 //! itself a definite nisba, the first of two adjectives (المصادر الصينية والعربية). People are
@@ -63,7 +64,7 @@ pub(crate) fn is_adjective(text: &str, m: &Mention) -> bool {
         Some(rest) if rest.starts_with("ال") => (rest.to_owned(), true),
         _ => (word, false),
     };
-    if !definite_nisba(&word) {
+    if !(definite_nisba(&word) || !coordinated && definite_faeel(&word)) {
         return false;
     }
     // the word before, with nothing but spaces between
@@ -100,6 +101,21 @@ pub(crate) fn is_adjective(text: &str, m: &Mention) -> bool {
 fn definite_nisba(word: &str) -> bool {
     word.strip_prefix("ال").is_some_and(|stem| {
         (stem.ends_with('ي') || stem.ends_with("يه")) && stem.chars().count() >= 3
+    })
+}
+
+/// Is the folded word ال + the adjective pattern فعيل or فعيلة (القصير, الكريمة), three root
+/// letters with ي before the last?
+fn definite_faeel(word: &str) -> bool {
+    word.strip_prefix("ال").is_some_and(|stem| {
+        let c: Vec<char> = stem.chars().collect();
+        let root = if c.last() == Some(&'ه') {
+            &c[..c.len() - 1]
+        } else {
+            &c[..]
+        };
+        let consonant = |x: &char| !matches!(x, 'ا' | 'و' | 'ي');
+        matches!(root, [a, b, 'ي', d] if [a, b, d].into_iter().all(consonant))
     })
 }
 
@@ -162,7 +178,12 @@ mod tests {
         assert!(adj("المصادر الصينية والعربية", "العربية"));
         assert!(adj("المطالب اللبنانية والعربية .", "العربية"));
         assert!(!adj("المصادر والعربية", "العربية"));
-        // not nisba-shaped, or a person
+        // the adjective pattern فعيل / فعيلة too, but not after و (بين السعودية والكويت)
+        assert!(adj("على المدى القصير", "القصير"));
+        assert!(adj("بالآيات الكريمة", "الكريمة"));
+        assert!(!adj("بين السعودية والكويت", "الكويت"));
+        assert!(!adj("قالت مصادر الكويت", "الكويت"));
+        // not an adjective's shape, or a person
         assert!(!adj("العاصمة الرياض", "الرياض"));
         let text = "الشيخ القرضاوي";
         assert!(!is_adjective(
