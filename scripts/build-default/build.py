@@ -468,29 +468,25 @@ class Builder:
     def name_parts(self, min_count: int) -> list[str]:
         """Family names of Wikidata people of the Arab League states (arabic-name-romanizer)."""
         arab = ("DZ BH KM DJ EG IQ JO KW LB LY MR MA OM PS QA SA SO SD SY TN AE YE").split()
-        db = sqlite3.connect(self.sp / "arabic_name_romanizer/resources/names.sqlite3")
-        q = (f"select arabic_key, sum(count) from units where role = 'surname' and source = "
-             f"'wikidata' and country in ({','.join('?' * len(arab))}) group by arabic_key")
-        out = []
-        for key, count in db.execute(q, arab):
-            n = arabic_spelling(key)
-            if not n or count < min_count or len(n.split()) > 1:
-                continue
-            if self.is_common(n) or self.is_generic(n) or self.taken(n) or len(fold(n)) < 4:
-                continue
-            out.append(fold(n))
-        return sorted(set(out))
+        return self.family_names(min_count, min_letters=4, countries=arab)
 
     def surnames(self, min_count: int) -> list[str]:
         """Family names of Wikidata people (arabic-name-romanizer: the Arab League states, Iran,
         Pakistan, Afghanistan): after an Arabic given name, the evidence of a person's name."""
+        return self.family_names(min_count, min_letters=3)
+
+    def family_names(self, min_count: int, min_letters: int,
+                     countries: list[str] | None = None) -> list[str]:
+        """One-word family names of at least `min_count` Wikidata people (of `countries`, or
+        all), folded, of `min_letters` letters or more, no common, generic or curated word."""
         db = sqlite3.connect(self.sp / "arabic_name_romanizer/resources/names.sqlite3")
-        q = ("select arabic_key, sum(count) from units where role = 'surname' and source = "
-             "'wikidata' group by arabic_key")
+        q = "select arabic_key, sum(count) from units where role = 'surname' and source = 'wikidata'"
+        if countries:
+            q += f" and country in ({','.join('?' * len(countries))})"
         out = []
-        for key, count in db.execute(q):
+        for key, count in db.execute(q + " group by arabic_key", countries or []):
             n = arabic_spelling(key)
-            if not n or count < min_count or len(n.split()) > 1 or len(fold(n)) < 3:
+            if not n or count < min_count or len(n.split()) > 1 or len(fold(n)) < min_letters:
                 continue
             if self.is_common(n) or self.is_generic(n) or self.taken(n):
                 continue
