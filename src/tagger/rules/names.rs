@@ -49,7 +49,7 @@
 use std::collections::HashMap;
 
 use crate::annotation::{MatchKind, Mention, MentionKind, Score};
-use crate::gazetteer::format::{WORD_GIVEN, WORD_TITLE};
+use crate::gazetteer::format::{WORD_FOREIGN_GIVEN, WORD_GIVEN, WORD_TITLE};
 use crate::gazetteer::{EntityType, Gazetteer, NameWord, light_form};
 use crate::normalize::Normalized;
 use crate::segment::{self, Word};
@@ -711,33 +711,39 @@ impl<'a> Names<'a> {
             // two-word given name first, then a one-word one (as `name_word` of each key)
             let next = (self.words[k].joins_next && k + 1 < self.words.len())
                 .then(|| self.token(k + 1).folded);
-            let (mut one, mut two) = (false, false);
+            // the list flags of the one-word and the two-word key, over the layers
+            let (mut one, mut two) = (0, 0);
             for g in self.layers {
                 let fst = g.name_words().as_fst();
-                let given = |(node, out): (Node<'_>, Output)| {
-                    node.is_final() && out.cat(node.final_output()).value() & WORD_GIVEN != 0
+                let flags = |(node, out): (Node<'_>, Output)| {
+                    if node.is_final() {
+                        out.cat(node.final_output()).value()
+                    } else {
+                        0
+                    }
                 };
                 let Some(at) = feed(fst, (fst.root(), Output::zero()), restore)
                     .and_then(|at| feed(fst, at, rest))
                 else {
                     continue;
                 };
-                one |= given(at);
+                one |= flags(at);
                 two |= next
                     .and_then(|n| feed(fst, at, " ").and_then(|at| feed(fst, at, n)))
-                    .is_some_and(given);
+                    .map_or(0, flags);
             }
-            let given_words = if two {
-                2
-            } else if one {
-                1
+            let (given_words, flags) = if two & WORD_GIVEN != 0 {
+                (2, two)
+            } else if one & WORD_GIVEN != 0 {
+                (1, one)
             } else {
                 continue;
             };
             let first_after = k + given_words;
+            let foreign = flags & WORD_FOREIGN_GIVEN != 0;
             if first_after < self.words.len()
                 && self.words[first_after - 1].joins_next
-                && let more = self.after_given(&key, first_after, exact)
+                && let more = self.after_given(foreign, first_after, exact)
                 && more > 0
                 && let Some(found) = self.run_from(k, strip, given_words, more, exact)
             {
@@ -938,31 +944,29 @@ impl<'a> Names<'a> {
             && light_form(&self.text[tok.orig.0..tok.orig.1]).ends_with('ى')
     }
 
-    /// Is word `k` a given name or a name part of the lists?
-    /// How many name-like words may follow the given name `given` (folded) whose next word
-    /// is `j`: none when nothing says the words after it are a name. Many Arabic given names
+    /// How many name-like words may follow a given name whose next word is `j`: none when nothing says the words after it are a name. Many Arabic given names
     /// are everyday words too (نجم السينما, صاحب السمو, جني الأرباح), so after one the next
     /// word must be known as a name: a given name (the father's: عباس محمود), a surname
     /// (`surnames.txt`) or name part, a gazetteer person, or a connector (بن, أبو …). After a
     /// father's name the next word is free (عباس محمود [العقاد]); after a surname it must be
     /// known too (سعيد شيرازي, not سعيد شيرازي سائق). A given name of another language
-    /// (`foreign-given-names.txt`: فلاديمير) is evidence itself.
+    /// (`foreign`: in `foreign-given-names.txt`, فلاديمير) is evidence itself.
     fn after_given(
         &self,
-        given: &str,
+        foreign: bool,
         j: usize,
         exact: &dyn Fn(usize) -> Option<ExactAt<'a>>,
     ) -> usize {
-        if self.name_word(given).foreign {
+        if foreign {
             return MAX_AFTER_GIVEN;
         }
+        let known = |n: NameWord| n.given || n.part || n.surname;
         let mut count = 0;
         while count < MAX_AFTER_GIVEN && j + count < self.words.len() {
             let w = j + count;
             let folded = self.token(w).folded;
             let nw = self.name_word(folded);
             // a name behind و (وموسى, ولاريجاني) is another person's
-            let known = |n: NameWord| n.given || n.part || n.surname;
             if !known(nw)
                 && let Some(rest) = folded.strip_prefix('و')
                 && (known(self.name_word(rest))
@@ -984,6 +988,7 @@ impl<'a> Names<'a> {
         count
     }
 
+    /// Is word `k` a given name or a name part of the lists?
     fn known_name_word(&self, k: usize) -> bool {
         let nw = self.name_word(self.token(k).folded);
         nw.given || nw.part
