@@ -867,6 +867,16 @@ fn fuzzy_ranks_a_line_that_is_only_a_name() {
             ("kathmandu", gaztag::MatchKind::Fuzzy),
         ]
     );
+    // a line seen before (remembered, `memo.rs`) gets this occurrence's offsets and text
+    let text = "خبر\nكابُل\n";
+    let ms = t.tag(text);
+    check_offsets(text, &ms);
+    assert_eq!(
+        ms.iter()
+            .map(|m| (m.text.as_str(), m.entity.as_str(), m.byte_start))
+            .collect::<Vec<_>>(),
+        [("كابُل", "kabul", "خبر\n".len())]
+    );
     // a common word, a far word, Latin text and a one-letter word are no name line
     assert!(lines("كتاب\n").is_empty());
     assert!(lines("وكتاب\n").is_empty());

@@ -134,8 +134,15 @@ impl super::Tagger {
                 })
                 .map(|m| m.entity.as_str())
                 .collect();
-            let scorer = scorer.get_or_insert_with(|| Scorer::new(Weights::default()));
-            if let Some(m) = self.nearest_line(text, bs, be, &query, scorer) {
+            let nearest = super::memo::line(self.id, &query, || {
+                let scorer = scorer.get_or_insert_with(|| Scorer::new(Weights::default()));
+                self.nearest_line(text, bs, be, &query, scorer)
+            });
+            if let Some(mut m) = nearest {
+                // it may be remembered from another occurrence of the line
+                (m.byte_start, m.byte_end) = (bs, be);
+                m.text.clear();
+                m.text.push_str(&text[bs..be]);
                 let names = |e: &str| m.entity == e || m.candidates.iter().any(|c| c.entity == e);
                 if !behind.iter().any(|e| names(e)) {
                     found.push(m);

@@ -17,6 +17,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use crate::annotation::Mention;
 use crate::segment::Clitic;
 
 /// How many distinct texts one thread remembers (~60 bytes each, and 32 per event: most
@@ -68,6 +69,9 @@ struct Memo {
     /// Folded words → is one of their readings the first word of a title
     /// (`Names::could_start_title`)?
     title_starts: HashMap<Box<str>, bool, BuildHasherDefault<WordHasher>>,
+    /// Folded name lines → their fuzzy mention, if any (`Tagger::nearest_line`), as found at
+    /// the line's first occurrence (its offsets and text are that occurrence's).
+    lines: HashMap<Box<str>, Option<Mention>, BuildHasherDefault<WordHasher>>,
 }
 
 impl Memo {
@@ -78,6 +82,7 @@ impl Memo {
             self.common.clear();
             self.list_starts.clear();
             self.title_starts.clear();
+            self.lines.clear();
             self.tagger = tagger;
         }
         self
@@ -138,6 +143,30 @@ pub(crate) fn list_start(tagger: u64, word: &str, starts: impl FnOnce() -> bool)
 /// lists (`starts()` says, the first time; remembered as [`is_common`]'s answers are)?
 pub(crate) fn title_start(tagger: u64, word: &str, starts: impl FnOnce() -> bool) -> bool {
     remembered(tagger, word, |m| &mut m.title_starts, starts)
+}
+
+/// The fuzzy mention of the folded name line `line` for tagger `tagger` (`find()` says, the
+/// first time: ranking a line against every name of the gazetteer is the costliest thing
+/// `--fuzzy` does, and the lines that are names alone repeat: bylines, headings, captions). A
+/// remembered mention keeps the offsets and text of the occurrence it was found at: the caller
+/// sets them.
+pub(crate) fn line(
+    tagger: u64,
+    line: &str,
+    find: impl FnOnce() -> Option<Mention>,
+) -> Option<Mention> {
+    MEMO.with(|m| {
+        let mut m = m.borrow_mut();
+        let m = m.of(tagger);
+        if let Some(found) = m.lines.get(line) {
+            return found.clone();
+        }
+        let found = find();
+        if m.lines.len() < MAX_WORDS {
+            m.lines.insert(line.into(), found.clone());
+        }
+        found
+    })
 }
 
 /// The answer for `word` in the map `map` picks, found by `answer()` the first time.
