@@ -119,18 +119,7 @@ pub(crate) fn with<R>(
 /// Is the lightly normalized `surface` a common word for tagger `tagger` (`common()` says,
 /// the first time; the answer is remembered as [`with`]'s are)?
 pub(crate) fn is_common(tagger: u64, surface: &str, common: impl FnOnce() -> bool) -> bool {
-    MEMO.with(|m| {
-        let mut m = m.borrow_mut();
-        let m = m.of(tagger);
-        if let Some(&c) = m.common.get(surface) {
-            return c;
-        }
-        let c = common();
-        if m.common.len() < MAX_WORDS {
-            m.common.insert(surface.into(), c);
-        }
-        c
-    })
+    remembered(tagger, surface, |m| &mut m.common, common)
 }
 
 /// Does an entry of tagger `tagger`'s name lists start with a reading of the folded word
@@ -155,36 +144,25 @@ pub(crate) fn line(
     line: &str,
     find: impl FnOnce() -> Option<Mention>,
 ) -> Option<Mention> {
-    MEMO.with(|m| {
-        let mut m = m.borrow_mut();
-        let m = m.of(tagger);
-        if let Some(found) = m.lines.get(line) {
-            return found.clone();
-        }
-        let found = find();
-        if m.lines.len() < MAX_WORDS {
-            m.lines.insert(line.into(), found.clone());
-        }
-        found
-    })
+    remembered(tagger, line, |m| &mut m.lines, find)
 }
 
 /// The answer for `word` in the map `map` picks, found by `answer()` the first time.
-fn remembered(
+fn remembered<V: Clone>(
     tagger: u64,
     word: &str,
-    map: impl FnOnce(&mut Memo) -> &mut HashMap<Box<str>, bool, BuildHasherDefault<WordHasher>>,
-    answer: impl FnOnce() -> bool,
-) -> bool {
+    map: impl FnOnce(&mut Memo) -> &mut HashMap<Box<str>, V, BuildHasherDefault<WordHasher>>,
+    answer: impl FnOnce() -> V,
+) -> V {
     MEMO.with(|m| {
         let mut m = m.borrow_mut();
         let map = map(m.of(tagger));
-        if let Some(&c) = map.get(word) {
-            return c;
+        if let Some(c) = map.get(word) {
+            return c.clone();
         }
         let c = answer();
         if map.len() < MAX_WORDS {
-            map.insert(word.into(), c);
+            map.insert(word.into(), c.clone());
         }
         c
     })
