@@ -147,25 +147,28 @@ pub(crate) fn line(
     remembered(tagger, line, |m| &mut m.lines, find)
 }
 
-/// The answer for `word` in the map `map` picks, found by `answer()` the first time.
+/// The answer for `word` in the map `map` picks, found by `answer()` the first time. The
+/// memory is not borrowed while `answer()` runs, so an answer may itself ask the memory
+/// (a name line's ranking that tests a common word) instead of panicking on a second borrow.
 fn remembered<V: Clone>(
     tagger: u64,
     word: &str,
-    map: impl FnOnce(&mut Memo) -> &mut HashMap<Box<str>, V, BuildHasherDefault<WordHasher>>,
+    map: impl Fn(&mut Memo) -> &mut HashMap<Box<str>, V, BuildHasherDefault<WordHasher>>,
     answer: impl FnOnce() -> V,
 ) -> V {
+    let known = MEMO.with(|m| map(m.borrow_mut().of(tagger)).get(word).cloned());
+    if let Some(c) = known {
+        return c;
+    }
+    let c = answer();
     MEMO.with(|m| {
         let mut m = m.borrow_mut();
         let map = map(m.of(tagger));
-        if let Some(c) = map.get(word) {
-            return c.clone();
-        }
-        let c = answer();
         if map.len() < MAX_WORDS {
             map.insert(word.into(), c.clone());
         }
-        c
-    })
+    });
+    c
 }
 
 /// A fast hash of short keys (the rustc `FxHasher` scheme: eight bytes at a time, rotate,
@@ -216,6 +219,24 @@ impl Hasher for WordHasher {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_answer_may_ask_the_memory() {
+        // the answer for one word asks for another's: no second borrow, both remembered
+        let outer = is_common(40, "كان", || list_start(40, "محمد", || true));
+        assert!(outer);
+        assert!(is_common(40, "كان", || unreachable!()));
+        assert!(list_start(40, "محمد", || unreachable!()));
+        let line = line(40, "كابل", || {
+            is_common(40, "في", || false).then(|| unreachable!())
+        });
+        assert!(line.is_none());
+        assert!(line_is_remembered(40, "كابل"));
+    }
+
+    fn line_is_remembered(tagger: u64, text: &str) -> bool {
+        super::line(tagger, text, || unreachable!()).is_none()
+    }
 
     #[test]
     fn remembers_per_tagger() {
