@@ -448,6 +448,15 @@ impl Scorer {
             r.resize(m + 1, INF);
         }
         let [r2, r1, r0] = &mut self.rows;
+        // what is left after cell (i, j) changes the length by |(n - i) - (m - j)| and so
+        // costs at least that many `min_step`s: a cell that cannot finish under the limit
+        // takes part in no path that does, and is left too expensive (exact: the cost of
+        // every path under the limit is unchanged)
+        let min_step = self.min_step;
+        let finishes = |v: u32, i: usize, j: usize| {
+            let left = ((n - i) as isize - (m - j) as isize).unsigned_abs() as u32;
+            v.saturating_add(left.saturating_mul(min_step)) <= limit
+        };
         // row 0: inserting b[..j]
         r0[0] = 0;
         for j in 1..=m.min(band) {
@@ -455,7 +464,7 @@ impl Scorer {
             if j == 2 && is_article(b) {
                 v = v.min(w.article);
             }
-            r0[j] = v;
+            r0[j] = if finishes(v, 0, j) { v } else { INF };
         }
         let mut over = 0;
         for i in 1..=n {
@@ -484,6 +493,7 @@ impl Scorer {
                         v = v.min(r1[j - 2].saturating_add(w.digraph));
                     }
                 }
+                let v = if finishes(v, i, j) { v } else { INF };
                 r0[j] = v;
                 row_min = row_min.min(v);
             }

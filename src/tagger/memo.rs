@@ -72,6 +72,8 @@ struct Memo {
     /// Folded name lines → their fuzzy mention, if any (`Tagger::nearest_line`), as found at
     /// the line's first occurrence (its offsets and text are that occurrence's).
     lines: HashMap<Box<str>, Option<Mention>, BuildHasherDefault<WordHasher>>,
+    /// Original words → what fuzzy matching may make of them (`Tagger::fuzzy_prospects`).
+    fuzzy_shapes: HashMap<Box<str>, Option<bool>, BuildHasherDefault<WordHasher>>,
 }
 
 impl Memo {
@@ -83,6 +85,7 @@ impl Memo {
             self.list_starts.clear();
             self.title_starts.clear();
             self.lines.clear();
+            self.fuzzy_shapes.clear();
             self.tagger = tagger;
         }
         self
@@ -145,6 +148,17 @@ pub(crate) fn line(
     find: impl FnOnce() -> Option<Mention>,
 ) -> Option<Mention> {
     remembered(tagger, line, |m| &mut m.lines, find)
+}
+
+/// What fuzzy matching may make of the original word text `word` for tagger `tagger`
+/// (`shape()` says, the first time; remembered as [`is_common`]'s answers are): `None` when
+/// no reading may start there, `Some(false)` when only a longer name may.
+pub(crate) fn fuzzy_shape(
+    tagger: u64,
+    word: &str,
+    shape: impl FnOnce() -> Option<bool>,
+) -> Option<bool> {
+    remembered(tagger, word, |m| &mut m.fuzzy_shapes, shape)
 }
 
 /// The answer for `word` in the map `map` picks, found by `answer()` the first time. The

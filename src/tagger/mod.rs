@@ -926,19 +926,20 @@ impl Tagger {
         k: usize,
         start: usize,
     ) -> Option<bool> {
-        let whole = light_form(&text[norm.origin(start)..original_end(text, norm, words[k].end)]);
-        if article_shape(&whole) {
-            return None;
-        }
+        // the tests of the word's own shape depend on its original text alone: remembered
+        let original = &text[norm.origin(start)..original_end(text, norm, words[k].end)];
+        let single = memo::fuzzy_shape(self.id, original, || {
+            let whole = light_form(original);
+            if article_shape(&whole) {
+                return None;
+            }
+            Some(!nisba_shape(&whole) && !self.layers.iter().any(|g| g.is_common(&whole)))
+        })?;
         // a single word needs FUZZY_MIN_LETTERS letters (see `walk_skeleton`)
         let rest = &norm.as_str()[start..words[k].end];
         let letters = rest.strip_prefix("ال").unwrap_or(rest).chars().count();
         // only the cheap tests: `allowed_fuzzy` makes the others on what the walks find
-        Some(
-            letters >= FUZZY_EDIT_MIN_LETTERS.max(FUZZY_MIN_LETTERS)
-                && !nisba_shape(&whole)
-                && !self.layers.iter().any(|g| g.is_common(&whole)),
-        )
+        Some(single && letters >= FUZZY_EDIT_MIN_LETTERS.max(FUZZY_MIN_LETTERS))
     }
 
     /// The variants of fuzzy `hit` that may be read there, each with its weighted cost
