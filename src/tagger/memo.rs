@@ -42,6 +42,8 @@ pub(crate) struct Event {
 pub(crate) enum What {
     /// A key ending at offset `end` from the place.
     Hit { end: u32, value: u64 },
+    /// A one-word key one edit from the word's skeleton (fuzzy matching), ending with the word.
+    Edit { value: u64 },
     /// A walk that reached the end of the word on a node a space may follow: its state there,
     /// to go on from into the next words.
     End {
@@ -74,6 +76,9 @@ struct Memo {
     lines: HashMap<Box<str>, Option<Mention>, BuildHasherDefault<WordHasher>>,
     /// Original words → what fuzzy matching may make of them (`Tagger::fuzzy_prospects`).
     fuzzy_shapes: HashMap<Box<str>, Option<bool>, BuildHasherDefault<WordHasher>>,
+    /// Folded words → what the skeleton walks from their start found
+    /// (`Tagger::collect_skeleton`): `[0]` without the one-edit keys, `[1]` with them.
+    skeletons: [HashMap<Box<str>, Walked, BuildHasherDefault<WordHasher>>; 2],
 }
 
 impl Memo {
@@ -86,6 +91,7 @@ impl Memo {
             self.title_starts.clear();
             self.lines.clear();
             self.fuzzy_shapes.clear();
+            self.skeletons.iter_mut().for_each(HashMap::clear);
             self.tagger = tagger;
         }
         self
@@ -103,17 +109,38 @@ pub(crate) fn with<R>(
     text: &str,
     f: impl FnOnce(Option<&Walked>) -> (R, Option<Walked>),
 ) -> R {
+    walked(tagger, text, |m| &mut m.words, f)
+}
+
+/// [`with`] for the skeleton walks (fuzzy matching) from the start of the folded word
+/// `word`, with (`edits`) or without the one-edit keys.
+pub(crate) fn with_skeleton<R>(
+    tagger: u64,
+    edits: bool,
+    word: &str,
+    f: impl FnOnce(Option<&Walked>) -> (R, Option<Walked>),
+) -> R {
+    walked(tagger, word, |m| &mut m.skeletons[usize::from(edits)], f)
+}
+
+/// [`with`] over the map `map` picks.
+fn walked<R>(
+    tagger: u64,
+    text: &str,
+    map: impl Fn(&mut Memo) -> &mut HashMap<Box<str>, Walked, BuildHasherDefault<WordHasher>>,
+    f: impl FnOnce(Option<&Walked>) -> (R, Option<Walked>),
+) -> R {
     MEMO.with(|m| {
         let mut m = m.borrow_mut();
-        let m = m.of(tagger);
-        if let Some(w) = m.words.get(text) {
+        let map = map(m.of(tagger));
+        if let Some(w) = map.get(text) {
             return f(Some(w)).0;
         }
         let (r, remember) = f(None);
         if let Some(w) = remember
-            && m.words.len() < MAX_WORDS
+            && map.len() < MAX_WORDS
         {
-            m.words.insert(text.into(), w);
+            map.insert(text.into(), w);
         }
         r
     })

@@ -642,8 +642,12 @@ impl Tagger {
         start: usize,
         hits: &mut Vec<Hit>,
     ) {
-        if skeleton.is_none() {
-            return self.collect_exact(t, words, k, start, hits);
+        match skeleton {
+            None => return self.collect_exact(t, words, k, start, hits),
+            Some((sk, single)) if start == words[k].start => {
+                return self.collect_skeleton(t, words, sk, single, k, hits);
+            }
+            Some(_) => {}
         }
         let word = &t[start..words[k].end];
         for clitic in std::iter::once(None).chain(segment::clitics_of(word).map(Some)) {
@@ -688,6 +692,135 @@ impl Tagger {
         }
     }
 
+    /// [`Tagger::collect`] through the skeleton fsts (fuzzy matching) from the start of word
+    /// `k`, with the one-edit keys when `single`. What the walks find inside the word depends
+    /// only on the folded word (its skeleton, its proclitic readings, its one-edit keys): it is
+    /// remembered per word as [`Tagger::collect_exact`]'s walks are, and only the walks that
+    /// reach the end of the word on a node a space may follow go on into the next words, each
+    /// time. The hits come in the order [`walk_skeleton`] finds them (per proclitic reading, per
+    /// layer, the walk's hits, then the one-edit keys). Only from a word's start: a word of long
+    /// vowels alone has a skeleton that is not a function of the text after its start.
+    fn collect_skeleton(
+        &self,
+        t: &str,
+        words: &[Word],
+        sk: &SkeletonView,
+        single: bool,
+        k: usize,
+        hits: &mut Vec<Hit>,
+    ) {
+        let (start, end) = (words[k].start, words[k].end);
+        let text = &t[start..end];
+        let replay = |events: &[memo::Event], hits: &mut Vec<Hit>| {
+            for e in events {
+                let layer = e.layer as usize;
+                let mut push = |end, end_word, value, how| {
+                    hits.push(Hit {
+                        layer,
+                        clitic: e.clitic,
+                        start: start + e.start as usize,
+                        end,
+                        end_word,
+                        value,
+                        how,
+                    })
+                };
+                match e.what {
+                    memo::What::Hit { value, .. } => push(end, k, value, Via::Skeleton),
+                    memo::What::Edit { value } => push(end, k, value, Via::SkeletonEdit),
+                    memo::What::End {
+                        node,
+                        out,
+                        part,
+                        total,
+                    } => {
+                        let w = Walk {
+                            node_addr: node,
+                            out: Output::new(out),
+                            pos: sk.words[k].end,
+                            word: k,
+                            part: part as usize,
+                            total: total as usize,
+                        };
+                        let fst = self.layers[layer].skeletons().as_fst();
+                        walk_from(fst, &sk.text, &sk.words, w, false, &mut |ev| {
+                            // a skeleton key counts only where a word ends
+                            if let Ev::Hit(e, w, v) = ev
+                                && e == sk.words[w].end
+                            {
+                                push(words[w].end, w, v, Via::Skeleton)
+                            }
+                        });
+                    }
+                }
+            }
+        };
+        memo::with_skeleton(self.id, single, text, |known| {
+            if let Some(events) = known {
+                replay(events, hits);
+                return ((), None);
+            }
+            let mut events = Vec::new();
+            for clitic in std::iter::once(None).chain(segment::clitics_of(text).map(Some)) {
+                // a fuzzy reading never starts after a stripped article ([`Tagger::allowed_fuzzy`])
+                if clitic.is_some_and(|c| c.strips_article()) {
+                    continue;
+                }
+                let strip = clitic.map_or(0, |c| c.strip.len());
+                let s = start + strip;
+                for (layer, g) in self.layers.iter().enumerate() {
+                    let fst = g.skeletons().as_fst();
+                    let event = |what| memo::Event {
+                        layer: layer as u32,
+                        clitic,
+                        start: strip as u32,
+                        what,
+                    };
+                    let starts = self.skeleton_starts.get(layer);
+                    let from = sk.of_folded[s] as usize;
+                    walk_events(
+                        fst,
+                        starts,
+                        &sk.text,
+                        &sk.words,
+                        k,
+                        from,
+                        "",
+                        true,
+                        &mut |ev| {
+                            // a key that ends inside the word counts for nothing here
+                            let Ev::End(w) = ev else {
+                                return;
+                            };
+                            let node = fst.node(w.node_addr);
+                            if node.find_input(b' ').is_some() {
+                                events.push(event(memo::What::End {
+                                    node: w.node_addr,
+                                    out: w.out.value(),
+                                    part: w.part as u32,
+                                    total: w.total as u32,
+                                }));
+                            } else if node.is_final() {
+                                events.push(event(memo::What::Hit {
+                                    end: (end - start) as u32,
+                                    value: w.out.cat(node.final_output()).value(),
+                                }));
+                            }
+                        },
+                    );
+                    if single {
+                        let edits = one_edit_values(g, t, words, sk, k, s, &self.edits[layer]);
+                        for &value in edits.iter().flat_map(|v| v.iter()) {
+                            events.push(event(memo::What::Edit { value }));
+                        }
+                    }
+                }
+            }
+            replay(&events, hits);
+            ((), Some(events.into_boxed_slice()))
+        });
+    }
+
     /// [`Tagger::collect`] through the names fsts. What the walks from `start` find inside
     /// word `k` depends only on the text from there to the end of the word: it is remembered
     /// per text (`memo.rs`), with the walks that reach the end of the word on a node a space
@@ -714,6 +847,8 @@ impl Tagger {
                 };
                 match e.what {
                     memo::What::Hit { end, value } => push(start + end as usize, k, value),
+                    // only the skeleton walks record one-edit keys
+                    memo::What::Edit { .. } => {}
                     memo::What::End {
                         node,
                         out,
@@ -1357,12 +1492,29 @@ fn walk_skeleton(
     let Some(cache) = cache else {
         return;
     };
+    for &v in one_edit_values(g, t, words, sk, k, s, cache).iter().flat_map(|v| v.iter()) {
+        push(words[k].end, k, v, Via::SkeletonEdit);
+    }
+}
+
+/// The values of the one-word skeleton keys one edit from word `k` read from folded byte `s`
+/// ([`one_edit_keys`], remembered in `cache`); `None` when the word is too short for them.
+fn one_edit_values(
+    g: &Gazetteer,
+    t: &str,
+    words: &[Word],
+    sk: &SkeletonView,
+    k: usize,
+    s: usize,
+    cache: &std::sync::Mutex<EditCache>,
+) -> Option<std::sync::Arc<Vec<u64>>> {
     // a single word needs FUZZY_MIN_LETTERS letters, the article not counted ([`fuzzy_cost`])
     let rest = &t[s..words[k].end];
     let letters = rest.strip_prefix("ال").unwrap_or(rest).chars().count();
     if letters < FUZZY_EDIT_MIN_LETTERS.max(FUZZY_MIN_LETTERS) {
-        return;
+        return None;
     }
+    let from = sk.of_folded[s] as usize;
     let query = &sk.text[from..sk.words[k].end];
     let pinned = pins(rest);
     let slot = usize::from(pinned.0) * 2 + usize::from(pinned.1);
@@ -1384,9 +1536,7 @@ fn walk_skeleton(
             values
         }
     };
-    for &v in values.iter() {
-        push(words[k].end, k, v, Via::SkeletonEdit);
-    }
+    Some(values)
 }
 
 /// The values of the one-word keys of `fst` at most one edit (a letter inserted, deleted or
