@@ -477,6 +477,42 @@ fn fuzzy_finds_transliteration_drift_only() {
     assert!(plain.tag("كيث كيلوغ").is_empty());
 }
 
+/// The skeleton walks of a word are remembered (`memo.rs`): a fuzzy name seen again, in the
+/// same document or a later one, is found as it was the first time, with its own offsets; a
+/// two-word name goes on from the remembered state into the next word each time.
+#[test]
+fn fuzzy_readings_remembered_are_the_same() {
+    let texts = [
+        "قال كيث كيلوغ ثم قال كيث كيلوغ",
+        "فاردانيان ثم فردانيان ثم فردانيان",
+        "ديميتري بيسكوف وديميتري بيسكوف",
+        "كيث كيلوغ وديميتري بيسكوف",
+    ];
+    let t = fuzzy_tagger();
+    let seen = |text: &str| -> Vec<(String, String, String, Option<u32>)> {
+        let ms = t.tag(text);
+        check_offsets(text, &ms);
+        ms.into_iter()
+            .map(|m| (m.text, m.entity, m.prefix, m.cost))
+            .collect()
+    };
+    let first: Vec<_> = texts.iter().map(|x| seen(x)).collect();
+    assert_eq!(first[0].len(), 2);
+    assert_eq!(first[0][0], first[0][1]);
+    assert_eq!(first[1].len(), 3);
+    assert_eq!(first[1][1], first[1][2]);
+    assert_eq!(first[2].len(), 2);
+    assert_eq!(first[2][1].2, "و");
+    assert_eq!(
+        first[3].iter().map(|m| m.1.as_str()).collect::<Vec<_>>(),
+        ["kellogg", "peskov"]
+    );
+    // again, from memory
+    for (text, want) in texts.iter().zip(&first) {
+        assert_eq!(&seen(text), want, "{text}");
+    }
+}
+
 /// The precision rules of `--fuzzy` found on news (ANERcorp): none of these texts is from the
 /// seeds, the gazetteer is written here.
 #[test]
