@@ -1554,18 +1554,33 @@ fn one_edit_keys(
     let q: Vec<char> = query.chars().collect();
     let q_last = q.last().copied();
     // (node, output so far, letters of the query read, the edit spent, the last letter taken)
-    let mut stack = vec![(fst.root().addr(), Output::zero(), 0usize, false, None)];
+    let mut stack = vec![(fst.root(), Output::zero(), 0usize, false, None)];
     let mut inserts: Vec<char> = Vec::with_capacity(5);
-    while let Some((addr, out_so_far, i, used, last)) = stack.pop() {
-        let node = fst.node(addr);
+    while let Some((node, out_so_far, i, used, last)) = stack.pop() {
         if i == q.len() && node.is_final() && (!pin_last || last == q_last) {
             out.push(out_so_far.cat(node.final_output()).value());
         }
+        // the letters tried here share a few lead bytes (the Arabic letters are D8 or D9 and
+        // one more byte): the node after each lead byte is found once, not once per letter
+        let mut leads: [Option<Option<(Node<'_>, Output)>>; 4] = [None; 4];
+        let mut next = |letter: char| {
+            let mut buf = [0; 4];
+            let bytes = letter.encode_utf8(&mut buf).as_bytes();
+            match bytes {
+                &[lead @ 0xD8..=0xDB, b] => {
+                    let slot = &mut leads[usize::from(lead - 0xD8)];
+                    let (n, o) = (*slot.get_or_insert_with(|| step(fst, &node, lead)))?;
+                    let (n, o2) = step(fst, &n, b)?;
+                    Some((n, o.cat(o2)))
+                }
+                _ => steps(fst, &node, bytes),
+            }
+        };
         // the query's next letter, as written
         if let Some(&letter) = q.get(i)
-            && let Some((n, o)) = steps(fst, &node, letter.encode_utf8(&mut [0; 4]).as_bytes())
+            && let Some((n, o)) = next(letter)
         {
-            stack.push((n.addr(), out_so_far.cat(o), i + 1, used, Some(letter)));
+            stack.push((n, out_so_far.cat(o), i + 1, used, Some(letter)));
         }
         // a key that starts with the query's first letter: an edit before it, or of it, gives
         // a key that does not, or one the walk reaches after that letter anyway
@@ -1574,13 +1589,13 @@ fn one_edit_keys(
         }
         if i < q.len() && cheap_indel(&q, i, q[i], last) {
             // a letter of the query deleted
-            stack.push((addr, out_so_far, i + 1, true, last));
+            stack.push((node, out_so_far, i + 1, true, last));
         }
         // only the few letters an edit under the cost ceiling can bring: no need to list
         // every letter that follows the node
-        let follow = |letter: char, i: usize, stack: &mut Vec<_>| {
-            if let Some((n, o)) = steps(fst, &node, letter.encode_utf8(&mut [0; 4]).as_bytes()) {
-                stack.push((n.addr(), out_so_far.cat(o), i, true, Some(letter)));
+        let mut follow = |letter: char, i: usize, stack: &mut Vec<_>| {
+            if let Some((n, o)) = next(letter) {
+                stack.push((n, out_so_far.cat(o), i, true, Some(letter)));
             }
         };
         // a letter inserted
