@@ -260,6 +260,10 @@ pub struct Scorer {
     b: Vec<Sym>,
     /// Rows i-2, i-1 and i of the dynamic programme, each `b.len() + 1` long.
     rows: [Vec<u32>; 3],
+    /// Per character of `b`: the cost of inserting it, and (at `j`) whether `b[j-2..j]` is a
+    /// digraph's two letters; computed once per candidate instead of once per cell.
+    ins: Vec<u32>,
+    b_pairs: Vec<bool>,
 }
 
 impl Scorer {
@@ -271,6 +275,8 @@ impl Scorer {
             a: Vec::new(),
             b: Vec::new(),
             rows: [Vec::new(), Vec::new(), Vec::new()],
+            ins: Vec::new(),
+            b_pairs: Vec::new(),
         }
     }
 
@@ -447,6 +453,12 @@ impl Scorer {
             r.clear();
             r.resize(m + 1, INF);
         }
+        self.ins.clear();
+        self.ins.extend((0..m).map(|j| indel(&w, b, j)));
+        self.b_pairs.clear();
+        self.b_pairs
+            .extend((0..=m).map(|j| j >= 2 && is_digraph_pair(b[j - 2].c, b[j - 1].c)));
+        let (ins, b_pairs) = (&self.ins[..], &self.b_pairs[..]);
         let [r2, r1, r0] = &mut self.rows;
         // what is left after cell (i, j) changes the length by |(n - i) - (m - j)| and so
         // costs at least that many `min_step`s: a cell that cannot finish under the limit
@@ -460,7 +472,7 @@ impl Scorer {
         // row 0: inserting b[..j]
         r0[0] = 0;
         for j in 1..=m.min(band) {
-            let mut v = r0[j - 1].saturating_add(indel(&w, b, j - 1));
+            let mut v = r0[j - 1].saturating_add(ins[j - 1]);
             if j == 2 && is_article(b) {
                 v = v.min(w.article);
             }
@@ -475,6 +487,7 @@ impl Scorer {
             // cells outside the band stay too expensive
             r0.fill(INF);
             let del = indel(&w, a, i - 1);
+            let a_pair = i >= 2 && is_digraph_pair(a[i - 2].c, a[i - 1].c);
             let mut row_min = INF;
             for j in lo..=hi {
                 let mut v = r1[j].saturating_add(del);
@@ -484,12 +497,12 @@ impl Scorer {
                     }
                 } else {
                     v = v
-                        .min(r0[j - 1].saturating_add(indel(&w, b, j - 1)))
+                        .min(r0[j - 1].saturating_add(ins[j - 1]))
                         .min(r1[j - 1].saturating_add(sub(&w, a, i - 1, b, j - 1)));
-                    if i >= 2 && is_digraph_of(a[i - 2].c, a[i - 1].c, b[j - 1].c) {
+                    if a_pair && is_digraph_of(a[i - 2].c, a[i - 1].c, b[j - 1].c) {
                         v = v.min(r2[j - 1].saturating_add(w.digraph));
                     }
-                    if j >= 2 && is_digraph_of(b[j - 2].c, b[j - 1].c, a[i - 1].c) {
+                    if b_pairs[j] && is_digraph_of(b[j - 2].c, b[j - 1].c, a[i - 1].c) {
                         v = v.min(r1[j - 2].saturating_add(w.digraph));
                     }
                 }
@@ -643,6 +656,11 @@ fn encode(s: &str, out: &mut Vec<Sym>) {
 /// Does the spelling start with the article ال (and go on after it)?
 fn is_article(s: &[Sym]) -> bool {
     s.len() > 2 && s[0].c == 'ا' && s[1].c == 'ل'
+}
+
+/// Is the pair `x y` a two-letter spelling of some single letter ([`is_digraph_of`])?
+fn is_digraph_pair(x: char, y: char) -> bool {
+    matches!((x, y), ('ت', 'ش') | ('د', 'ج'))
 }
 
 /// Is the pair `x y` a two-letter spelling of the single letter `z`?

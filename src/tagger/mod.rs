@@ -1064,7 +1064,7 @@ impl Tagger {
         // the tests of the word's own shape depend on its original text alone: remembered
         let original = &text[norm.origin(start)..original_end(text, norm, words[k].end)];
         let single = memo::fuzzy_shape(self.id, original, || {
-            let whole = light_form(original);
+            let whole = light(original);
             if article_shape(&whole) {
                 return None;
             }
@@ -1092,15 +1092,15 @@ impl Tagger {
             return Vec::new();
         }
         let (bs, be) = (norm.origin(hit.start), original_end(text, norm, hit.end));
-        let surface = light_form(&text[bs..be]);
+        // (`light`: most words are their own light form, and are not copied)
         let restore = hit.clitic.map_or("", |c| c.restore);
         let spelled = if restore.is_empty() {
-            surface
+            light(&text[bs..be])
         } else {
-            light_form(&format!("{restore}{}", &text[bs..be]))
+            std::borrow::Cow::Owned(light_form(&format!("{restore}{}", &text[bs..be])))
         };
         let whole_start = norm.origin(hit.start - hit.clitic.map_or(0, |c| c.strip.len()));
-        let whole = light_form(&text[whole_start..be]);
+        let whole = light(&text[whole_start..be]);
         if self.refuses_fuzzy(&spelled, &whole) {
             return Vec::new();
         }
@@ -1434,10 +1434,18 @@ thread_local! {
 /// and the weighted cost is under the threshold that grows with length (20 per letter: 100
 /// for five letters). Reaching a key through one more edit on its skeleton needs five letters.
 fn fuzzy_cost(folded: &str, key: &str, how: Via) -> Option<u32> {
-    let (f, k) = (folded.replace(' ', ""), key.replace(' ', ""));
+    // (most names are one word: copied only when there is a space to take out)
+    fn joined(s: &str) -> std::borrow::Cow<'_, str> {
+        if s.contains(' ') {
+            std::borrow::Cow::Owned(s.replace(' ', ""))
+        } else {
+            std::borrow::Cow::Borrowed(s)
+        }
+    }
+    let (f, k) = (joined(folded), joined(key));
     let (f, k) = match (f.strip_prefix("ال"), k.strip_prefix("ال")) {
         (Some(f), Some(k)) => (f, k),
-        (None, None) => (f.as_str(), k.as_str()),
+        (None, None) => (&*f, &*k),
         _ => return None,
     };
     let class = |c: Option<char>| c.map(|c| normalize::skeleton_char(c).unwrap_or(c));
