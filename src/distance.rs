@@ -478,17 +478,41 @@ impl Scorer {
             }
             r0[j] = if finishes(v, 0, j) { v } else { INF };
         }
+        // the first and last cells under INF of rows i-1 and i-2 (`None`: none): a cell of row
+        // i is reached only from those rows' cells at most two columns to its left, or from its
+        // left neighbour, so the cells before the first such column and after the last that
+        // come out too expensive need no computing (exact)
+        let finite = |r: &[u32]| {
+            let first = r.iter().position(|&v| v < INF)?;
+            let last = r.iter().rposition(|&v| v < INF)?;
+            Some((first, last))
+        };
+        let (mut f1, mut f2) = (finite(r0), None::<(usize, usize)>);
         let mut over = 0;
         for i in 1..=n {
             std::mem::swap(r2, r1);
             std::mem::swap(r1, r0);
-            let lo = i.saturating_sub(band);
-            let hi = (i + band).min(m);
             // cells outside the band stay too expensive
             r0.fill(INF);
+            let article_here = i == 2 && is_article(a);
+            let from = match (f1, f2) {
+                _ if article_here => Some(0),
+                (Some((x, _)), Some((y, _))) => Some(x.min(y + 1)),
+                (Some((x, _)), None) => Some(x),
+                (None, Some((y, _))) => Some(y + 1),
+                (None, None) => None,
+            };
+            let reach = f1.map_or(0, |(_, l)| l + 2).max(f2.map_or(0, |(_, l)| l + 1));
+            let Some(from) = from else {
+                // nothing under INF in the two rows before: nothing can be any more
+                return None;
+            };
+            let lo = i.saturating_sub(band).max(from);
+            let hi = (i + band).min(m);
             let del = indel(&w, a, i - 1);
             let a_pair = i >= 2 && is_digraph_pair(a[i - 2].c, a[i - 1].c);
             let mut row_min = INF;
+            let mut row: Option<(usize, usize)> = None;
             for j in lo..=hi {
                 let mut v = r1[j].saturating_add(del);
                 if j == 0 {
@@ -509,7 +533,14 @@ impl Scorer {
                 let v = if finishes(v, i, j) { v } else { INF };
                 r0[j] = v;
                 row_min = row_min.min(v);
+                if v < INF {
+                    row = Some((row.map_or(j, |(f, _)| f), j));
+                } else if j >= reach {
+                    // only the left neighbour could reach further, and it is too expensive
+                    break;
+                }
             }
+            (f2, f1) = (f1, row);
             // a digraph reaches back two rows, so stop after two rows over the limit
             over = if row_min > limit { over + 1 } else { 0 };
             if over == 2 {
@@ -854,6 +885,40 @@ mod tests {
             for b in words {
                 let full = s.cost(a, b, INF).expect("no limit");
                 for limit in [0, 30, 50, 99, 100, 150, 200, 400] {
+                    let want = (full <= limit).then_some(full);
+                    assert_eq!(s.cost(a, b, limit), want, "{a} → {b} under {limit}");
+                }
+            }
+        }
+    }
+
+    /// The same on many generated spellings (digraph letters, the article, spaces, vowels,
+    /// doubled and final letters): the band, the cells that cannot finish and the cells
+    /// skipped past the last reachable one never change a cost under the limit.
+    #[test]
+    fn a_limit_only_cuts_generated_spellings() {
+        let alphabet: Vec<char> = "تشدجكاويهلبسصعن ".chars().collect();
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut words: Vec<String> = Vec::new();
+        for _ in 0..150 {
+            let len = 1 + next(9);
+            let mut w: String = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
+            if next(4) == 0 {
+                w.insert_str(0, "ال");
+            }
+            words.push(w.trim().to_owned());
+        }
+        let mut s = Scorer::new(Weights::default());
+        for a in &words {
+            for b in &words {
+                let full = s.cost(a, b, INF).expect("no limit");
+                for limit in [0, 40, 100, 160, 250, 400] {
                     let want = (full <= limit).then_some(full);
                     assert_eq!(s.cost(a, b, limit), want, "{a} → {b} under {limit}");
                 }
