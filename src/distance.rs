@@ -502,7 +502,9 @@ impl Scorer {
                 (None, Some((y, _))) => Some(y + 1),
                 (None, None) => None,
             };
-            let reach = f1.map_or(0, |(_, l)| l + 2).max(f2.map_or(0, |(_, l)| l + 1));
+            let reach = f1
+                .map_or(0, |(_, l)| l + 2)
+                .max(f2.map_or(0, |(_, l)| l + 1));
             let Some(from) = from else {
                 // nothing under INF in the two rows before: nothing can be any more
                 return None;

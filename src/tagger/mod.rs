@@ -1500,7 +1500,10 @@ fn walk_skeleton(
     let Some(cache) = cache else {
         return;
     };
-    for &v in one_edit_values(g, t, words, sk, k, s, cache).iter().flat_map(|v| v.iter()) {
+    for &v in one_edit_values(g, t, words, sk, k, s, cache)
+        .iter()
+        .flat_map(|v| v.iter())
+    {
         push(words[k].end, k, v, Via::SkeletonEdit);
     }
 }
