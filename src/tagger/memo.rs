@@ -46,12 +46,20 @@ pub(crate) enum What {
     Edit { value: u64 },
     /// A walk that reached the end of the word on a node a space may follow: its state there,
     /// to go on from into the next words.
-    End {
-        node: usize,
-        out: u64,
-        part: u32,
-        total: u32,
-    },
+    End(State),
+}
+
+/// The state of a walk stopped at the end of a word (see `Walk` in the tagger).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct State {
+    /// The fst node reached.
+    pub(crate) node: usize,
+    /// The output gathered so far.
+    pub(crate) out: u64,
+    /// Letters since the last word boundary.
+    pub(crate) part: u32,
+    /// Letters since the start of the name.
+    pub(crate) total: u32,
 }
 
 /// What the walks from a text found, in the order they found it.

@@ -414,6 +414,43 @@ struct Walk {
     total: usize,
 }
 
+impl Walk {
+    /// The walk remembered as `state`, at folded byte `pos`, the end of word `word`.
+    fn resumed(state: memo::State, pos: usize, word: usize) -> Walk {
+        Walk {
+            node_addr: state.node,
+            out: Output::new(state.out),
+            pos,
+            word,
+            part: state.part as usize,
+            total: state.total as usize,
+        }
+    }
+
+    /// What this walk, stopped at the end of its word `len` bytes after the place the walks
+    /// started, leaves to remember: its state when a space may follow its node (a key that
+    /// goes on into the next word), else the key that ends with the word, if one does.
+    fn at_word_end(&self, fst: &Fst<crate::gazetteer::Bytes>, len: usize) -> Option<memo::What> {
+        let node = fst.node(self.node_addr);
+        if node.find_input(b' ').is_some() {
+            Some(memo::What::End(memo::State {
+                node: self.node_addr,
+                out: self.out.value(),
+                part: self.part as u32,
+                total: self.total as u32,
+            }))
+        } else if node.is_final() {
+            // nothing can follow: the key ends with the word
+            Some(memo::What::Hit {
+                end: len as u32,
+                value: self.out.cat(node.final_output()).value(),
+            })
+        } else {
+            None
+        }
+    }
+}
+
 impl Tagger {
     /// A tagger over one gazetteer, with the default options (see [`TaggerBuilder`]).
     pub fn new(gazetteer: Gazetteer) -> Tagger {
@@ -728,20 +765,8 @@ impl Tagger {
                 match e.what {
                     memo::What::Hit { value, .. } => push(end, k, value, Via::Skeleton),
                     memo::What::Edit { value } => push(end, k, value, Via::SkeletonEdit),
-                    memo::What::End {
-                        node,
-                        out,
-                        part,
-                        total,
-                    } => {
-                        let w = Walk {
-                            node_addr: node,
-                            out: Output::new(out),
-                            pos: sk.words[k].end,
-                            word: k,
-                            part: part as usize,
-                            total: total as usize,
-                        };
+                    memo::What::End(state) => {
+                        let w = Walk::resumed(state, sk.words[k].end, k);
                         let fst = self.layers[layer].skeletons().as_fst();
                         walk_from(fst, &sk.text, &sk.words, w, false, &mut |ev| {
                             // a skeleton key counts only where a word ends
@@ -789,22 +814,8 @@ impl Tagger {
                         true,
                         &mut |ev| {
                             // a key that ends inside the word counts for nothing here
-                            let Ev::End(w) = ev else {
-                                return;
-                            };
-                            let node = fst.node(w.node_addr);
-                            if node.find_input(b' ').is_some() {
-                                events.push(event(memo::What::End {
-                                    node: w.node_addr,
-                                    out: w.out.value(),
-                                    part: w.part as u32,
-                                    total: w.total as u32,
-                                }));
-                            } else if node.is_final() {
-                                events.push(event(memo::What::Hit {
-                                    end: (end - start) as u32,
-                                    value: w.out.cat(node.final_output()).value(),
-                                }));
+                            if let Ev::End(w) = ev {
+                                events.extend(w.at_word_end(fst, end - start).map(event));
                             }
                         },
                     );
@@ -849,20 +860,8 @@ impl Tagger {
                     memo::What::Hit { end, value } => push(start + end as usize, k, value),
                     // only the skeleton walks record one-edit keys
                     memo::What::Edit { .. } => {}
-                    memo::What::End {
-                        node,
-                        out,
-                        part,
-                        total,
-                    } => {
-                        let w = Walk {
-                            node_addr: node,
-                            out: Output::new(out),
-                            pos: end,
-                            word: k,
-                            part: part as usize,
-                            total: total as usize,
-                        };
+                    memo::What::End(state) => {
+                        let w = Walk::resumed(state, end, k);
                         walk_from(
                             self.layers[layer].names().as_fst(),
                             t,
@@ -901,23 +900,7 @@ impl Tagger {
                             end: (e - start) as u32,
                             value,
                         })),
-                        Ev::End(w) => {
-                            let node = fst.node(w.node_addr);
-                            if node.find_input(b' ').is_some() {
-                                events.push(event(memo::What::End {
-                                    node: w.node_addr,
-                                    out: w.out.value(),
-                                    part: w.part as u32,
-                                    total: w.total as u32,
-                                }));
-                            } else if node.is_final() {
-                                // nothing can follow: the key ends with the word
-                                events.push(event(memo::What::Hit {
-                                    end: (end - start) as u32,
-                                    value: w.out.cat(node.final_output()).value(),
-                                }));
-                            }
-                        }
+                        Ev::End(w) => events.extend(w.at_word_end(fst, end - start).map(event)),
                     };
                     walk_events(
                         fst,
