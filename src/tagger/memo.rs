@@ -7,6 +7,8 @@
 //! end of the word on a node a space may follow (a key that goes on into the next word), as
 //! their state there. Later it reads them back instead of walking (one hash lookup per word
 //! start instead of ~2.5 walks of a few node steps each) and walks on only from those states.
+//! With `--fuzzy` the skeleton walks from a word's start and its one-edit keys are remembered
+//! the same way, per folded word.
 //!
 //! The memory is per thread and per tagger (a tagger's layers never change), and bounded: once
 //! it holds [`MAX_WORDS`] texts it remembers no more (the frequent words come early, and a
@@ -111,7 +113,9 @@ thread_local! {
 }
 
 /// Reads what tagger `tagger` found from `text` on this thread, if remembered: `f(Some(walked))`;
-/// else `f(None)`, which returns what to remember.
+/// else `f(None)`, which returns what to remember. `f` runs while the memory is borrowed (the
+/// remembered walks are read in place, not copied), so it must not ask the memory itself: the
+/// walks and their replay never do.
 pub(crate) fn with<R>(
     tagger: u64,
     text: &str,
