@@ -478,17 +478,17 @@ impl Scorer {
             }
             r0[j] = if finishes(v, 0, j) { v } else { INF };
         }
-        // the first and last cells under INF of rows i-1 and i-2 (`None`: none): a cell of row
-        // i is reached only from those rows' cells at most two columns to its left, or from its
-        // left neighbour, so the cells before the first such column and after the last that
-        // come out too expensive need no computing (exact)
+        // the first and last cells under INF of rows i-1 and i-2 (`None`: none; a cell under
+        // INF is under the limit, as `finishes` leaves no other): a cell of row i is reached
+        // only from those rows' cells at most two columns to its left, or from its left
+        // neighbour, so the cells before the first such column and after the last that come
+        // out too expensive need no computing (exact)
         let finite = |r: &[u32]| {
             let first = r.iter().position(|&v| v < INF)?;
             let last = r.iter().rposition(|&v| v < INF)?;
             Some((first, last))
         };
         let (mut f1, mut f2) = (finite(r0), None::<(usize, usize)>);
-        let mut over = 0;
         for i in 1..=n {
             std::mem::swap(r2, r1);
             std::mem::swap(r1, r0);
@@ -506,14 +506,14 @@ impl Scorer {
                 .map_or(0, |(_, l)| l + 2)
                 .max(f2.map_or(0, |(_, l)| l + 1));
             let Some(from) = from else {
-                // nothing under INF in the two rows before: nothing can be any more
+                // nothing under the limit in the two rows before (a digraph reaches back two):
+                // nothing can be any more
                 return None;
             };
             let lo = i.saturating_sub(band).max(from);
             let hi = (i + band).min(m);
             let del = indel(&w, a, i - 1);
             let a_pair = i >= 2 && is_digraph_pair(a[i - 2].c, a[i - 1].c);
-            let mut row_min = INF;
             let mut row: Option<(usize, usize)> = None;
             for j in lo..=hi {
                 let mut v = r1[j].saturating_add(del);
@@ -534,7 +534,6 @@ impl Scorer {
                 }
                 let v = if finishes(v, i, j) { v } else { INF };
                 r0[j] = v;
-                row_min = row_min.min(v);
                 if v < INF {
                     row = Some((row.map_or(j, |(f, _)| f), j));
                 } else if j >= reach {
@@ -543,11 +542,6 @@ impl Scorer {
                 }
             }
             (f2, f1) = (f1, row);
-            // a digraph reaches back two rows, so stop after two rows over the limit
-            over = if row_min > limit { over + 1 } else { 0 };
-            if over == 2 {
-                return None;
-            }
         }
         let d = r0[m];
         (d <= limit).then_some(d)

@@ -680,63 +680,23 @@ impl Tagger {
         hits: &mut Vec<Hit>,
     ) {
         match skeleton {
-            None => return self.collect_exact(t, words, k, start, hits),
-            Some((sk, single)) if start == words[k].start => {
-                return self.collect_skeleton(t, words, sk, single, k, hits);
-            }
-            Some(_) => {}
-        }
-        let word = &t[start..words[k].end];
-        for clitic in std::iter::once(None).chain(segment::clitics_of(word).map(Some)) {
-            // a fuzzy reading never starts after a stripped article ([`Tagger::allowed_fuzzy`])
-            if skeleton.is_some() && clitic.is_some_and(|c| c.strips_article()) {
-                continue;
-            }
-            for (layer, g) in self.layers.iter().enumerate() {
-                let s = start + clitic.map_or(0, |c| c.strip.len());
-                let mut push = |end, end_word, value, how| {
-                    hits.push(Hit {
-                        layer,
-                        clitic,
-                        start: s,
-                        end,
-                        end_word,
-                        value,
-                        how,
-                    })
-                };
-                match skeleton {
-                    None => {
-                        let restore = clitic.map_or("", |c| c.restore);
-                        walk(
-                            g.names().as_fst(),
-                            Some(&self.starts[layer]),
-                            t,
-                            words,
-                            k,
-                            s,
-                            restore,
-                            &mut |e, w, v| push(e, w, v, Via::Key),
-                        )
-                    }
-                    Some((sk, single)) => {
-                        let edits = single.then(|| &self.edits[layer]);
-                        let starts = self.skeleton_starts.get(layer);
-                        walk_skeleton(g, t, words, sk, k, s, starts, edits, &mut push)
-                    }
-                }
-            }
+            None => self.collect_exact(t, words, k, start, hits),
+            Some((sk, single)) => self.collect_skeleton(t, words, sk, single, k, start, hits),
         }
     }
 
-    /// [`Tagger::collect`] through the skeleton fsts (fuzzy matching) from the start of word
-    /// `k`, with the one-edit keys when `single`. What the walks find inside the word depends
-    /// only on the folded word (its skeleton, its proclitic readings, its one-edit keys): it is
-    /// remembered per word as [`Tagger::collect_exact`]'s walks are, and only the walks that
-    /// reach the end of the word on a node a space may follow go on into the next words, each
-    /// time. The hits come in the order [`walk_skeleton`] finds them (per proclitic reading, per
-    /// layer, the walk's hits, then the one-edit keys). Only from a word's start: a word of long
-    /// vowels alone has a skeleton that is not a function of the text after its start.
+    /// [`Tagger::collect`] through the skeleton fsts (fuzzy matching), with the one-edit keys
+    /// when `single`. Fuzzy names end with a word: a skeleton key counts only where a word
+    /// ends, and nothing is glued after it. The hits come per proclitic reading (none after a
+    /// stripped article), per layer: the walk's, then the one-edit keys.
+    ///
+    /// What the walks find inside the word from its start depends only on the folded word (its
+    /// skeleton, its proclitic readings, its one-edit keys): it is remembered per word as
+    /// [`Tagger::collect_exact`]'s walks are, and only the walks that reach the end of the word
+    /// on a node a space may follow go on into the next words, each time. From inside a word
+    /// (after a name glued to its start) nothing is remembered: a word of long vowels alone has
+    /// a skeleton that is not a function of the text after its start.
+    #[allow(clippy::too_many_arguments)]
     fn collect_skeleton(
         &self,
         t: &str,
@@ -744,9 +704,10 @@ impl Tagger {
         sk: &SkeletonView,
         single: bool,
         k: usize,
+        start: usize,
         hits: &mut Vec<Hit>,
     ) {
-        let (start, end) = (words[k].start, words[k].end);
+        let end = words[k].end;
         let text = &t[start..end];
         let replay = |events: &[memo::Event], hits: &mut Vec<Hit>| {
             for e in events {
@@ -769,7 +730,6 @@ impl Tagger {
                         let w = Walk::resumed(state, sk.words[k].end, k);
                         let fst = self.layers[layer].skeletons().as_fst();
                         walk_from(fst, &sk.text, &sk.words, w, false, &mut |ev| {
-                            // a skeleton key counts only where a word ends
                             if let Ev::Hit(e, w, v) = ev
                                 && e == sk.words[w].end
                             {
@@ -780,11 +740,7 @@ impl Tagger {
                 }
             }
         };
-        memo::with_skeleton(self.id, single, text, |known| {
-            if let Some(events) = known {
-                replay(events, hits);
-                return ((), None);
-            }
+        let walked = || {
             let mut events = Vec::new();
             for clitic in std::iter::once(None).chain(segment::clitics_of(text).map(Some)) {
                 // a fuzzy reading never starts after a stripped article ([`Tagger::allowed_fuzzy`])
@@ -801,15 +757,13 @@ impl Tagger {
                         start: strip as u32,
                         what,
                     };
-                    let starts = self.skeleton_starts.get(layer);
-                    let from = sk.of_folded[s] as usize;
                     walk_events(
                         fst,
-                        starts,
+                        self.skeleton_starts.get(layer),
                         &sk.text,
                         &sk.words,
                         k,
-                        from,
+                        sk.of_folded[s] as usize,
                         "",
                         true,
                         &mut |ev| {
@@ -827,6 +781,17 @@ impl Tagger {
                     }
                 }
             }
+            events
+        };
+        if start != words[k].start {
+            return replay(&walked(), hits);
+        }
+        memo::with_skeleton(self.id, single, text, |known| {
+            if let Some(events) = known {
+                replay(events, hits);
+                return ((), None);
+            }
+            let events = walked();
             replay(&events, hits);
             ((), Some(events.into_boxed_slice()))
         });
@@ -1053,7 +1018,7 @@ impl Tagger {
             }
             Some(!nisba_shape(&whole) && !self.layers.iter().any(|g| g.is_common(&whole)))
         })?;
-        // a single word needs FUZZY_MIN_LETTERS letters (see `walk_skeleton`)
+        // a single word needs FUZZY_MIN_LETTERS letters (see `one_edit_values`)
         let rest = &norm.as_str()[start..words[k].end];
         let letters = rest.strip_prefix("ال").unwrap_or(rest).chars().count();
         // only the cheap tests: `allowed_fuzzy` makes the others on what the walks find
@@ -1449,48 +1414,6 @@ fn fuzzy_cost(folded: &str, key: &str, how: Via) -> Option<u32> {
     })
 }
 
-/// Fuzzy hits from folded byte `s` of word `k`: keys with the same skeleton (across words,
-/// like names), and single-word keys one edit away from the word's skeleton. Fuzzy names end
-/// with a word: nothing is glued after them.
-#[allow(clippy::too_many_arguments)]
-fn walk_skeleton(
-    g: &Gazetteer,
-    t: &str,
-    words: &[Word],
-    sk: &SkeletonView,
-    k: usize,
-    s: usize,
-    starts: Option<&Starts>,
-    cache: Option<&std::sync::Mutex<EditCache>>,
-    push: &mut impl FnMut(usize, usize, u64, Via),
-) {
-    let from = sk.of_folded[s] as usize;
-    walk(
-        g.skeletons().as_fst(),
-        starts,
-        &sk.text,
-        &sk.words,
-        k,
-        from,
-        "",
-        &mut |end, w, v| {
-            if end == sk.words[w].end {
-                push(words[w].end, w, v, Via::Skeleton)
-            }
-        },
-    );
-    // no single-word reading can be allowed here (a common word, a known spelling, …)
-    let Some(cache) = cache else {
-        return;
-    };
-    for &v in one_edit_values(g, t, words, sk, k, s, cache)
-        .iter()
-        .flat_map(|v| v.iter())
-    {
-        push(words[k].end, k, v, Via::SkeletonEdit);
-    }
-}
-
 /// The values of the one-word skeleton keys one edit from word `k` read from folded byte `s`
 /// ([`one_edit_keys`], remembered in `cache`); `None` when the word is too short for them.
 fn one_edit_values(
@@ -1717,7 +1640,9 @@ fn steps<'f>(
 /// Walks `fst` from folded byte `pos` of word `k` (after feeding `restore`), calling
 /// `emit(end, end_word, value)` for every key that ends at an allowed place. `starts`, the
 /// table of `fst`'s first letters, lets the walk skip the top of the fst and refuse most starts
-/// before decoding any node.
+/// before decoding any node. The tagger walks through the memory of `memo.rs`
+/// ([`walk_events`] with `stop`); this plain walk is the tests' reference for it.
+#[cfg(test)]
 #[allow(clippy::too_many_arguments)]
 fn walk(
     fst: &Fst<crate::gazetteer::Bytes>,
@@ -1745,9 +1670,11 @@ enum Ev {
     End(Walk),
 }
 
-/// [`walk`], reporting [`Ev`]s; with `stop`, each walk stops at the end of word `k` and
-/// reports its state there instead of going on (what it then finds is not a function of word
-/// `k` alone).
+/// Walks `fst` from folded byte `pos` of word `k` (after feeding `restore`), reporting [`Ev`]s:
+/// every key that ends at an allowed place; `starts`, the table of `fst`'s first letters, lets
+/// the walk skip the top of the fst and refuse most starts before decoding any node. With
+/// `stop`, each walk stops at the end of word `k` and reports its state there instead of going
+/// on (what it then finds is not a function of word `k` alone).
 #[allow(clippy::too_many_arguments)]
 #[inline]
 fn walk_events(
@@ -1889,7 +1816,7 @@ fn end_or_final(
     }
 }
 
-/// The walk loop of [`walk`], from a given state; with `stop`, a walk that reaches the end
+/// The walk loop of [`walk_events`], from a given state; with `stop`, a walk that reaches the end
 /// of the word the state is in reports its state there ([`Ev::End`]) and goes no further.
 #[inline]
 fn walk_from(
