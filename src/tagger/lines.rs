@@ -78,13 +78,22 @@ fn name_span(line: &str, at: usize) -> Option<(usize, usize)> {
     if inner.is_empty() {
         return None;
     }
-    let words = inner.split_whitespace().count();
-    let arabic = |c: char| {
-        matches!(c, '\u{0621}'..='\u{064A}' | '\u{064B}'..='\u{065F}' | '\u{0670}'..='\u{06D3}')
-            || c.is_whitespace()
-    };
-    if words > MAX_LINE_WORDS || !inner.chars().all(arabic) {
-        return None;
+    // one pass that stops at the first word too many or the first other character (most
+    // lines are paragraphs: they end here after a few words)
+    let arabic = |c: char| matches!(c, '\u{0621}'..='\u{064A}' | '\u{064B}'..='\u{065F}' | '\u{0670}'..='\u{06D3}');
+    let (mut words, mut in_word) = (0, false);
+    for c in inner.chars() {
+        if c.is_whitespace() {
+            in_word = false;
+        } else if !arabic(c) {
+            return None;
+        } else if !in_word {
+            in_word = true;
+            words += 1;
+            if words > MAX_LINE_WORDS {
+                return None;
+            }
+        }
     }
     // every word has two letters or more (the أ of a dateline's أ ف ب is no name)
     let letters = |w: &str| w.chars().filter(|c| c.is_alphabetic()).count();
@@ -262,5 +271,12 @@ mod tests {
         assert_eq!(name_span("Paris\n", 0), None);
         assert_eq!(name_span("عام 2024\n", 0), None);
         assert_eq!(name_span(" \n", 0), None);
+        // three words, however spaced, are a name line; four are not, nor a late digit
+        assert_eq!(
+            name_span("ابو  بكر\tالبغدادي\n", 0),
+            Some((0, "ابو  بكر\tالبغدادي".len()))
+        );
+        assert_eq!(name_span("ابو بكر البغدادي الحسيني\n", 0), None);
+        assert_eq!(name_span("ابو بكر 3\n", 0), None);
     }
 }
