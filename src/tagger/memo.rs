@@ -19,6 +19,9 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use std::rc::Rc;
+
+use super::FuzzyRead;
 use crate::annotation::Mention;
 use crate::segment::Clitic;
 
@@ -89,6 +92,9 @@ struct Memo {
     /// Folded words → what the skeleton walks from their start found
     /// (`Tagger::collect_skeleton`): `[0]` without the one-edit keys, `[1]` with them.
     skeletons: [HashMap<Box<str>, Walked, BuildHasherDefault<WordHasher>>; 2],
+    /// Fuzzy hits (original text, proclitic, layer, key, way) → what they may be read as
+    /// whatever the words around them (`Tagger::fuzzy_reads`).
+    fuzzy_reads: HashMap<Box<str>, Rc<[FuzzyRead]>, BuildHasherDefault<WordHasher>>,
 }
 
 impl Memo {
@@ -102,6 +108,7 @@ impl Memo {
             self.lines.clear();
             self.fuzzy_shapes.clear();
             self.skeletons.iter_mut().for_each(HashMap::clear);
+            self.fuzzy_reads.clear();
             self.tagger = tagger;
         }
         self
@@ -198,6 +205,17 @@ pub(crate) fn fuzzy_shape(
     shape: impl FnOnce() -> Option<bool>,
 ) -> Option<bool> {
     remembered(tagger, word, |m| &mut m.fuzzy_shapes, shape)
+}
+
+/// What the fuzzy hit described by `hit` may be read as for tagger `tagger`, whatever the
+/// words around it (`reads()` says, the first time; remembered as [`is_common`]'s answers
+/// are): most fuzzy hits are the same words again.
+pub(crate) fn fuzzy_reads(
+    tagger: u64,
+    hit: &str,
+    reads: impl FnOnce() -> Rc<[FuzzyRead]>,
+) -> Rc<[FuzzyRead]> {
+    remembered(tagger, hit, |m| &mut m.fuzzy_reads, reads)
 }
 
 /// The answer for `word` in the map `map` picks, found by `answer()` the first time. The

@@ -321,6 +321,29 @@ impl FuzzyContext<'_> {
     }
 }
 
+/// A variant a fuzzy hit may be read as whatever the words around it
+/// ([`Tagger::fuzzy_reads`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct FuzzyRead {
+    /// Its place among the postings of the hit's key.
+    posting: u32,
+    /// The weighted cost of the reading.
+    cost: u32,
+    /// What the words around the hit must show.
+    needs: Needs,
+}
+
+/// What the words around a fuzzy hit must show for a [`FuzzyRead`] to stand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Needs {
+    /// Nothing.
+    Nothing,
+    /// No given name just before (a place or a body glued to a given name is a surname).
+    NoGivenNameBefore,
+    /// Evidence for a person: named earlier in the document, or a title just before.
+    Evidence,
+}
+
 /// A fuzzy hit and its allowed variants, each with its cost.
 type FuzzyHit<'g> = (Hit, Vec<(usize, VariantRef<'g>, u32)>);
 
@@ -1026,7 +1049,8 @@ impl Tagger {
     }
 
     /// The variants of fuzzy `hit` that may be read there, each with its weighted cost
-    /// ([`crate::distance::Scorer`]) under the length threshold.
+    /// ([`crate::distance::Scorer`]) under the length threshold: [`Tagger::fuzzy_reads`]
+    /// (remembered), then the tests that depend on the words around it.
     fn allowed_fuzzy(
         &self,
         text: &str,
@@ -1034,21 +1058,77 @@ impl Tagger {
         hit: &Hit,
         context: &FuzzyContext<'_>,
     ) -> Vec<(usize, VariantRef<'_>, u32)> {
+        let reads = self.fuzzy_reads(text, norm, hit);
+        if reads.is_empty() {
+            return Vec::new();
+        }
+        let g = &self.layers[hit.layer];
+        let mut reads = reads.iter().peekable();
+        let mut allowed = Vec::new();
+        for (i, v) in g.postings(hit.value).enumerate() {
+            let Some(r) = reads.next_if(|r| r.posting as usize == i) else {
+                continue;
+            };
+            let ok = match r.needs {
+                Needs::Nothing => true,
+                // a place or a body read fuzzily right after a given name, the word glued to
+                // it, is that person's surname (ميلاني هاملتون, كلود مانديل)
+                Needs::NoGivenNameBefore => !context.after_given_name(),
+                // a person: with evidence only (named earlier in the document, a title just
+                // before, or a full name of one the gazetteer knows under several spellings,
+                // not one of the bulk names with a single one)
+                Needs::Evidence => g
+                    .entity(v.entity)
+                    .is_some_and(|e| context.seen.contains(e.id) || context.titled()),
+            };
+            if ok {
+                allowed.push((hit.layer, v, r.cost));
+            }
+        }
+        allowed
+    }
+
+    /// What of fuzzy `hit` may be read there whatever the words around it: the variants
+    /// (by their place among the key's postings) with their cost and what the context must
+    /// show. It depends on the hit's original text, proclitic, key and way alone, and is
+    /// remembered per thread as the walks are ([`memo::fuzzy_reads`]).
+    fn fuzzy_reads(&self, text: &str, norm: &Normalized, hit: &Hit) -> std::rc::Rc<[FuzzyRead]> {
         // the article is part of a name: a fuzzy reading never starts after a stripped one
         // (الهاربين is not ال + هاربن)
         if hit.clitic.is_some_and(|c| c.strips_article()) {
-            return Vec::new();
+            return std::rc::Rc::from([]);
         }
         let (bs, be) = (norm.origin(hit.start), original_end(text, norm, hit.end));
+        let whole_start = norm.origin(hit.start - hit.clitic.map_or(0, |c| c.strip.len()));
+        let mut key = String::with_capacity(be - whole_start + 32);
+        key.push_str(&text[whole_start..be]);
+        for n in [
+            (bs - whole_start) as u64,
+            hit.clitic.map_or(0, |c| std::ptr::from_ref(c) as u64),
+            hit.layer as u64,
+            hit.value,
+            hit.how as u64,
+        ] {
+            key.push('\0');
+            key.push_str(&n.to_string());
+        }
+        memo::fuzzy_reads(self.id, &key, || {
+            self.find_fuzzy_reads(&text[whole_start..be], bs - whole_start, hit)
+                .into()
+        })
+    }
+
+    /// [`Tagger::fuzzy_reads`] of `hit`, whose original text (its proclitic included) is
+    /// `original`, the proclitic its first `split` bytes.
+    fn find_fuzzy_reads(&self, original: &str, split: usize, hit: &Hit) -> Vec<FuzzyRead> {
         // (`light`: most words are their own light form, and are not copied)
         let restore = hit.clitic.map_or("", |c| c.restore);
         let spelled = if restore.is_empty() {
-            light(&text[bs..be])
+            light(&original[split..])
         } else {
-            std::borrow::Cow::Owned(light_form(&format!("{restore}{}", &text[bs..be])))
+            std::borrow::Cow::Owned(light_form(&format!("{restore}{}", &original[split..])))
         };
-        let whole_start = norm.origin(hit.start - hit.clitic.map_or(0, |c| c.strip.len()));
-        let whole = light(&text[whole_start..be]);
+        let whole = light(original);
         if self.refuses_fuzzy(&spelled, &whole) {
             return Vec::new();
         }
@@ -1075,9 +1155,10 @@ impl Tagger {
             .or_else(|| last.ends_with('ه').then_some("ه"));
         let g = &self.layers[hit.layer];
         g.postings(hit.value)
+            .enumerate()
             // an exact-only variant or a short form is never read fuzzily
-            .filter(|v| (self.demonyms || !v.demonym) && !v.short && !v.exact)
-            .filter_map(|v| {
+            .filter(|(_, v)| (self.demonyms || !v.demonym) && !v.short && !v.exact)
+            .filter_map(|(i, v)| {
                 let key = key_of(v.text);
                 // one word of text for one word of the key (ريدينج is not ريد وينغ)
                 if folded.split(' ').count() != key.split(' ').count() {
@@ -1103,9 +1184,6 @@ impl Tagger {
                 if pronoun.is_some_and(|p| !v.text.ends_with(p)) {
                     return None;
                 }
-                // a person: with evidence only (named earlier in the document, a title just
-                // before, or a full name of one the gazetteer knows under several spellings,
-                // not one of the bulk names with a single one)
                 let entity = g.entity(v.entity)?;
                 let several = || {
                     self.spellings
@@ -1113,27 +1191,27 @@ impl Tagger {
                         .and_then(|c| c.get(v.entity as usize))
                         .is_some_and(|&n| n > 1)
                 };
-                // a place or a body read fuzzily right after a given name, the word glued to
-                // it, is that person's surname (ميلاني هاملتون, كلود مانديل)
-                if entity.kind != crate::EntityType::Per
-                    && hit.clitic.is_none()
-                    && context.after_given_name()
-                {
-                    return None;
-                }
-                if entity.kind == crate::EntityType::Per {
-                    let evidence = context.seen.contains(entity.id)
-                        || context.titled()
-                        || (key.contains(' ') && several());
-                    if !evidence {
-                        return None;
+                let needs = if entity.kind != crate::EntityType::Per {
+                    if hit.clitic.is_none() {
+                        Needs::NoGivenNameBefore
+                    } else {
+                        Needs::Nothing
                     }
-                }
+                } else if key.contains(' ') && several() {
+                    Needs::Nothing
+                } else {
+                    Needs::Evidence
+                };
                 // an adjective in the accusative (فرنسيا, أمريكيا) is not the place (فرنسا)
                 if last.ends_with("يا") && key.ends_with('ا') && !key.ends_with("يا") {
                     return None;
                 }
-                fuzzy_cost(&folded, &key, hit.how).map(|c| (hit.layer, v, c))
+                let cost = fuzzy_cost(&folded, &key, hit.how)?;
+                Some(FuzzyRead {
+                    posting: u32::try_from(i).ok()?,
+                    cost,
+                    needs,
+                })
             })
             .collect()
     }
