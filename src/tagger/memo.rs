@@ -18,7 +18,6 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-
 use std::rc::Rc;
 
 use super::FuzzyRead;

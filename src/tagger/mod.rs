@@ -1074,9 +1074,8 @@ impl Tagger {
                 // a place or a body read fuzzily right after a given name, the word glued to
                 // it, is that person's surname (ميلاني هاملتون, كلود مانديل)
                 Needs::NoGivenNameBefore => !context.after_given_name(),
-                // a person: with evidence only (named earlier in the document, a title just
-                // before, or a full name of one the gazetteer knows under several spellings,
-                // not one of the bulk names with a single one)
+                // a person: with evidence only, named earlier in the document or a title just
+                // before (a full name known under several spellings needs none: `fuzzy_reads`)
                 Needs::Evidence => g
                     .entity(v.entity)
                     .is_some_and(|e| context.seen.contains(e.id) || context.titled()),
@@ -1185,6 +1184,9 @@ impl Tagger {
                     return None;
                 }
                 let entity = g.entity(v.entity)?;
+                // a person needs evidence ([`Needs::Evidence`]) unless the name is a full name
+                // the gazetteer knows under several spellings, not one of the bulk names with
+                // a single one
                 let several = || {
                     self.spellings
                         .get(hit.layer)
