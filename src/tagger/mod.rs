@@ -1184,6 +1184,16 @@ impl Tagger {
                     return None;
                 }
                 let entity = g.entity(v.entity)?;
+                // a place or a body whose name the text spells exactly, with only the words
+                // around it differing from the key's (أقاليم دارفور for إقليم دارفور, جبال لبنان
+                // for جبل لبنان): those words are other words, a plural or an adjective, and
+                // the exact name is the mention
+                if entity.kind != crate::EntityType::Per
+                    && folded.contains(' ')
+                    && self.exact_name_inside(&folded, &key)
+                {
+                    return None;
+                }
                 // a person needs evidence ([`Needs::Evidence`]) unless the name is a full name
                 // the gazetteer knows under several spellings, not one of the bulk names with
                 // a single one
@@ -1216,6 +1226,27 @@ impl Tagger {
                 })
             })
             .collect()
+    }
+
+    /// Of the words of fuzzy text `folded` (folded, one word for one of `key`), do those
+    /// spelled as in `key` make one unbroken run that every other word lies outside of, and
+    /// is that run a name some layer knows exactly?
+    fn exact_name_inside(&self, folded: &str, key: &str) -> bool {
+        let same: Vec<bool> = folded
+            .split(' ')
+            .zip(key.split(' '))
+            .map(|(a, b)| a == b)
+            .collect();
+        let (Some(first), Some(last)) =
+            (same.iter().position(|&s| s), same.iter().rposition(|&s| s))
+        else {
+            return false;
+        };
+        if same[first..=last].iter().any(|&s| !s) {
+            return false;
+        }
+        let run = folded.split(' ').collect::<Vec<_>>()[first..=last].join(" ");
+        self.layers.iter().any(|g| g.names().contains_key(&run))
     }
 
     /// Is exact `hit` at word `k` the rest of the word behind a one-letter proclitic (ل + ايدين),
