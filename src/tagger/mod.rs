@@ -998,10 +998,7 @@ impl Tagger {
     /// (exactly, under any reading)? `spelled` is the hit's text, lightly normalized, with the
     /// letters its clitic hid restored; `whole` the whole text word(s) the hit lies in.
     fn refuses_fuzzy(&self, spelled: &str, whole: &str) -> bool {
-        let known = |w: &str| {
-            let key = key_of(w);
-            self.layers.iter().any(|g| g.names().contains_key(&key))
-        };
+        let known = |w: &str| self.knows_exactly(&key_of(w));
         let same = spelled == whole;
         self.common_word(spelled)
             || (!same && self.common_word(whole))
@@ -1232,21 +1229,23 @@ impl Tagger {
     /// spelled as in `key` make one unbroken run that every other word lies outside of, and
     /// is that run a name some layer knows exactly?
     fn exact_name_inside(&self, folded: &str, key: &str) -> bool {
-        let same: Vec<bool> = folded
-            .split(' ')
+        let words: Vec<&str> = folded.split(' ').collect();
+        let same: Vec<bool> = words
+            .iter()
             .zip(key.split(' '))
-            .map(|(a, b)| a == b)
+            .map(|(a, b)| *a == b)
             .collect();
         let (Some(first), Some(last)) =
             (same.iter().position(|&s| s), same.iter().rposition(|&s| s))
         else {
             return false;
         };
-        if same[first..=last].iter().any(|&s| !s) {
-            return false;
-        }
-        let run = folded.split(' ').collect::<Vec<_>>()[first..=last].join(" ");
-        self.layers.iter().any(|g| g.names().contains_key(&run))
+        same[first..=last].iter().all(|&s| s) && self.knows_exactly(&words[first..=last].join(" "))
+    }
+
+    /// Is `key` (a folded name key) a name some layer knows exactly?
+    fn knows_exactly(&self, key: &str) -> bool {
+        self.layers.iter().any(|g| g.names().contains_key(key))
     }
 
     /// Is exact `hit` at word `k` the rest of the word behind a one-letter proclitic (ل + ايدين),
